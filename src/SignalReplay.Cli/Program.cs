@@ -1,0 +1,3 @@
+using SignalReplay.Cli;
+
+return await SignalReplayCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,3 @@
+global using SignalReplay.Core.Data;
+global using SignalReplay.TestSupport;
+global using Xunit;
