@@ -1,13 +1,26 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace SignalReplay.Cli;
 
 /// <summary>The <c>signalreplay</c> command tree.</summary>
 public static class SignalReplayCommandLine
 {
-    public static RootCommand Build()
+    /// <summary>The local folder store every command uses unless told otherwise.</summary>
+    public static readonly Option<string> Store = new("--store")
     {
-        var root = new RootCommand("SignalReplay: compute trading signals once, store them sparse, replay them into many portfolios.");
+        Description = "Local folder store (same keys as the blob container in Azure).",
+        DefaultValueFactory = _ => Path.Combine(".signalreplay", "store"),
+        Recursive = true,
+    };
+
+    public static RootCommand Build(IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        var root = new RootCommand("SignalReplay: compute trading signals once, store them as sparse indices, replay them into many portfolios.")
+        {
+            Store,
+        };
         return root;
     }
 }

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace SignalReplay.Storage.BaseData;
+
+/// <summary>What <c>data/base/{dataset}/manifest.json</c> says: one entry per series, sorted by name.</summary>
+public sealed record BaseDatasetManifest(
+    string Dataset,
+    int FormatVersion,
+    IReadOnlyDictionary<string, BaseSeriesEntry> Series)
+{
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>A hash of every series' name and content hash: changes when any bar of the dataset changes.</summary>
+    [JsonIgnore]
+    public string ContentHash => Hashing.Sha256Hex(string.Join('\n', Series.Select(entry => $"{entry.Key}:{entry.Value.ContentHash}")));
+}
+
+/// <summary>One series of a base dataset: its size, time span and content hash.</summary>
+public sealed record BaseSeriesEntry(
+    string Timeframe,
+    int Rows,
+    DateTimeOffset FirstTs,
+    DateTimeOffset LastTs,
+    string ContentHash);

@@ -1,0 +1,32 @@
+namespace SignalReplay.Storage;
+
+/// <summary>
+/// The keys of SPEC section 5, the same in a local folder and in a blob container.
+/// Every name that reaches a key is validated first, so no id can walk out of its folder.
+/// </summary>
+public static class DataLayout
+{
+    public static string BaseDatasetPrefix(string dataset) => $"data/base/{Name.Require(dataset, "dataset")}/";
+
+    public static string BaseManifest(string dataset) => BaseDatasetPrefix(dataset) + "manifest.json";
+
+    public static string BaseSeries(string dataset, SeriesId series) => BaseDatasetPrefix(dataset) + $"{series}.parquet";
+
+    /// <summary>Rules for dataset, signal-set and workflow names: letters, digits, '-', '_', '.'.</summary>
+    public static class Name
+    {
+        public const int MaxLength = 64;
+
+        public static bool IsValid(string? name) =>
+            !string.IsNullOrEmpty(name)
+            && name.Length <= MaxLength
+            && name[0] != '.'
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+        /// <summary>Returns <paramref name="name"/> or throws an <see cref="ArgumentException"/> naming it and the rule.</summary>
+        public static string Require(string? name, string what) => IsValid(name)
+            ? name!
+            : throw new ArgumentException(
+                $"'{name}' is not a valid {what} name: use 1 to {MaxLength} letters, digits, '-', '_' or '.', not starting with '.'.");
+    }
+}

@@ -1,0 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SignalReplay.Storage;
+
+/// <summary>Lower-case hex SHA-256, the one hash the project uses to name content.</summary>
+public static class Hashing
+{
+    public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
