@@ -20,6 +20,8 @@ public static class SignalReplayCommandLine
         var root = new RootCommand("SignalReplay: compute trading signals once, store them as sparse indices, replay them into many portfolios.")
         {
             Store,
+            IngestCommand.Build(console),
+            DemoCommand.Build(console),
         };
         return root;
     }

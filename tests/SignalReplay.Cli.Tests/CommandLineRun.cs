@@ -1,0 +1,33 @@
+using Spectre.Console;
+using SignalReplay.Cli;
+
+namespace SignalReplay.Cli.Tests;
+
+/// <summary>Runs the real command tree in-process against a temp store and captures what it prints.</summary>
+internal sealed class CommandLineRun : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public string StoreRoot => _folder.Combine("store");
+
+    public string Folder => _folder.Path;
+
+    public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        var exitCode = await SignalReplayCommandLine.Build(console)
+            .Parse([.. args, "--store", StoreRoot])
+            .InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+        return (exitCode, output.ToString());
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
