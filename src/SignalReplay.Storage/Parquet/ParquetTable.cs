@@ -75,6 +75,11 @@ public static class ParquetTable
 
             return await read(new ParquetFileReader(reader, source, metadata, cancellationToken));
         }
+        catch (ArgumentException error)
+        {
+            // The domain types validate on construction: a file that decodes but breaks their rules.
+            throw new StoredDataException(source, $"holds data that breaks its rules: {error.Message}", error);
+        }
         catch (Exception error) when (error is not StoredDataException and not OperationCanceledException)
         {
             throw new StoredDataException(source, $"is not a readable Parquet file ({error.Message})", error);
