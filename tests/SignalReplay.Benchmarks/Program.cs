@@ -1,5 +1,12 @@
 using BenchmarkDotNet.Running;
+using SignalReplay.Benchmarks;
 
-// `dotnet run -c Release --project tests/SignalReplay.Benchmarks -- --filter '*'` runs the
-// BenchmarkDotNet timings; the figures in BENCHMARKS.md name the exact command used.
+// `-- storage [csv...]` prints the storage-footprint table of BENCHMARKS.md (byte counts, not
+// timings); anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Parquet*'`.
+if (args.Length > 0 && args[0] == "storage")
+{
+    await StorageFootprint.RunAsync(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
