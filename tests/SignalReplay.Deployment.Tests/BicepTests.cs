@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using SignalReplay.Storage.Retention;
+
+namespace SignalReplay.Deployment.Tests;
+
+public sealed class BicepTests
+{
+    private static readonly string Root = RepositoryRoot.Find() ?? throw new InvalidOperationException("The tests run outside a checkout.");
+
+    public static TheoryData<string> BicepFiles => [.. BicepCli.Files(Root)];
+
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public async Task Every_bicep_file_builds_and_lints_without_a_diagnostic(string file)
+    {
+        var path = Path.Combine(Root, file);
+
+        var lint = await BicepCli.RunAsync("lint", path);
+        var build = await BicepCli.RunAsync("build", path, "--stdout");
+
+        Assert.True(lint.ExitCode == 0 && lint.Errors.Length == 0, $"bicep lint {file}:\n{lint.Errors}{lint.Output}");
+        Assert.True(build.ExitCode == 0 && build.Errors.Length == 0, $"bicep build {file}:\n{build.Errors}");
+    }
+
+    [Fact]
+    public async Task Lifecycle_rules_delete_each_retention_class_after_the_application_default_days()
+    {
+        var template = await CompileAsync("bicep/storage.bicep");
+
+        var rules = LifecycleRules(template);
+
+        Assert.Equal(RetentionPolicy.Default.ExpiringClasses.OrderBy(c => c.Key, StringComparer.Ordinal), rules);
+    }
+
+    [Fact]
+    public async Task The_azd_entry_keeps_the_default_retention_days()
+    {
+        var template = await CompileAsync("infra/main.bicep");
+
+        var storage = Resource(template, "Microsoft.Resources/deployments", "storage");
+        var parameters = storage["properties"]!["parameters"]!.AsObject();
+        Assert.False(parameters.ContainsKey("retentionDays"), "infra/main.bicep must not override the retention days of bicep/storage.bicep");
+    }
+
+    /// <summary>
+    /// Expands the compiled lifecycle policy into (retention tag value, days) pairs. The template
+    /// builds its rules with a copy loop over items(retentionDays); the loop's expressions are checked
+    /// to be exactly "one rule per entry: tag == key, delete after value days", then evaluated with
+    /// the parameter's default, the way ARM would.
+    /// </summary>
+    private static List<KeyValuePair<string, int>> LifecycleRules(JsonNode template)
+    {
+        const string Entry = "items(parameters('retentionDays'))[copyIndex('rules')]";
+        var policy = Resource(template, "Microsoft.Storage/storageAccounts/managementPolicies", null)["properties"]!["policy"]!;
+        var loop = policy["copy"]!.AsArray().Single()!;
+        Assert.Equal("rules", loop["name"]!.GetValue<string>());
+        Assert.Equal("[length(items(parameters('retentionDays')))]", loop["count"]!.GetValue<string>());
+        var rule = loop["input"]!;
+        Assert.True(rule["enabled"]!.GetValue<bool>());
+        var filters = rule["definition"]!["filters"]!;
+        var tag = filters["blobIndexMatch"]!.AsArray().Single()!;
+        Assert.Equal(RetentionPolicy.TagName, tag["name"]!.GetValue<string>());
+        Assert.Equal("==", tag["op"]!.GetValue<string>());
+        Assert.Equal($"[{Entry}.key]", tag["value"]!.GetValue<string>());
+        Assert.Equal("[format('{0}/results/', parameters('containerName'))]", filters["prefixMatch"]!.AsArray().Single()!.GetValue<string>());
+        Assert.Equal($"[{Entry}.value]", rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]!.GetValue<string>());
+
+        // items() returns the object's entries sorted by key.
+        return [.. template["parameters"]!["retentionDays"]!["defaultValue"]!.AsObject()
+            .Select(pair => KeyValuePair.Create(pair.Key, pair.Value!.GetValue<int>()))
+            .OrderBy(pair => pair.Key, StringComparer.Ordinal)];
+    }
+
+    private static JsonNode Resource(JsonNode template, string type, string? name) =>
+        template["resources"]!.AsArray().Single(resource =>
+            resource!["type"]!.GetValue<string>() == type && (name is null || resource["name"]!.GetValue<string>() == name))!;
+
+    private static async Task<JsonNode> CompileAsync(string file)
+    {
+        var build = await BicepCli.RunAsync("build", Path.Combine(Root, file), "--stdout");
+        Assert.True(build.ExitCode == 0, build.Errors);
+        return JsonNode.Parse(build.Output)!;
+    }
+}

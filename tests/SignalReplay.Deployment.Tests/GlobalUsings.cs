@@ -1,0 +1,3 @@
+global using System.Diagnostics;
+global using SignalReplay.TestSupport;
+global using Xunit;
