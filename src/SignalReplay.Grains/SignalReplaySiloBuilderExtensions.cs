@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using SignalReplay.Grains.Storage;
+using SignalReplay.Storage.Objects;
+
+namespace SignalReplay.Grains;
+
+/// <summary>Plugs SignalReplay into a silo the way Orleans plugs its own providers: one builder call, options validated at start.</summary>
+public static class SignalReplaySiloBuilderExtensions
+{
+    public static ISiloBuilder AddSignalReplay(this ISiloBuilder silo, Action<SignalReplayOptions>? configure = null)
+    {
+        var options = new SignalReplayOptions();
+        configure?.Invoke(options);
+        options.Store.Validate();
+
+        silo.Services.AddSingleton(options);
+        silo.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(options.Store));
+        silo.Services.AddGrainStorage(SignalReplayOptions.StorageName, (services, name) => new ObjectStoreGrainStorage(
+            name,
+            services.GetRequiredService<IObjectStore>(),
+            services.GetRequiredService<IGrainStorageSerializer>()));
+        return silo;
+    }
+}
