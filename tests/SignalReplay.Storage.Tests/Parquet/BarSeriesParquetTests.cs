@@ -58,19 +58,10 @@ public sealed class BarSeriesParquetTests
     [Fact]
     public async Task A_file_of_another_schema_is_refused()
     {
-        using var buffer = new MemoryStream();
-        var field = new DataField<int>("bar_idx");
-        await ParquetTable.WriteAsync(
-            buffer,
-            new ParquetSchema(field),
-            new FileSchema("signals", 1),
-            new Dictionary<string, string>(),
-            rowGroup => rowGroup.WriteAsync<int>(field, new[] { 1, 2, 3 }),
-            TestContext.Current.CancellationToken);
-        buffer.Position = 0;
+        using var file = await OneColumnFileAsync(new FileSchema("signals", 1));
 
         var error = await Assert.ThrowsAsync<StoredDataException>(() =>
-            BarSeriesParquet.ReadAsync(buffer, "x.parquet", TestContext.Current.CancellationToken));
+            BarSeriesParquet.ReadAsync(file, "x.parquet", TestContext.Current.CancellationToken));
 
         Assert.Contains("is not a 'bars' file", error.Message);
     }
@@ -78,20 +69,27 @@ public sealed class BarSeriesParquetTests
     [Fact]
     public async Task A_newer_schema_version_is_refused_with_the_versions_this_build_reads()
     {
-        using var buffer = new MemoryStream();
+        using var file = await OneColumnFileAsync(BarSeriesParquet.Schema with { Version = BarSeriesParquet.Schema.Version + 1 });
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() =>
+            BarSeriesParquet.ReadAsync(file, "x.parquet", TestContext.Current.CancellationToken));
+
+        Assert.Contains("schema version '2'", error.Message);
+    }
+
+    /// <summary>A valid Parquet file stamped with <paramref name="schema"/>, holding one int column.</summary>
+    private static async Task<MemoryStream> OneColumnFileAsync(FileSchema schema)
+    {
+        var buffer = new MemoryStream();
         var field = new DataField<int>("bar_idx");
         await ParquetTable.WriteAsync(
             buffer,
             new ParquetSchema(field),
-            BarSeriesParquet.Schema with { Version = BarSeriesParquet.Schema.Version + 1 },
+            schema,
             new Dictionary<string, string>(),
-            rowGroup => rowGroup.WriteAsync<int>(field, new[] { 1 }),
+            rowGroup => rowGroup.WriteAsync<int>(field, new[] { 1, 2, 3 }),
             TestContext.Current.CancellationToken);
         buffer.Position = 0;
-
-        var error = await Assert.ThrowsAsync<StoredDataException>(() =>
-            BarSeriesParquet.ReadAsync(buffer, "x.parquet", TestContext.Current.CancellationToken));
-
-        Assert.Contains("schema version '2'", error.Message);
+        return buffer;
     }
 }
