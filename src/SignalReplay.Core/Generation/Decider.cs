@@ -1,0 +1,61 @@
+namespace SignalReplay.Core.Generation;
+
+/// <summary>
+/// What classifiers and strategies share: an instance id naming kind, parameters and series; the
+/// series it reads (the first of the fastest timeframe is the primary, whose bars drive its
+/// decisions); and the feature outputs it reads. Deciders hold no mutable state.
+/// </summary>
+public abstract class Decider
+{
+    protected Decider(string kind, IReadOnlyList<SeriesId> series, Parameters parameters)
+    {
+        if (series.Count == 0)
+        {
+            throw new ArgumentException($"{kind}: needs at least one series.");
+        }
+
+        if (series.Distinct().Count() != series.Count)
+        {
+            throw new ArgumentException($"{kind}: a series is given more than once ({string.Join(", ", series)}).");
+        }
+
+        Kind = kind;
+        Series = series;
+        Primary = series.MinBy(s => s.Timeframe.NominalMillis);
+        PrimaryOrdinal = series.ToList().IndexOf(Primary);
+        parameters.RejectUnknown();
+        InstanceId = $"{parameters.Describe(kind)}@{string.Join('+', series)}";
+    }
+
+    public string Kind { get; }
+
+    /// <summary>Stable and readable: <c>momentum(fast=10,slow=50,long_only=0)@SPY_1m</c>.</summary>
+    public string InstanceId { get; }
+
+    public IReadOnlyList<SeriesId> Series { get; }
+
+    /// <summary>The fastest series (the first of them on a tie): one decision per bar of it.</summary>
+    public SeriesId Primary { get; }
+
+    /// <summary>The index of <see cref="Primary"/> in <see cref="Series"/>.</summary>
+    public int PrimaryOrdinal { get; }
+
+    public abstract IReadOnlyList<FeatureRequest> Features { get; }
+
+    public override string ToString() => InstanceId;
+}
+
+/// <summary>A strategy: (features, regimes, current target) -> target position in [-1, 1].</summary>
+public abstract class Strategy(string kind, IReadOnlyList<SeriesId> series, Parameters parameters) : Decider(kind, series, parameters)
+{
+    public abstract double Decide(DecisionContext context);
+}
+
+/// <summary>A classifier: features -> regime label, or null while it cannot tell yet.</summary>
+public abstract class Classifier(string kind, IReadOnlyList<SeriesId> series, Parameters parameters) : Decider(kind, series, parameters)
+{
+    /// <summary>Every label it can return.</summary>
+    public abstract IReadOnlyList<string> Labels { get; }
+
+    public abstract string? Classify(DecisionContext context);
+}

@@ -1,0 +1,218 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Indices;
+
+namespace SignalReplay.Core.Tests.Generation;
+
+public sealed class SignalGenerationTests
+{
+    private static readonly string[] LeanMinute = ["SPY_1m", "IBM_1m", "BAC_1m", "AIG_1m"];
+
+    private static IReadOnlyList<BarSeries> Lean()
+    {
+        var minute = LeanMinute.Select(name => CsvBarReader.Read(SharedData.Require($"lean-minute/{name}.csv"), SeriesId.Parse(name))).ToList();
+        minute.Add(Resampler.Resample(minute[2], Timeframe.Parse("5m"))); // BAC_5m
+        return minute;
+    }
+
+    private static List<Strategy> Strategies() =>
+    [
+        DeciderCatalog.Strategy("momentum", [SeriesId.Parse("SPY_1m")], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 20 }),
+        DeciderCatalog.Strategy("momentum", [SeriesId.Parse("IBM_1m")], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 30, ["long_only"] = 1 }),
+        DeciderCatalog.Strategy("mean_reversion", [SeriesId.Parse("BAC_1m")]),
+        DeciderCatalog.Strategy("breakout", [SeriesId.Parse("AIG_1m")], new Dictionary<string, double> { ["length"] = 15 }),
+        DeciderCatalog.Strategy("correlation_momentum", [SeriesId.Parse("SPY_1m"), SeriesId.Parse("IBM_1m"), SeriesId.Parse("BAC_5m")],
+            new Dictionary<string, double> { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
+    ];
+
+    private static List<KeyValuePair<string, Classifier>> Classifiers() =>
+    [
+        new("trend", DeciderCatalog.Classifier("trend", [SeriesId.Parse("SPY_1m")])),
+        new("volatility", DeciderCatalog.Classifier("volatility", [SeriesId.Parse("SPY_1m")], new Dictionary<string, double> { ["length"] = 30 })),
+    ];
+
+    private static SignalSet Generate(IReadOnlyList<BarSeries> series, TimeSpan? window = null) =>
+        SignalGeneration.Run(series, Strategies(), Classifiers(), new GenerationOptions { BatchWindow = window ?? TimeSpan.FromDays(1) });
+
+    internal static void AssertSame(SignalSet expected, SignalSet actual)
+    {
+        Assert.Equal(expected.BarsPerSeries.OrderBy(p => p.Key.ToString()), actual.BarsPerSeries.OrderBy(p => p.Key.ToString()));
+        Assert.Equal(expected.Signals.Select(s => s.StrategyInstance), actual.Signals.Select(s => s.StrategyInstance));
+        foreach (var (e, a) in expected.Signals.Zip(actual.Signals))
+        {
+            Assert.Equal(e.BarIdx.ToArray(), a.BarIdx.ToArray());
+            Assert.Equal(e.Value.ToArray(), a.Value.ToArray());
+            for (var r = 0; r < e.ReferencedSeries.Count; r++)
+            {
+                Assert.Equal(e.ReferencedBarIdx(r).ToArray(), a.ReferencedBarIdx(r).ToArray());
+            }
+        }
+
+        foreach (var (e, a) in expected.ClassifierChanges.Zip(actual.ClassifierChanges, (e, a) => (e, a)))
+        {
+            Assert.Equal(e.BarIdx.ToArray(), a.BarIdx.ToArray());
+            Assert.Equal(e.NewRegime.ToArray(), a.NewRegime.ToArray());
+        }
+
+        foreach (var (e, a) in expected.Alignments.Zip(actual.Alignments, (e, a) => (e, a)))
+        {
+            for (var s = 0; s < e.Series.Count; s++)
+            {
+                Assert.Equal(e.PrimaryBarIdx(s).ToArray(), a.PrimaryBarIdx(s).ToArray());
+                Assert.Equal(e.SeriesBarIdx(s).ToArray(), a.SeriesBarIdx(s).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Generation_on_real_gappy_minute_data_captures_signals_and_regime_changes()
+    {
+        var set = Generate(Lean());
+
+        Assert.Equal(5, set.Signals.Count);
+        Assert.All(set.Signals, index => Assert.True(index.Count > 0, $"{index.StrategyInstance} never signalled"));
+        Assert.Equal(["trend", "volatility"], set.ClassifierChanges.Select(c => c.Classifier));
+        Assert.All(set.ClassifierChanges, changes => Assert.Null(changes.OldRegime[0]));
+        Assert.Equal(4_839, set.BarsPerSeries[SeriesId.Parse("SPY_1m")]);
+        Assert.Single(set.Alignments);
+    }
+
+    [Fact]
+    public void The_batch_window_changes_nothing_so_any_producer_batching_gives_the_same_bits()
+    {
+        var series = Lean();
+
+        var daily = Generate(series, TimeSpan.FromDays(1));
+
+        AssertSame(daily, Generate(series, TimeSpan.FromMinutes(7)));
+        AssertSame(daily, Generate(series, TimeSpan.FromDays(30)));
+    }
+
+    [Fact]
+    public void Changing_future_bars_changes_no_earlier_signal()
+    {
+        var series = Lean();
+        var cut = series[0].Time[series[0].Count / 2];
+        var perturbed = series.Select(s => Perturb(s, cut)).ToList();
+
+        var original = Generate(series);
+        var changed = Generate(perturbed);
+
+        foreach (var (before, after) in original.Signals.Zip(changed.Signals))
+        {
+            var primary = series.Single(s => s.Id == before.PrimarySeries);
+            var early = Enumerable.Range(0, before.Count).Where(r => primary.EndTime(before.BarIdx[r]) <= cut).ToList();
+            Assert.Equal(early.Select(r => (before.BarIdx[r], before.Value[r])), early.Select(r => (after.BarIdx[r], after.Value[r])));
+        }
+
+        Assert.NotEqual(0, original.Signals.Sum(s => s.Count));
+    }
+
+    [Fact]
+    public void A_multi_series_strategy_decides_only_once_every_series_has_a_bar()
+    {
+        var set = Generate(Lean());
+        var multi = set.Signals.Single(s => s.StrategyInstance.StartsWith("correlation_momentum", StringComparison.Ordinal));
+
+        Assert.Equal([SeriesId.Parse("IBM_1m"), SeriesId.Parse("BAC_5m")], multi.ReferencedSeries);
+        Assert.All(Enumerable.Range(0, multi.Count), row =>
+        {
+            Assert.True(multi.ReferencedBarIdx(0)[row] >= 0);
+            Assert.True(multi.ReferencedBarIdx(1)[row] >= 0);
+        });
+    }
+
+    [Fact]
+    public void Momentum_goes_long_on_the_bar_of_the_cross_and_short_on_the_mirror_cross()
+    {
+        var start = new DateTimeOffset(2024, 1, 2, 13, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        // Down for 10 bars, up for 10, down for 10 (never touching equality, which is no cross): fast SMA(2) crosses slow SMA(4) both ways.
+        var closes = Enumerable.Range(0, 10).Select(i => 100.0 - i).Concat(Enumerable.Range(0, 10).Select(i => 91.0 + (2 * i))).Concat(Enumerable.Range(0, 10).Select(i => 108.0 - (2 * i))).ToArray();
+        var bars = closes.Select((c, i) => new Bar(start + (i * 60_000L), c, c + 0.5, c - 0.5, c, 1)).ToList();
+        var series = BarSeries.FromBars(SeriesId.Parse("SYN_1m"), bars);
+        var momentum = DeciderCatalog.Strategy("momentum", [series.Id], new Dictionary<string, double> { ["fast"] = 2, ["slow"] = 4 });
+
+        var set = SignalGeneration.Run([series], [momentum], []);
+
+        var signals = set.Signals.Single();
+        Assert.Equal([1.0, -1.0], signals.Value.ToArray());
+        var dense = signals.ToDense(series.Count);
+        var fast = Enumerable.Range(0, series.Count).Select(t => t < 1 ? double.NaN : (closes[t] + closes[t - 1]) / 2).ToArray();
+        var slow = Enumerable.Range(0, series.Count).Select(t => t < 3 ? double.NaN : closes[(t - 3)..(t + 1)].Average()).ToArray();
+        var firstUp = Enumerable.Range(4, series.Count - 4).First(t => fast[t - 1] < slow[t - 1] && fast[t] > slow[t]);
+        Assert.Equal(firstUp, signals.BarIdx[0]);
+        Assert.All(dense[..firstUp], target => Assert.Equal(0, target));
+    }
+
+    [Fact]
+    public void A_strategy_sees_a_gap_as_a_stale_bar()
+    {
+        var start = new DateTimeOffset(2024, 1, 2, 13, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var a = BarSeries.FromBars(SeriesId.Parse("AAA_1m"), [.. Enumerable.Range(0, 5).Select(i => new Bar(start + (i * 60_000L), 10, 10, 10, 10, 1))]);
+        var b = BarSeries.FromBars(SeriesId.Parse("BBB_1m"), [new Bar(start, 10, 10, 10, 10, 1), new Bar(start + (3 * 60_000L), 10, 10, 10, 10, 1)]);
+        var probe = new StaleProbe([a.Id, b.Id]);
+
+        SignalGeneration.Run([a, b], [probe], []);
+
+        Assert.Equal([false, true, true, false, true], probe.Seen);
+    }
+
+    [Fact]
+    public void Unknown_strategies_classifiers_and_parameters_are_refused_by_name()
+    {
+        var spy = SeriesId.Parse("SPY_1m");
+
+        Assert.Contains("Unknown strategy 'momentum2'; known strategies are breakout, correlation_momentum, mean_reversion, momentum",
+            Assert.Throws<ArgumentException>(() => DeciderCatalog.Strategy("momentum2", [spy])).Message);
+        Assert.Contains("Unknown classifier 'regime'",
+            Assert.Throws<ArgumentException>(() => DeciderCatalog.Classifier("regime", [spy])).Message);
+        Assert.Contains("momentum: unknown parameter(s) 'fats'",
+            Assert.Throws<ArgumentException>(() => DeciderCatalog.Strategy("momentum", [spy], new Dictionary<string, double> { ["fats"] = 3 })).Message);
+        Assert.Contains("parameter 'fast' (50) must be below 'slow' (20)",
+            Assert.Throws<ArgumentException>(() => DeciderCatalog.Strategy("momentum", [spy], new Dictionary<string, double> { ["fast"] = 50, ["slow"] = 20 })).Message);
+        Assert.Contains("parameter 'length' must be a whole number",
+            Assert.Throws<ArgumentException>(() => DeciderCatalog.Strategy("breakout", [spy], new Dictionary<string, double> { ["length"] = 2.5 })).Message);
+    }
+
+    [Fact]
+    public void A_strategy_reading_a_series_the_run_lacks_is_refused()
+    {
+        var spy = BarSeries.FromBars(SeriesId.Parse("SPY_1m"), [new Bar(0, 1, 1, 1, 1, 1)]);
+        var strategy = DeciderCatalog.Strategy("momentum", [SeriesId.Parse("QQQ_1m")]);
+
+        var error = Assert.Throws<ArgumentException>(() => SignalGeneration.Run([spy], [strategy], []));
+
+        Assert.Contains("reads series QQQ_1m, which the run does not have; it has SPY_1m", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_feature_is_refused_with_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => FeatureCatalog.Validate(new FeatureRequest("macd", SeriesId.Parse("SPY_1m"), [12])));
+
+        Assert.Contains("Unknown feature 'macd'; known features are atr, bollinger, correlation", error.Message);
+    }
+
+    private static BarSeries Perturb(BarSeries series, long cut)
+    {
+        var bars = Enumerable.Range(0, series.Count).Select(i =>
+        {
+            var bar = series[i];
+            return series.EndTime(i) <= cut ? bar : bar with { Open = bar.Open * 1.3, High = bar.High * 1.3, Low = bar.Low * 1.3, Close = bar.Close * 1.3 };
+        }).ToList();
+        return BarSeries.FromBars(series.Id, bars);
+    }
+
+    /// <summary>Records what the context says about its second series' staleness at each decision.</summary>
+    private sealed class StaleProbe(IReadOnlyList<SeriesId> series) : Strategy("stale_probe", series, new Parameters("stale_probe", new Dictionary<string, double>()))
+    {
+        public List<bool> Seen { get; } = [];
+
+        public override IReadOnlyList<FeatureRequest> Features => [];
+
+        public override double Decide(DecisionContext context)
+        {
+            Seen.Add(context.IsStale(1));
+            return 0;
+        }
+    }
+}
