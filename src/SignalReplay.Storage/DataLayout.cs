@@ -12,6 +12,17 @@ public static class DataLayout
 
     public static string BaseSeries(string dataset, SeriesId series) => BaseDatasetPrefix(dataset) + $"{series}.parquet";
 
+    public static string SignalSetPrefix(string signalSet) => $"data/indices/{Name.Require(signalSet, "signal set")}/";
+
+    public static string SignalSetManifest(string signalSet) => SignalSetPrefix(signalSet) + "manifest.json";
+
+    public static string SignalFile(string signalSet, string strategyInstance) => SignalSetPrefix(signalSet) + $"signals/{strategyInstance}.parquet";
+
+    public static string ClassifierChangesFile(string signalSet, string classifier) =>
+        SignalSetPrefix(signalSet) + $"classifier_changes/{Name.Require(classifier, "classifier")}.parquet";
+
+    public static string AlignmentFile(string signalSet) => SignalSetPrefix(signalSet) + "cross_references/symbol_alignment.parquet";
+
     /// <summary>Rules for dataset, signal-set and workflow names: letters, digits, '-', '_', '.'.</summary>
     public static class Name
     {

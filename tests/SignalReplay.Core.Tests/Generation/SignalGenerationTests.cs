@@ -33,36 +33,6 @@ public sealed class SignalGenerationTests
     private static SignalSet Generate(IReadOnlyList<BarSeries> series, TimeSpan? window = null) =>
         SignalGeneration.Run(series, Strategies(), Classifiers(), new GenerationOptions { BatchWindow = window ?? TimeSpan.FromDays(1) });
 
-    internal static void AssertSame(SignalSet expected, SignalSet actual)
-    {
-        Assert.Equal(expected.BarsPerSeries.OrderBy(p => p.Key.ToString()), actual.BarsPerSeries.OrderBy(p => p.Key.ToString()));
-        Assert.Equal(expected.Signals.Select(s => s.StrategyInstance), actual.Signals.Select(s => s.StrategyInstance));
-        foreach (var (e, a) in expected.Signals.Zip(actual.Signals))
-        {
-            Assert.Equal(e.BarIdx.ToArray(), a.BarIdx.ToArray());
-            Assert.Equal(e.Value.ToArray(), a.Value.ToArray());
-            for (var r = 0; r < e.ReferencedSeries.Count; r++)
-            {
-                Assert.Equal(e.ReferencedBarIdx(r).ToArray(), a.ReferencedBarIdx(r).ToArray());
-            }
-        }
-
-        foreach (var (e, a) in expected.ClassifierChanges.Zip(actual.ClassifierChanges, (e, a) => (e, a)))
-        {
-            Assert.Equal(e.BarIdx.ToArray(), a.BarIdx.ToArray());
-            Assert.Equal(e.NewRegime.ToArray(), a.NewRegime.ToArray());
-        }
-
-        foreach (var (e, a) in expected.Alignments.Zip(actual.Alignments, (e, a) => (e, a)))
-        {
-            for (var s = 0; s < e.Series.Count; s++)
-            {
-                Assert.Equal(e.PrimaryBarIdx(s).ToArray(), a.PrimaryBarIdx(s).ToArray());
-                Assert.Equal(e.SeriesBarIdx(s).ToArray(), a.SeriesBarIdx(s).ToArray());
-            }
-        }
-    }
-
     [Fact]
     public void Generation_on_real_gappy_minute_data_captures_signals_and_regime_changes()
     {
@@ -83,8 +53,8 @@ public sealed class SignalGenerationTests
 
         var daily = Generate(series, TimeSpan.FromDays(1));
 
-        AssertSame(daily, Generate(series, TimeSpan.FromMinutes(7)));
-        AssertSame(daily, Generate(series, TimeSpan.FromDays(30)));
+        SignalSetAssert.Same(daily, Generate(series, TimeSpan.FromMinutes(7)));
+        SignalSetAssert.Same(daily, Generate(series, TimeSpan.FromDays(30)));
     }
 
     [Fact]

@@ -67,16 +67,20 @@ public sealed class IndexParquetTests
     }
 
     [Fact]
-    public async Task An_alignment_index_round_trips()
+    public async Task Alignment_indices_of_several_primaries_round_trip_in_one_file()
     {
         var start = new DateTimeOffset(2013, 10, 4, 13, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         BarSeries Series(string name, int count, int step) => BarSeries.FromBars(
             SeriesId.Parse(name), [.. Enumerable.Range(0, count).Select(i => new Bar(start + (i * step * 60_000L), 10, 11, 9, 10, 1))]);
         var index = AlignmentIndex.Build(Series("SPY_1m", 60, 1), [Series("BAC_5m", 12, 5), Series("IBM_1m", 30, 2)]);
+        var other = AlignmentIndex.Build(Series("QQQ_1m", 30, 1), [Series("BAC_5m", 12, 5)]);
 
-        var read = await AlignmentParquet.ReadAsync(
-            new MemoryStream(await Encode(s => AlignmentParquet.WriteAsync(index, s, Cancel))), "cross_references/symbol_alignment.parquet", Cancel);
+        var all = await AlignmentParquet.ReadAsync(
+            new MemoryStream(await Encode(s => AlignmentParquet.WriteAsync([index, other], s, Cancel))), "cross_references/symbol_alignment.parquet", Cancel);
 
+        Assert.Equal(2, all.Count);
+        Assert.Equal(other.RowCount, all[1].RowCount);
+        var read = all[0];
         Assert.Equal(index.Primary, read.Primary);
         Assert.Equal(index.Series, read.Series);
         for (var bar = 0; bar < 60; bar++)

@@ -1,0 +1,27 @@
+namespace SignalReplay.Storage.Signals;
+
+/// <summary>
+/// <c>data/indices/{signal_set}/manifest.json</c>: the inputs that name the set (lineage), and what
+/// it holds. It carries no wall-clock time, so generating the same inputs writes the same bytes.
+/// </summary>
+public sealed record SignalSetManifest(
+    string Id,
+    int FormatVersion,
+    string Engine,
+    string Dataset,
+    IReadOnlyDictionary<string, string> BaseSeriesHashes,
+    IReadOnlyList<string> Strategies,
+    IReadOnlyDictionary<string, string> Classifiers,
+    IReadOnlyDictionary<string, int> Bars,
+    IReadOnlyDictionary<string, SignalCounts> Signals,
+    IReadOnlyDictionary<string, int> ClassifierChanges,
+    int AlignmentRows)
+{
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>Bumped whenever generation could produce other bits from the same inputs; it is part of every id.</summary>
+    public const string CurrentEngine = "signalreplay-generation/1";
+}
+
+/// <summary>One strategy instance's signals: changes stored, primary bars seen, and their ratio.</summary>
+public sealed record SignalCounts(string PrimarySeries, int Changes, int PrimaryBars, double Density);
