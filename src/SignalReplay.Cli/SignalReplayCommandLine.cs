@@ -21,6 +21,7 @@ public static class SignalReplayCommandLine
         {
             Store,
             IngestCommand.Build(console),
+            GenerateCommand.Build(console),
             DemoCommand.Build(console),
         };
         return root;

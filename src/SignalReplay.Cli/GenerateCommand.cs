@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SignalReplay.Storage.Signals;
+
+namespace SignalReplay.Cli;
+
+/// <summary><c>generate</c>: run strategies and classifiers over a base dataset once and store the signal set.</summary>
+internal static class GenerateCommand
+{
+    public static Command Build(IAnsiConsole console)
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Base dataset to read.", Required = true };
+        var strategies = new Option<string[]>("--strategy")
+        {
+            Description = "name@SERIES[+SERIES]:key=value,... ('|' lists alternatives: fast=5|10). Repeatable.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var classifiers = new Option<string[]>("--classifier") { Description = "name@SERIES:key=value,... Repeatable." };
+        var command = new Command("generate", "Compute signals once and store them as a content-addressed signal set (a second run with the same inputs is a cache hit).")
+        {
+            dataset,
+            strategies,
+            classifiers,
+        };
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var strategyList = parse.GetValue(strategies)!.SelectMany(DeciderSpec.Strategies).ToList();
+            var classifierList = (parse.GetValue(classifiers) ?? []).SelectMany(DeciderSpec.Classifiers).ToList();
+            var series = strategyList.SelectMany(s => s.Series).Concat(classifierList.SelectMany(c => c.Value.Series))
+                .Distinct().OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
+            var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
+            var request = new GenerationRequest(parse.GetValue(dataset)!, series, strategyList, classifierList);
+
+            GenerationResult? result = null;
+            await console.Status().StartAsync($"Generating {strategyList.Count} strategy instance(s) and {classifierList.Count} classifier(s)", async _ =>
+                result = await new SignalSetStore(store.Objects).GenerateAsync(request, cancellationToken: cancellationToken));
+            Summarise(console, result!);
+        }));
+        return command;
+    }
+
+    private static void Summarise(IAnsiConsole console, GenerationResult result)
+    {
+        var manifest = result.Manifest;
+        var table = new Table().Title($"signal set {manifest.Id}").AddColumns("strategy instance", "primary", "bars", "signals", "density");
+        foreach (var (instance, counts) in manifest.Signals)
+        {
+            table.AddRow(
+                Markup.Escape(instance),
+                counts.PrimarySeries,
+                counts.PrimaryBars.ToString("N0", CultureInfo.InvariantCulture),
+                counts.Changes.ToString("N0", CultureInfo.InvariantCulture),
+                counts.Density.ToString("P2", CultureInfo.InvariantCulture));
+        }
+
+        foreach (var column in table.Columns.Skip(2))
+        {
+            column.RightAligned();
+        }
+
+        console.Write(table);
+        var regimes = string.Join(", ", manifest.ClassifierChanges.Select(c => $"{c.Key} {c.Value:N0}"));
+        console.MarkupLineInterpolated(
+            $"Bars processed: {manifest.Bars.Values.Sum():N0} over {manifest.Bars.Count} series; regime changes: {(regimes.Length == 0 ? "none" : regimes)}.");
+        console.MarkupLine(result.CacheHit
+            ? $"[green]Cache hit[/]: signal set {manifest.Id} was already stored; nothing was computed or written."
+            : $"[green]Generated[/] signal set {manifest.Id}: {result.BytesWritten:N0} bytes written under data/indices/{manifest.Id}/.");
+    }
+}
