@@ -17,6 +17,9 @@ public static class SignalReplaySiloBuilderExtensions
 
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(options.Store));
+        // Bar batches travel on in-cluster memory streams: one message per batch, never per bar.
+        silo.AddMemoryStreams(Abstractions.StreamNames.Provider);
+        silo.AddMemoryGrainStorage("PubSubStore");
         silo.Services.AddGrainStorage(SignalReplayOptions.StorageName, (services, name) => new ObjectStoreGrainStorage(
             name,
             services.GetRequiredService<IObjectStore>(),

@@ -48,21 +48,21 @@ public static class BarBatches
 
     public static IEnumerable<Window> Windows(IReadOnlyList<BarSeries> series, TimeSpan length)
     {
+        var nonEmpty = series.Where(s => s.Count > 0).ToList();
+        return nonEmpty.Count == 0
+            ? [new Window(0, 0, IsLast: true)]
+            : Windows(nonEmpty.Min(s => s.Time[0]), nonEmpty.Max(s => s.Time[^1]), length);
+    }
+
+    /// <summary>The windows covering bar starts from <paramref name="first"/> to <paramref name="last"/>.</summary>
+    public static IEnumerable<Window> Windows(long first, long last, TimeSpan length)
+    {
         var millis = (long)length.TotalMilliseconds;
         if (millis <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, "The batch window must be positive.");
         }
 
-        var nonEmpty = series.Where(s => s.Count > 0).ToList();
-        if (nonEmpty.Count == 0)
-        {
-            yield return new Window(0, 0, IsLast: true);
-            yield break;
-        }
-
-        var first = nonEmpty.Min(s => s.Time[0]);
-        var last = nonEmpty.Max(s => s.Time[^1]);
         for (var start = first - (((first % millis) + millis) % millis); start <= last; start += millis)
         {
             yield return new Window(start, start + millis, IsLast: start + millis > last);

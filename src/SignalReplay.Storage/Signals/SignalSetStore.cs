@@ -14,6 +14,14 @@ public sealed record GenerationRequest(
     IReadOnlyList<Strategy> Strategies,
     IReadOnlyList<KeyValuePair<string, Classifier>> Classifiers);
 
+/// <summary>A request checked against its base dataset: the signal set id, the series' hashes and time spans, and the stored manifest if any.</summary>
+public sealed record GenerationPlan(
+    string Id,
+    GenerationRequest Request,
+    IReadOnlyDictionary<string, string> BaseSeriesHashes,
+    IReadOnlyDictionary<SeriesId, (long First, long Last)> Spans,
+    SignalSetManifest? Existing);
+
 /// <summary>The outcome of <see cref="SignalSetStore.GenerateAsync"/>: the set's manifest and whether it was already stored.</summary>
 public sealed record GenerationResult(SignalSetManifest Manifest, bool CacheHit, long BytesWritten);
 
@@ -35,6 +43,28 @@ public sealed class SignalSetStore(IObjectStore store)
         Func<IReadOnlyList<BarSeries>, CancellationToken, Task<SignalSet>>? generate = null,
         CancellationToken cancellationToken = default)
     {
+        var plan = await PlanAsync(request, cancellationToken);
+        if (plan.Existing is { } existing)
+        {
+            return new GenerationResult(existing, CacheHit: true, BytesWritten: 0);
+        }
+
+        var series = new List<BarSeries>();
+        foreach (var one in request.Series)
+        {
+            series.Add(await _datasets.ReadSeriesAsync(request.Dataset, one, cancellationToken));
+        }
+
+        generate ??= (bars, _) => Task.FromResult(SignalGeneration.Run(bars, request.Strategies, request.Classifiers));
+        return await StoreAsync(plan, await generate(series, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks the request against its base dataset and names its signal set; <see cref="GenerationPlan.Existing"/>
+    /// is the stored manifest when the set already exists.
+    /// </summary>
+    public async Task<GenerationPlan> PlanAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
         var baseManifest = await _datasets.ReadManifestAsync(request.Dataset, cancellationToken)
             ?? throw new ArgumentException($"There is no base dataset '{request.Dataset}' (no {DataLayout.BaseManifest(request.Dataset)}).");
         var missing = request.Series.Where(s => !baseManifest.Series.ContainsKey(s.ToString())).ToList();
@@ -48,20 +78,16 @@ public sealed class SignalSetStore(IObjectStore store)
             request.Series.ToDictionary(s => s.ToString(), s => baseManifest.Series[s.ToString()].ContentHash),
             StringComparer.Ordinal);
         var id = SignalSetId(hashes, request);
-        if (await ReadManifestAsync(id, cancellationToken) is { } existing)
-        {
-            return new GenerationResult(existing, CacheHit: true, BytesWritten: 0);
-        }
+        var spans = request.Series.ToDictionary(
+            s => s,
+            s => (baseManifest.Series[s.ToString()].FirstTs.ToUnixTimeMilliseconds(), baseManifest.Series[s.ToString()].LastTs.ToUnixTimeMilliseconds()));
+        return new GenerationPlan(id, request, hashes, spans, await ReadManifestAsync(id, cancellationToken));
+    }
 
-        var series = new List<BarSeries>();
-        foreach (var one in request.Series)
-        {
-            series.Add(await _datasets.ReadSeriesAsync(request.Dataset, one, cancellationToken));
-        }
-
-        generate ??= (bars, _) => Task.FromResult(SignalGeneration.Run(bars, request.Strategies, request.Classifiers));
-        var set = await generate(series, cancellationToken);
-        var manifest = Describe(id, request, hashes, set);
+    /// <summary>Writes a captured set under its plan's id: index files first, the manifest last.</summary>
+    public async Task<GenerationResult> StoreAsync(GenerationPlan plan, SignalSet set, CancellationToken cancellationToken = default)
+    {
+        var manifest = Describe(plan.Id, plan.Request, plan.BaseSeriesHashes, set);
         var bytes = await WriteAsync(manifest, set, cancellationToken);
         return new GenerationResult(manifest, CacheHit: false, bytes);
     }

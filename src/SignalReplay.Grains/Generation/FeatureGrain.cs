@@ -1,0 +1,88 @@
+using Orleans.Concurrency;
+using Orleans.Streams;
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Generation;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Signals;
+
+namespace SignalReplay.Grains.Generation;
+
+/// <summary>
+/// The feature container of one run (key: the run id, which is also its bar stream's key). A thin
+/// shell: batches from the stream go into the Core <see cref="TimeAlignmentBuffer"/> and
+/// <see cref="SignalGenerator"/>, the same objects the in-process pipeline uses, so both give the same bits.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.Bars)]
+[Reentrant] // CompleteAsync waits for batches that arrive as other calls into this grain.
+public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
+{
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimeAlignmentBuffer? _buffer;
+    private SignalGenerator? _generator;
+    private GenerationPlan? _plan;
+    private int _batches;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(StreamNames.Provider)
+            .GetStream<BarBatch>(StreamId.Create(StreamNames.Bars, this.GetPrimaryKeyString()));
+        await stream.SubscribeAsync(OnBatchAsync);
+    }
+
+    public async Task StartAsync(GenerationSpec spec)
+    {
+        var request = GenerationSpecs.ToRequest(spec);
+        _plan = await new SignalSetStore(store).PlanAsync(request);
+        _buffer = new TimeAlignmentBuffer(request.Series, spec.MaxBufferSize);
+        _generator = new SignalGenerator(request.Series, request.Strategies, request.Classifiers);
+    }
+
+    public async Task<GenerationSummary> CompleteAsync()
+    {
+        try
+        {
+            await _drained.Task;
+            var set = _generator!.Build();
+            var result = await new SignalSetStore(store).StoreAsync(_plan!, set);
+            return new GenerationSummary(result.Manifest.Id, false, result.BytesWritten, set.BarsProcessed, _batches);
+        }
+        finally
+        {
+            // A run's container is single-use, finished or failed.
+            DeactivateOnIdle();
+        }
+    }
+
+    private Task OnBatchAsync(BarBatch batch, StreamSequenceToken? token)
+    {
+        if (_buffer is null || _generator is null)
+        {
+            _drained.TrySetException(new InvalidOperationException($"Run {this.GetPrimaryKeyString()} received bars before it was started."));
+            return Task.CompletedTask;
+        }
+
+        try
+        {
+            var bars = new Bar[batch.Time.Length];
+            for (var i = 0; i < bars.Length; i++)
+            {
+                bars[i] = new Bar(batch.Time[i], batch.Open[i], batch.High[i], batch.Low[i], batch.Close[i], batch.Volume[i]);
+            }
+
+            _buffer.Add(batch.Series, bars, batch.Through, batch.Complete);
+            _generator.Drain(_buffer);
+            _batches++;
+            if (_buffer.IsDrained)
+            {
+                _drained.TrySetResult();
+            }
+        }
+        catch (Exception error) when (error is ArgumentException or AlignmentBufferOverflowException or InvalidOperationException)
+        {
+            // The run fails with the reason, in a type every caller can deserialize; the silo and its stream carry on.
+            _drained.TrySetException(new RunFailedException($"Run {this.GetPrimaryKeyString()} failed: {error.Message}"));
+        }
+
+        return Task.CompletedTask;
+    }
+}

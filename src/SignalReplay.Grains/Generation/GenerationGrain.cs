@@ -1,0 +1,37 @@
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Generation;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Signals;
+
+namespace SignalReplay.Grains.Generation;
+
+/// <summary>
+/// Runs the generate topology (SPEC 3): checks whether the signal set is stored (a hit computes
+/// nothing); otherwise starts the run's feature grain and has every series grain publish window by
+/// window, all series of a window before the next, so the alignment buffer stays small.
+/// The grain's key is the run id.
+/// </summary>
+public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrain
+{
+    public async Task<GenerationSummary> RunAsync(GenerationSpec spec)
+    {
+        var plan = await new SignalSetStore(store).PlanAsync(GenerationSpecs.ToRequest(spec));
+        if (plan.Existing is { } existing)
+        {
+            return new GenerationSummary(existing.Id, CacheHit: true, 0, existing.Bars.Values.Sum(), 0);
+        }
+
+        var run = this.GetPrimaryKeyString();
+        var feature = GrainFactory.GetGrain<IFeatureGrain>(run);
+        await feature.StartAsync(spec);
+        var series = spec.Series.Select(name => GrainFactory.GetGrain<ISeriesGrain>($"{spec.Dataset}/{name}")).ToArray();
+        var first = plan.Spans.Values.Min(span => span.First);
+        var last = plan.Spans.Values.Max(span => span.Last);
+        foreach (var window in BarBatches.Windows(first, last, spec.BatchWindow))
+        {
+            await Task.WhenAll(series.Select((grain, ordinal) => grain.PublishAsync(run, ordinal, window.Start, window.End, window.IsLast)));
+        }
+
+        return await feature.CompleteAsync();
+    }
+}
