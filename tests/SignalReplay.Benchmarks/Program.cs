@@ -9,4 +9,11 @@ if (args.Length > 0 && args[0] == "storage")
     return;
 }
 
+// `-- generation [runs]` times generation through grains against the in-process Core pipeline.
+if (args.Length > 0 && args[0] == "generation")
+{
+    await GenerationThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
