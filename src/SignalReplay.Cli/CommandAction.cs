@@ -24,6 +24,7 @@ internal static class CommandAction
     }
 
     private static bool IsUserError(Exception error) => error is MarketDataException
+        or Abstractions.RunFailedException
         or StoredDataException
         or ArgumentException
         or FormatException

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SignalReplay.Core.Generation;
+using SignalReplay.Abstractions;
 
 namespace SignalReplay.Cli;
 
@@ -9,13 +9,7 @@ namespace SignalReplay.Cli;
 /// </summary>
 internal static class DeciderSpec
 {
-    public static IEnumerable<Strategy> Strategies(string spec) =>
-        Expand(spec).Select(parsed => DeciderCatalog.Strategy(parsed.Name, parsed.Series, parsed.Parameters));
-
-    public static IEnumerable<KeyValuePair<string, Classifier>> Classifiers(string spec) =>
-        Expand(spec).Select(parsed => KeyValuePair.Create(parsed.Name, DeciderCatalog.Classifier(parsed.Name, parsed.Series, parsed.Parameters)));
-
-    private static IEnumerable<(string Name, SeriesId[] Series, Dictionary<string, double> Parameters)> Expand(string spec)
+    public static IEnumerable<DeciderWire> Expand(string spec)
     {
         var at = spec.IndexOf('@');
         if (at <= 0)
@@ -26,7 +20,7 @@ internal static class DeciderSpec
         var name = spec[..at];
         var rest = spec[(at + 1)..];
         var colon = rest.IndexOf(':');
-        var series = (colon < 0 ? rest : rest[..colon]).Split('+').Select(SeriesId.Parse).ToArray();
+        var series = (colon < 0 ? rest : rest[..colon]).Split('+').Select(s => SeriesId.Parse(s).ToString()).ToArray();
         var choices = new List<(string Key, double[] Values)>();
         foreach (var pair in colon < 0 ? [] : rest[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -45,7 +39,7 @@ internal static class DeciderSpec
             combinations = combinations.SelectMany(partial => values.Select(value => new Dictionary<string, double>(partial) { [key] = value }));
         }
 
-        return combinations.Select(parameters => (name, series, parameters));
+        return combinations.Select(parameters => new DeciderWire(name, series, parameters));
     }
 
     private static double ParseValue(string spec, string key, string value) => value switch

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SignalReplay.Abstractions;
+using SignalReplay.Grains.Generation;
 using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Cli;
@@ -26,17 +28,23 @@ internal static class GenerateCommand
         };
         command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
-            var strategyList = parse.GetValue(strategies)!.SelectMany(DeciderSpec.Strategies).ToList();
-            var classifierList = (parse.GetValue(classifiers) ?? []).SelectMany(DeciderSpec.Classifiers).ToList();
-            var series = strategyList.SelectMany(s => s.Series).Concat(classifierList.SelectMany(c => c.Value.Series))
-                .Distinct().OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
+            DeciderWire[] strategyList = [.. parse.GetValue(strategies)!.SelectMany(DeciderSpec.Expand)];
+            DeciderWire[] classifierList = [.. (parse.GetValue(classifiers) ?? []).SelectMany(DeciderSpec.Expand)];
+            string[] series = [.. strategyList.Concat(classifierList).SelectMany(d => d.Series).Distinct().Order(StringComparer.Ordinal)];
+            var spec = new GenerationSpec(parse.GetValue(dataset)!, series, strategyList, classifierList, MaxBufferSize: 20_000, BatchWindow: TimeSpan.FromDays(7));
+            GenerationSpecs.ToRequest(spec); // bad names and parameters fail here, before a silo starts
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
-            var request = new GenerationRequest(parse.GetValue(dataset)!, series, strategyList, classifierList);
 
-            GenerationResult? result = null;
-            await console.Status().StartAsync($"Generating {strategyList.Count} strategy instance(s) and {classifierList.Count} classifier(s)", async _ =>
-                result = await new SignalSetStore(store.Objects).GenerateAsync(request, cancellationToken: cancellationToken));
-            Summarise(console, result!);
+            GenerationSummary? summary = null;
+            await console.Status().StartAsync("Starting the embedded silo", async status =>
+            {
+                await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
+                status.Status($"Generating {strategyList.Length} strategy instance(s) and {classifierList.Length} classifier(s) on grains");
+                summary = await silo.Grains.GetGrain<IGenerationGrain>($"cli-{Guid.NewGuid():N}").RunAsync(spec);
+            });
+            var manifest = await new SignalSetStore(store.Objects).ReadManifestAsync(summary!.SignalSetId, cancellationToken)
+                ?? throw new InvalidOperationException($"Signal set {summary.SignalSetId} was reported but is not in the store.");
+            Summarise(console, new GenerationResult(manifest, summary.CacheHit, summary.BytesWritten));
         }));
         return command;
     }

@@ -3,6 +3,7 @@ using SignalReplay.Core.Data;
 using SignalReplay.Core.Generation;
 using SignalReplay.Grains.Generation;
 using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Grains.Tests;
@@ -91,6 +92,19 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
         var error = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(spec));
 
         Assert.Contains("Base dataset 'lean' has no series QQQ_1m", error.Message);
+    }
+
+    [Fact]
+    public async Task A_base_file_that_does_not_match_its_manifest_fails_the_run_naming_it()
+    {
+        var series = await StoreLeanAsync();
+        await new BaseDatasetStore(fixture.Store).WriteAsync("tampered", series, TestContext.Current.CancellationToken);
+        var ibm = await fixture.Store.ReadAllBytesAsync(ObjectKey.Parse("data/base/tampered/IBM_1m.parquet"), TestContext.Current.CancellationToken);
+        await fixture.Store.PutBytesAsync(ObjectKey.Parse("data/base/tampered/SPY_1m.parquet"), ibm, cancellationToken: TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => RunAsync(Spec(fast: 11, dataset: "tampered")));
+
+        Assert.Contains("data/base/tampered/SPY_1m.parquet", error.Message);
     }
 
     [Fact]

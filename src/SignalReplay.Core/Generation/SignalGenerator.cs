@@ -26,12 +26,19 @@ public sealed class SignalGenerator
     private readonly int[] _counts;
     private readonly bool[] _barNow;
     private readonly DecisionContext _context = new();
+    private readonly Action<SignalEvent>? _onSignal;
 
     /// <param name="series">Every series the run reads, in ordinal order.</param>
     /// <param name="strategies">The strategy instances, each captured into its own signal index.</param>
     /// <param name="classifiers">Classifiers by the name regimes are looked up with (e.g. <c>trend</c>).</param>
-    public SignalGenerator(IReadOnlyList<SeriesId> series, IReadOnlyList<Strategy> strategies, IReadOnlyList<KeyValuePair<string, Classifier>> classifiers)
+    /// <param name="onSignal">Receives every SIGNAL event as it is captured (full mode hands them to portfolios).</param>
+    public SignalGenerator(
+        IReadOnlyList<SeriesId> series,
+        IReadOnlyList<Strategy> strategies,
+        IReadOnlyList<KeyValuePair<string, Classifier>> classifiers,
+        Action<SignalEvent>? onSignal = null)
     {
+        _onSignal = onSignal;
         _series = series;
         _ordinal = series.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         _bySeries = [.. series.Select(_ => new List<Computation>())];
@@ -120,7 +127,12 @@ public sealed class SignalGenerator
                 }
             }
 
-            builder.Record(_latestIdx[slot.PrimarySeries], target, refs);
+            var previous = builder.Current;
+            if (builder.Record(_latestIdx[slot.PrimarySeries], target, refs) && _onSignal is not null)
+            {
+                _onSignal(new SignalEvent(
+                    slot.Decider.InstanceId, slot.Decider.Primary, _latestIdx[slot.PrimarySeries], endTime, _latest[slot.PrimarySeries], previous, builder.Current));
+            }
         }
 
         foreach (var alignment in _alignments)

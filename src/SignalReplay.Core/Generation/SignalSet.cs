@@ -11,3 +11,9 @@ public sealed record SignalSet(
 {
     public long BarsProcessed => BarsPerSeries.Values.Sum(count => (long)count);
 }
+
+/// <summary>
+/// A SIGNAL event: a strategy's target changed at a bar of its primary series. It carries the bar
+/// and its end time, so a consumer (capture, or a portfolio in full mode) needs nothing else.
+/// </summary>
+public readonly record struct SignalEvent(string StrategyInstance, SeriesId Primary, int BarIdx, long EndTime, Bar Bar, double PreviousValue, double Value);

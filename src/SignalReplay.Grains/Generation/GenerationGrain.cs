@@ -1,6 +1,7 @@
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
 using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Parquet;
 using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Grains.Generation;
@@ -15,7 +16,16 @@ public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrai
 {
     public async Task<GenerationSummary> RunAsync(GenerationSpec spec)
     {
-        var plan = await new SignalSetStore(store).PlanAsync(GenerationSpecs.ToRequest(spec));
+        GenerationPlan plan;
+        try
+        {
+            plan = await new SignalSetStore(store).PlanAsync(GenerationSpecs.ToRequest(spec));
+        }
+        catch (StoredDataException error)
+        {
+            throw new RunFailedException(error.Message);
+        }
+
         if (plan.Existing is { } existing)
         {
             return new GenerationSummary(existing.Id, CacheHit: true, 0, existing.Bars.Values.Sum(), 0);

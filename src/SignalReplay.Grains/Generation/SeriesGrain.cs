@@ -3,6 +3,7 @@ using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Parquet;
 
 namespace SignalReplay.Grains.Generation;
 
@@ -17,7 +18,16 @@ public sealed class SeriesGrain(IObjectStore store) : Grain, ISeriesGrain
 
     public async Task PublishAsync(string run, int ordinal, long windowStart, long windowEnd, bool last)
     {
-        _bars ??= await LoadAsync();
+        try
+        {
+            _bars ??= await LoadAsync();
+        }
+        catch (StoredDataException error)
+        {
+            // Storage exceptions are not wire types: callers get the reason in one that is.
+            throw new RunFailedException(error.Message);
+        }
+
         var bars = BarBatches.Slice(_bars, new BarBatches.Window(windowStart, windowEnd, last));
         var batch = new BarBatch(
             ordinal,

@@ -114,6 +114,38 @@ public sealed class SignalGenerationTests
     }
 
     [Fact]
+    public void Signal_events_carry_their_bar_and_are_exactly_the_captured_changes()
+    {
+        var series = Lean();
+        var events = new List<SignalEvent>();
+        var ids = series.Select(s => s.Id).ToArray();
+        var buffer = new TimeAlignmentBuffer(ids, 20_000);
+        var generator = new SignalGenerator(ids, Strategies(), Classifiers(), events.Add);
+        for (var s = 0; s < series.Count; s++)
+        {
+            buffer.Add(s, Enumerable.Range(0, series[s].Count).Select(i => series[s][i]).ToArray(), complete: true);
+        }
+
+        generator.Drain(buffer);
+        var set = generator.Build();
+
+        foreach (var index in set.Signals)
+        {
+            var mine = events.Where(e => e.StrategyInstance == index.StrategyInstance).ToList();
+            Assert.Equal(index.BarIdx.ToArray(), mine.Select(e => e.BarIdx));
+            Assert.Equal(index.Value.ToArray(), mine.Select(e => e.Value));
+            var primary = series.Single(s => s.Id == index.PrimarySeries);
+            Assert.All(mine, e =>
+            {
+                Assert.Equal(primary[e.BarIdx], e.Bar);
+                Assert.Equal(primary.EndTime(e.BarIdx), e.EndTime);
+            });
+        }
+
+        Assert.Equal(set.Signals.Sum(s => s.Count), events.Count);
+    }
+
+    [Fact]
     public void A_strategy_sees_a_gap_as_a_stale_bar()
     {
         var start = new DateTimeOffset(2024, 1, 2, 13, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();

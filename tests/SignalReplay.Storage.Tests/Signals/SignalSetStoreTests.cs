@@ -134,6 +134,20 @@ public sealed class SignalSetStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Generation_refuses_a_series_whose_file_does_not_match_its_manifest()
+    {
+        await StoreMarketAsync();
+        // Put another series' bars under SYNA_1m's key, behind the manifest's back.
+        var other = await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/synthetic/SYNC_1m.parquet"), Cancel);
+        await _objects.PutBytesAsync(ObjectKey.Parse("data/base/synthetic/SYNA_1m.parquet"), other, cancellationToken: Cancel);
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => _signals.GenerateAsync(Request(), cancellationToken: Cancel));
+
+        Assert.Contains("data/base/synthetic/SYNA_1m.parquet", error.Message);
+        Assert.Contains("holds series SYNC_1m, not SYNA_1m", error.Message);
+    }
+
+    [Fact]
     public async Task A_truncated_index_file_is_refused_naming_it()
     {
         await StoreMarketAsync();
