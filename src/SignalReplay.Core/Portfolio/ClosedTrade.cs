@@ -1,0 +1,18 @@
+namespace SignalReplay.Core.Portfolio;
+
+/// <summary>
+/// A round trip in one symbol: opened at one fill, closed at another. <see cref="Quantity"/> is signed
+/// (negative for a short); <see cref="Pnl"/> is net of both fills' costs.
+/// </summary>
+public sealed record ClosedTrade(
+    string Symbol,
+    long EntryTime,
+    long ExitTime,
+    double Quantity,
+    double EntryPrice,
+    double ExitPrice,
+    double Pnl)
+{
+    /// <summary>Net P&amp;L over the capital the entry committed (|quantity| x entry price).</summary>
+    public double Return => Pnl / (Math.Abs(Quantity) * EntryPrice);
+}

@@ -1,0 +1,238 @@
+namespace SignalReplay.Core.Portfolio;
+
+/// <summary>
+/// SPEC 7's metrics, with its exact definitions. Equity is marked at every bar close of the traded
+/// series; daily returns are simple returns between the equity at the last bar of consecutive UTC
+/// dates (n dates give n - 1 returns). Every sum runs in bar order, so the same inputs give the same bits.
+/// </summary>
+public sealed record PerformanceMetrics(
+    double TotalReturn,
+    double Sharpe,
+    double Sortino,
+    double MaxDrawdown,
+    double Cagr,
+    double Calmar,
+    double WinRate,
+    double ProfitFactor,
+    int TradeCount,
+    double AverageTradeReturn,
+    double Exposure,
+    double Turnover)
+{
+    private const double TradingDaysPerYear = 252;
+    private const double MillisPerDay = 86_400_000;
+
+    /// <summary>Every metric name an objective may use.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "total_return", "sharpe", "sortino", "max_drawdown", "cagr", "calmar",
+        "win_rate", "profit_factor", "trade_count", "average_trade_return", "exposure", "turnover",
+    ];
+
+    /// <summary>The metric called <paramref name="name"/> (snake_case, as in <see cref="Names"/>).</summary>
+    public double Get(string name) => name switch
+    {
+        "total_return" => TotalReturn,
+        "sharpe" => Sharpe,
+        "sortino" => Sortino,
+        "max_drawdown" => MaxDrawdown,
+        "cagr" => Cagr,
+        "calmar" => Calmar,
+        "win_rate" => WinRate,
+        "profit_factor" => ProfitFactor,
+        "trade_count" => TradeCount,
+        "average_trade_return" => AverageTradeReturn,
+        "exposure" => Exposure,
+        "turnover" => Turnover,
+        _ => throw new ArgumentException($"Unknown metric '{name}'; metrics are {string.Join(", ", Names)}."),
+    };
+
+    /// <param name="time">Bar times of the equity marks (Unix ms UTC), increasing.</param>
+    /// <param name="equity">Equity at each bar's close.</param>
+    /// <param name="invested">Whether a position was held at each bar's close.</param>
+    /// <param name="trades">Closed trades, in closing order.</param>
+    /// <param name="tradedNotional">Sum of |quantity x price| over every fill.</param>
+    public static PerformanceMetrics Compute(
+        ReadOnlySpan<long> time, ReadOnlySpan<double> equity, ReadOnlySpan<bool> invested, IReadOnlyList<ClosedTrade> trades, double tradedNotional)
+    {
+        if (time.Length != equity.Length || invested.Length != equity.Length)
+        {
+            throw new ArgumentException($"Metrics need one time, equity and position flag per bar ({time.Length}, {equity.Length}, {invested.Length} given).");
+        }
+
+        if (equity.Length == 0)
+        {
+            return new PerformanceMetrics(0, 0, 0, 0, 0, 0, 0, 0, trades.Count, 0, 0, 0);
+        }
+
+        var dailyReturns = DailyReturns(time, equity);
+        var maxDrawdown = MaxDrawdownOf(equity);
+        var cagr = CagrOf(time, equity);
+        var (winRate, profitFactor, averageTradeReturn) = TradeStatistics(trades);
+        var exposed = 0;
+        double equitySum = 0;
+        for (var i = 0; i < equity.Length; i++)
+        {
+            exposed += invested[i] ? 1 : 0;
+            equitySum += equity[i];
+        }
+
+        return new PerformanceMetrics(
+            TotalReturn: (equity[^1] / equity[0]) - 1,
+            Sharpe: SharpeOf(dailyReturns),
+            Sortino: SortinoOf(dailyReturns),
+            MaxDrawdown: maxDrawdown,
+            Cagr: cagr,
+            Calmar: maxDrawdown == 0 ? 0 : cagr / maxDrawdown,
+            WinRate: winRate,
+            ProfitFactor: profitFactor,
+            TradeCount: trades.Count,
+            AverageTradeReturn: averageTradeReturn,
+            Exposure: (double)exposed / equity.Length,
+            Turnover: tradedNotional / (equitySum / equity.Length));
+    }
+
+    /// <summary>Simple returns between the equity at the last bar of consecutive UTC dates.</summary>
+    public static double[] DailyReturns(ReadOnlySpan<long> time, ReadOnlySpan<double> equity)
+    {
+        var closes = new List<double>();
+        for (var i = 0; i < equity.Length; i++)
+        {
+            var lastOfDate = i + 1 == equity.Length || Math.Floor(time[i + 1] / MillisPerDay) != Math.Floor(time[i] / MillisPerDay);
+            if (lastOfDate)
+            {
+                closes.Add(equity[i]);
+            }
+        }
+
+        var returns = new double[Math.Max(0, closes.Count - 1)];
+        for (var d = 0; d < returns.Length; d++)
+        {
+            returns[d] = (closes[d + 1] / closes[d]) - 1;
+        }
+
+        return returns;
+    }
+
+    /// <summary>mean / stdev (n - 1) x sqrt(252); 0 with fewer than 2 returns or no variation.</summary>
+    public static double SharpeOf(ReadOnlySpan<double> returns)
+    {
+        if (returns.Length < 2)
+        {
+            return 0;
+        }
+
+        var mean = Mean(returns);
+        double squares = 0;
+        foreach (var r in returns)
+        {
+            squares += (r - mean) * (r - mean);
+        }
+
+        var deviation = Math.Sqrt(squares / (returns.Length - 1));
+        return deviation == 0 ? 0 : mean / deviation * Math.Sqrt(TradingDaysPerYear);
+    }
+
+    /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); 0 with fewer than 2 returns or no losing day.</summary>
+    public static double SortinoOf(ReadOnlySpan<double> returns)
+    {
+        if (returns.Length < 2)
+        {
+            return 0;
+        }
+
+        double downside = 0;
+        foreach (var r in returns)
+        {
+            var loss = Math.Min(r, 0);
+            downside += loss * loss;
+        }
+
+        var deviation = Math.Sqrt(downside / returns.Length);
+        return deviation == 0 ? 0 : Mean(returns) / deviation * Math.Sqrt(TradingDaysPerYear);
+    }
+
+    /// <summary>The largest 1 - equity / running peak over bar-level equity.</summary>
+    public static double MaxDrawdownOf(ReadOnlySpan<double> equity)
+    {
+        double peak = double.MinValue, worst = 0;
+        foreach (var value in equity)
+        {
+            peak = Math.Max(peak, value);
+            worst = Math.Max(worst, 1 - (value / peak));
+        }
+
+        return worst;
+    }
+
+    /// <summary>(last / first)^(365.25 / calendar days) - 1; 0 when the marks span no time.</summary>
+    public static double CagrOf(ReadOnlySpan<long> time, ReadOnlySpan<double> equity)
+    {
+        var days = (time[^1] - time[0]) / MillisPerDay;
+        return days <= 0 || equity[0] <= 0 || equity[^1] <= 0 ? 0 : Math.Pow(equity[^1] / equity[0], 365.25 / days) - 1;
+    }
+
+    private static (double WinRate, double ProfitFactor, double AverageReturn) TradeStatistics(IReadOnlyList<ClosedTrade> trades)
+    {
+        if (trades.Count == 0)
+        {
+            return (0, 0, 0);
+        }
+
+        double profit = 0, loss = 0, returns = 0;
+        var wins = 0;
+        foreach (var trade in trades)
+        {
+            wins += trade.Pnl > 0 ? 1 : 0;
+            profit += Math.Max(trade.Pnl, 0);
+            loss += Math.Max(-trade.Pnl, 0);
+            returns += trade.Return;
+        }
+
+        // No losing trade: infinite if anything was won, else 0 (nothing was won or lost).
+        var factor = loss == 0 ? (profit > 0 ? double.PositiveInfinity : 0) : profit / loss;
+        return ((double)wins / trades.Count, factor, returns / trades.Count);
+    }
+
+    private static double Mean(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (var value in values)
+        {
+            sum += value;
+        }
+
+        return sum / values.Length;
+    }
+}
+
+/// <summary>An optimisation objective: one metric by name, maximised or minimised.</summary>
+public sealed record Objective(string Metric, bool Maximise = true)
+{
+    /// <summary>Parses <c>sharpe</c>, <c>max:sharpe</c> or <c>min:max_drawdown</c>.</summary>
+    public static Objective Parse(string text)
+    {
+        var (direction, metric) = text.Split(':') switch
+        {
+            [var only] => ("max", only),
+            [var d, var m] => (d, m),
+            _ => throw new ArgumentException($"'{text}' is not an objective: use a metric name, max:NAME or min:NAME."),
+        };
+        if (!PerformanceMetrics.Names.Contains(metric))
+        {
+            throw new ArgumentException($"Objective '{text}': unknown metric '{metric}'; metrics are {string.Join(", ", PerformanceMetrics.Names)}.");
+        }
+
+        return direction switch
+        {
+            "max" => new Objective(metric, true),
+            "min" => new Objective(metric, false),
+            _ => throw new ArgumentException($"Objective '{text}': direction must be max or min, not '{direction}'."),
+        };
+    }
+
+    /// <summary>The score to sort by, larger is better, whichever way the objective points.</summary>
+    public double Score(PerformanceMetrics metrics) => Maximise ? metrics.Get(Metric) : -metrics.Get(Metric);
+
+    public override string ToString() => $"{(Maximise ? "max" : "min")}:{Metric}";
+}
