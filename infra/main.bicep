@@ -31,7 +31,68 @@ module storage '../bicep/storage.bicep' = {
   }
 }
 
+module monitoring '../bicep/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: group
+  params: {
+    name: 'log-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module registry '../bicep/registry.bicep' = {
+  name: 'registry'
+  scope: group
+  params: {
+    name: 'cr${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module identity '../bicep/identity.bicep' = {
+  name: 'identity'
+  scope: group
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.accountName
+    registryName: registry.outputs.name
+  }
+}
+
+module redis '../bicep/redis.bicep' = {
+  name: 'redis'
+  scope: group
+  params: {
+    name: 'redis-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module silo '../bicep/containerapps.bicep' = {
+  name: 'silo'
+  scope: group
+  params: {
+    name: resourceToken
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceName: monitoring.outputs.workspaceName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    registryLoginServer: registry.outputs.loginServer
+    blobEndpoint: storage.outputs.blobEndpoint
+    containerName: storage.outputs.containerName
+    redisName: redis.outputs.name
+  }
+}
+
 output AZURE_RESOURCE_GROUP string = group.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_STORAGE_ACCOUNT string = storage.outputs.accountName
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output SIGNALREPLAY_CONTAINER string = storage.outputs.containerName
+output SIGNALREPLAY_API_URL string = silo.outputs.url

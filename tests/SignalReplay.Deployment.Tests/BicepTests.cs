@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text.Json.Nodes;
 using SignalReplay.Storage.Retention;
 
@@ -40,6 +41,31 @@ public sealed class BicepTests
         var storage = Resource(template, "Microsoft.Resources/deployments", "storage");
         var parameters = storage["properties"]!["parameters"]!.AsObject();
         Assert.False(parameters.ContainsKey("retentionDays"), "infra/main.bicep must not override the retention days of bicep/storage.bicep");
+    }
+
+    [Fact]
+    public async Task The_silo_app_gets_exactly_the_settings_the_silo_reads_and_starts_on_them()
+    {
+        var template = await CompileAsync("bicep/containerapps.bicep");
+
+        var container = Resource(template, "Microsoft.App/containerApps", null)["properties"]!["template"]!["containers"]![0]!;
+        var env = container["env"]!.AsArray().Select(variable => variable!["name"]!.GetValue<string>()).ToList();
+        var settings = env.Where(name => name.StartsWith("SignalReplay__", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["SignalReplay__Clustering", "SignalReplay__Redis__ConnectionString", "SignalReplay__Store__Kind", "SignalReplay__Store__AzureServiceUri", "SignalReplay__Store__Container"],
+            settings);
+        Assert.Contains("AZURE_CLIENT_ID", env);
+
+        // The literal values the template sets, with stand-ins for those it computes, must make a valid silo.
+        var values = container["env"]!.AsArray().ToDictionary(
+            variable => variable!["name"]!.GetValue<string>().Replace("__", ":", StringComparison.Ordinal),
+            variable => variable!["value"]?.GetValue<string>() is { } value && !value.StartsWith('[') ? value : null);
+        values["SignalReplay:Redis:ConnectionString"] = "cache:6380,password=stand-in,ssl=True";
+        values["SignalReplay:Store:AzureServiceUri"] = "https://account.blob.core.windows.net/";
+        values["SignalReplay:Store:Container"] = "signalreplay";
+        var silo = SignalReplay.Silo.SiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        Assert.Equal(SignalReplay.Silo.ClusteringKind.Redis, silo.Clustering);
+        Assert.Equal(SignalReplay.Storage.Objects.ObjectStoreKind.AzureBlob, silo.Store.Kind);
     }
 
     /// <summary>

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Orleans.Configuration;
+using SignalReplay.Grains;
+using SignalReplay.Storage.Objects;
+using StackExchange.Redis;
+
+namespace SignalReplay.Silo;
+
+/// <summary>How silos find each other: one silo on localhost (embedded default) or a Redis membership table.</summary>
+public enum ClusteringKind
+{
+    Localhost,
+    Redis,
+}
+
+/// <summary>
+/// The silo's configuration, section <c>SignalReplay</c>: clustering and store are chosen separately
+/// (the Azure deployment sets Redis and AzureBlob through environment variables), read once and
+/// validated at start with errors that name the key.
+/// </summary>
+public sealed record SiloSettings
+{
+    public ClusteringKind Clustering { get; init; } = ClusteringKind.Localhost;
+
+    /// <summary>StackExchange.Redis configuration string, required for Redis clustering.</summary>
+    public string? RedisConnectionString { get; init; }
+
+    public string ClusterId { get; init; } = "signalreplay";
+
+    public int SiloPort { get; init; } = 11111;
+
+    public int GatewayPort { get; init; } = 30000;
+
+    public ObjectStoreOptions Store { get; init; } = ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store"));
+
+    public static SiloSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("SignalReplay");
+        var clusteringText = section["Clustering"];
+        var clustering = ClusteringKind.Localhost;
+        if (clusteringText is not null && !Enum.TryParse(clusteringText, ignoreCase: true, out clustering))
+        {
+            throw new ArgumentException($"SignalReplay:Clustering is '{clusteringText}'; it must be Localhost or Redis.");
+        }
+
+        var settings = new SiloSettings
+        {
+            Clustering = clustering,
+            RedisConnectionString = section["Redis:ConnectionString"],
+            ClusterId = section["ClusterId"] ?? "signalreplay",
+            SiloPort = section.GetValue("SiloPort", 11111),
+            GatewayPort = section.GetValue("GatewayPort", 30000),
+            Store = section.GetSection("Store").Get<ObjectStoreOptions>() ?? ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store")),
+        };
+        if (clustering == ClusteringKind.Redis && string.IsNullOrWhiteSpace(settings.RedisConnectionString))
+        {
+            throw new ArgumentException("SignalReplay:Redis:ConnectionString is required when SignalReplay:Clustering is Redis.");
+        }
+
+        settings.Store.Validate();
+        return settings;
+    }
+
+    public void Apply(ISiloBuilder silo)
+    {
+        if (Clustering == ClusteringKind.Localhost)
+        {
+            silo.UseLocalhostClustering(SiloPort, GatewayPort);
+        }
+        else
+        {
+            var redis = ConfigurationOptions.Parse(RedisConnectionString!);
+            silo.UseRedisClustering(options => options.ConfigurationOptions = redis)
+                .UseRedisReminderService(options => options.ConfigurationOptions = redis)
+                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (ClusterId, "signalreplay"))
+                // Peers reach a silo at its own address: in a VNet-integrated Container Apps environment,
+                // the replica's IP in the subnet.
+                .ConfigureEndpoints(AdvertisedAddress(), SiloPort, GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.AddSignalReplay(options => options.Store = Store);
+    }
+
+    private static IPAddress AdvertisedAddress() =>
+        Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
+        ?? IPAddress.Loopback;
+}

@@ -1,0 +1,4 @@
+global using Microsoft.Extensions.Configuration;
+global using SignalReplay.Silo;
+global using SignalReplay.TestSupport;
+global using Xunit;

@@ -1,0 +1,57 @@
+using SignalReplay.Storage.Objects;
+
+namespace SignalReplay.Silo.Tests;
+
+public sealed class SiloSettingsTests
+{
+    private static SiloSettings Read(params (string Key, string Value)[] values) =>
+        SiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+
+    [Fact]
+    public void With_nothing_configured_a_silo_is_embedded_on_localhost_with_the_local_store()
+    {
+        var settings = Read();
+
+        Assert.Equal(ClusteringKind.Localhost, settings.Clustering);
+        Assert.Equal(ObjectStoreKind.LocalFolder, settings.Store.Kind);
+    }
+
+    [Fact]
+    public void The_azure_settings_select_redis_clustering_and_the_blob_store()
+    {
+        var settings = Read(
+            ("SignalReplay:Clustering", "Redis"),
+            ("SignalReplay:Redis:ConnectionString", "cache.redis.cache.windows.net:6380,password=x,ssl=True"),
+            ("SignalReplay:Store:Kind", "AzureBlob"),
+            ("SignalReplay:Store:AzureServiceUri", "https://account.blob.core.windows.net/"),
+            ("SignalReplay:Store:Container", "signalreplay"));
+
+        Assert.Equal(ClusteringKind.Redis, settings.Clustering);
+        Assert.Equal(ObjectStoreKind.AzureBlob, settings.Store.Kind);
+        Assert.Equal(new Uri("https://account.blob.core.windows.net/"), settings.Store.AzureServiceUri);
+    }
+
+    [Fact]
+    public void Redis_clustering_without_a_connection_string_is_refused_naming_the_key()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Clustering", "Redis")));
+
+        Assert.Contains("SignalReplay:Redis:ConnectionString is required", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_clustering_is_refused_naming_the_key_and_the_choices()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Clustering", "Consul")));
+
+        Assert.Contains("SignalReplay:Clustering is 'Consul'; it must be Localhost or Redis", error.Message);
+    }
+
+    [Fact]
+    public void A_blob_store_without_an_address_is_refused_at_start()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Store:Kind", "AzureBlob")));
+
+        Assert.Contains("exactly one of AzureConnectionString and AzureServiceUri", error.Message);
+    }
+}
