@@ -32,6 +32,9 @@ public sealed record SiloSettings
 
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>The address peers reach this silo at; by default the host's first non-loopback IPv4 address.</summary>
+    public IPAddress? AdvertisedAddress { get; init; }
+
     public ObjectStoreOptions Store { get; init; } = ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store"));
 
     public static SiloSettings Read(IConfiguration configuration)
@@ -51,6 +54,9 @@ public sealed record SiloSettings
             ClusterId = section["ClusterId"] ?? "signalreplay",
             SiloPort = section.GetValue("SiloPort", 11111),
             GatewayPort = section.GetValue("GatewayPort", 30000),
+            AdvertisedAddress = section["AdvertisedAddress"] is { } address
+                ? IPAddress.TryParse(address, out var parsed) ? parsed : throw new ArgumentException($"SignalReplay:AdvertisedAddress '{address}' is not an IP address.")
+                : null,
             Store = section.GetSection("Store").Get<ObjectStoreOptions>() ?? ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store")),
         };
         if (clustering == ClusteringKind.Redis && string.IsNullOrWhiteSpace(settings.RedisConnectionString))
@@ -76,13 +82,13 @@ public sealed record SiloSettings
                 .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (ClusterId, "signalreplay"))
                 // Peers reach a silo at its own address: in a VNet-integrated Container Apps environment,
                 // the replica's IP in the subnet.
-                .ConfigureEndpoints(AdvertisedAddress(), SiloPort, GatewayPort, listenOnAnyHostAddress: true);
+                .ConfigureEndpoints(AdvertisedAddress ?? HostAddress(), SiloPort, GatewayPort, listenOnAnyHostAddress: true);
         }
 
         silo.AddSignalReplay(options => options.Store = Store);
     }
 
-    private static IPAddress AdvertisedAddress() =>
+    private static IPAddress HostAddress() =>
         Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
         ?? IPAddress.Loopback;
 }

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Synthetic;
+using SignalReplay.Grains.Generation;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Signals;
+using StackExchange.Redis;
+
+namespace SignalReplay.Silo.Tests;
+
+/// <summary>Two silo host processes that find each other through Redis, as they do in Azure.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisClusterTests(RedisFixture redis)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Two_silo_processes_clustered_through_redis_generate_what_one_process_does()
+    {
+        redis.Require();
+        using var folder = new TempFolder();
+        var storeRoot = folder.Combine("store");
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 15 });
+        await new BaseDatasetStore(new LocalFolderStore(storeRoot)).WriteAsync("synthetic", market.Series, Cancel);
+
+        await using var first = await StartSiloAsync(storeRoot, clusterId);
+        await using var second = await StartSiloAsync(storeRoot, clusterId);
+        using var client = await ConnectAsync(clusterId);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        await WaitForSilosAsync(grains, 2);
+
+        var spec = Spec();
+        var summary = await grains.GetGrain<IGenerationGrain>($"run-{Guid.NewGuid():N}").RunAsync(spec);
+
+        var stored = await new SignalSetStore(new LocalFolderStore(storeRoot)).ReadAsync(summary.SignalSetId, Cancel);
+        var request = GenerationSpecs.ToRequest(spec);
+        var series = market.Series.Where(s => spec.Series.Contains(s.Id.ToString())).ToList();
+        SignalSetAssert.Same(SignalGeneration.Run(series, request.Strategies, request.Classifiers), stored);
+        Assert.Equal(2, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Cancel)).Count);
+    }
+
+    private static GenerationSpec Spec() => new(
+        "synthetic",
+        ["SYNA_1m", "SYNB_1m", "SYNC_1m"],
+        [
+            new("momentum", ["SYNA_1m"], new() { ["fast"] = 10, ["slow"] = 40 }),
+            new("breakout", ["SYNC_1m"], new() { ["length"] = 30 }),
+            new("correlation_momentum", ["SYNA_1m", "SYNB_1m"], []),
+        ],
+        [new("trend", ["SYNA_1m"], [])],
+        MaxBufferSize: 20_000,
+        BatchWindow: TimeSpan.FromDays(2));
+
+    private async Task<ServerProcess> StartSiloAsync(string storeRoot, string clusterId)
+    {
+        var (siloPort, gatewayPort, httpPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
+        var silo = new ServerProcess(
+            "dotnet",
+            [SiloAssembly()],
+            new Dictionary<string, string>
+            {
+                ["SignalReplay__Clustering"] = "Redis",
+                ["SignalReplay__Redis__ConnectionString"] = redis.ConnectionString,
+                ["SignalReplay__ClusterId"] = clusterId,
+                ["SignalReplay__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+                ["SignalReplay__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+                ["SignalReplay__AdvertisedAddress"] = "127.0.0.1",
+                ["SignalReplay__Store__Kind"] = "LocalFolder",
+                ["SignalReplay__Store__LocalRoot"] = storeRoot,
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+            },
+            workingDirectory: Path.GetDirectoryName(storeRoot));
+        await silo.WaitForPortAsync(gatewayPort, TimeSpan.FromSeconds(60), "the silo");
+        return silo;
+    }
+
+    private async Task<IHost> ConnectAsync(string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client => client
+            .UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString))
+            .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (clusterId, "signalreplay")));
+        var host = builder.Build();
+        await host.StartAsync(Cancel);
+        return host;
+    }
+
+    private static async Task WaitForSilosAsync(IClusterClient grains, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        while ((await management.GetHosts(onlyActive: true, Cancel)).Count < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{count} silos did not join within 60 s.");
+            await Task.Delay(250, Cancel);
+        }
+    }
+
+    /// <summary>The silo host built beside this test run (same configuration).</summary>
+    private static string SiloAssembly()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        var path = Path.Combine(RepositoryRoot.Find()!, "src", "SignalReplay.Silo", "bin", configuration, "net10.0", "SignalReplay.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the silo host first: {path} is missing.", path);
+    }
+}
