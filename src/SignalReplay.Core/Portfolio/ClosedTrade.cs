@@ -13,6 +13,15 @@ public sealed record ClosedTrade(
     double ExitPrice,
     double Pnl)
 {
+    /// <summary>The filter classifier's regime when the trade opened (null without a regime filter).</summary>
+    public string? RegimeAtOpen { get; init; }
+
+    /// <summary>The filter classifier's regime when the trade closed.</summary>
+    public string? RegimeAtClose { get; init; }
+
+    /// <summary>Opened in one regime and closed in another (SPEC 6 boundary trade).</summary>
+    public bool IsBoundaryTrade => RegimeAtOpen != RegimeAtClose;
+
     /// <summary>Net P&amp;L over the capital the entry committed (|quantity| x entry price).</summary>
     public double Return => Pnl / (Math.Abs(Quantity) * EntryPrice);
 }

@@ -1,0 +1,90 @@
+namespace SignalReplay.Core.Portfolio;
+
+/// <summary>One strategy instance a portfolio trades, on its primary series, with a weight in (0, 1].</summary>
+public sealed record StrategyAssignment(string StrategyInstance, SeriesId Series, double Weight = 1);
+
+/// <summary>What happens to positions when the regime leaves the allowed set.</summary>
+public enum RegimeExit
+{
+    Hold,
+    Close,
+}
+
+/// <summary>Trade only while <see cref="Classifier"/> is in one of <see cref="Allowed"/> (SPEC 6).</summary>
+public sealed record RegimeFilter(string Classifier, IReadOnlySet<string> Allowed, RegimeExit OnExit = RegimeExit.Hold);
+
+/// <summary>Which traced events a portfolio keeps.</summary>
+public enum TraceRetention
+{
+    /// <summary>Every event.</summary>
+    All,
+
+    /// <summary>A trade's events only until it closes; then its closed-trade row is the record.</summary>
+    TradeComplete,
+
+    /// <summary>No events.</summary>
+    None,
+}
+
+/// <summary>The risk limits of a portfolio; each is off when null.</summary>
+public sealed record RiskLimits(
+    double? MaxPositionFraction = null,
+    double? MaxGrossExposure = null,
+    double? StopLoss = null,
+    double? TakeProfit = null,
+    double? MaxDrawdownHalt = null)
+{
+    public static RiskLimits None { get; } = new();
+
+    public IReadOnlyList<IRiskValidator> Validators() =>
+    [
+        .. MaxPositionFraction is { } position ? [new MaxPositionValidator(position)] : Array.Empty<IRiskValidator>(),
+        .. MaxGrossExposure is { } gross ? [new MaxGrossExposureValidator(gross)] : Array.Empty<IRiskValidator>(),
+        .. MaxDrawdownHalt is { } drawdown ? [new MaxDrawdownHaltValidator(drawdown)] : Array.Empty<IRiskValidator>(),
+    ];
+}
+
+/// <summary>One portfolio configuration (SPEC 6).</summary>
+public sealed record PortfolioConfig(
+    string Id,
+    IReadOnlyList<StrategyAssignment> Assignments,
+    Sizing Sizing,
+    ExecutionModel Execution,
+    RiskLimits Risk,
+    RegimeFilter? RegimeFilter = null,
+    double StartingCash = 10_000,
+    TraceRetention Tracing = TraceRetention.None,
+    int VolatilityLookback = 20)
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the portfolio and the value that cannot work.</summary>
+    public PortfolioConfig Validate()
+    {
+        if (Assignments.Count == 0)
+        {
+            throw new ArgumentException($"Portfolio '{Id}' trades no strategy.");
+        }
+
+        var duplicate = Assignments.GroupBy(a => a.StrategyInstance).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Portfolio '{Id}' assigns strategy {duplicate.Key} more than once.");
+        }
+
+        var weight = Assignments.FirstOrDefault(a => !(a.Weight > 0 && a.Weight <= 1));
+        if (weight is not null)
+        {
+            throw new ArgumentException($"Portfolio '{Id}': weight {weight.Weight} of {weight.StrategyInstance} must be in (0, 1].");
+        }
+
+        if (!(StartingCash > 0) || !double.IsFinite(StartingCash))
+        {
+            throw new ArgumentException($"Portfolio '{Id}': starting cash must be positive, not {StartingCash}.");
+        }
+
+        Execution.Validate();
+        return this;
+    }
+}
+
+/// <summary>A traced portfolio event (SPEC 6): ORDER, FILL, POSITION_OPEN, POSITION_CLOSE, RISK_REJECT.</summary>
+public sealed record TraceEvent(string Kind, long Time, string Symbol, double Quantity, double Price, string? Detail = null);

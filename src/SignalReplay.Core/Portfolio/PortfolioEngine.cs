@@ -1,0 +1,397 @@
+using SignalReplay.Core.Features;
+using SignalReplay.Core.Generation;
+
+namespace SignalReplay.Core.Portfolio;
+
+/// <summary>
+/// One portfolio, bar by bar (SPEC 6): targets per strategy from SIGNAL events, netted per symbol,
+/// sized, checked by the risk validators, filled by the execution model at the signal close or the
+/// next open; stops between signals; equity marked at every bar close of the traded series. Replay
+/// and full mode feed it the same calls in the same order, so both give the same bits.
+/// Per slice: <see cref="OnBar"/> for each bar that ended, then <see cref="OnRegime"/>, then
+/// <see cref="OnSignal"/>, then <see cref="EndOfSlice"/>.
+/// </summary>
+public sealed class PortfolioEngine
+{
+    private readonly PortfolioConfig _config;
+    private readonly IReadOnlyList<IRiskValidator> _validators;
+    private readonly StopLevels? _stops;
+    private readonly Dictionary<string, (Book Book, int Slot)> _strategies = [];
+    private readonly Dictionary<SeriesId, Book> _books = [];
+    private readonly List<long> _markTime = [];
+    private readonly List<double> _markEquity = [];
+    private readonly List<bool> _markInvested = [];
+    private readonly List<ClosedTrade> _trades = [];
+    private readonly List<TraceEvent> _events = [];
+    private readonly List<string> _reasons = [];
+    private double _cash;
+    private double _peak;
+    private double _tradedNotional;
+    private bool _halted;
+    private string? _regime;
+    private long _sliceBarTime = long.MinValue;
+    private int _riskRejects;
+
+    public PortfolioEngine(PortfolioConfig config)
+    {
+        _config = config.Validate();
+        _validators = config.Risk.Validators();
+        _stops = config.Risk.StopLoss is not null || config.Risk.TakeProfit is not null ? new StopLevels(config.Risk.StopLoss, config.Risk.TakeProfit) : null;
+        _cash = _peak = config.StartingCash;
+        foreach (var group in config.Assignments.GroupBy(a => a.Series))
+        {
+            var book = new Book(group.Key, [.. group], config.VolatilityLookback);
+            _books[group.Key] = book;
+            for (var slot = 0; slot < book.Assignments.Length; slot++)
+            {
+                _strategies[book.Assignments[slot].StrategyInstance] = (book, slot);
+            }
+        }
+    }
+
+    public string Id => _config.Id;
+
+    /// <summary>The series this portfolio trades.</summary>
+    public IReadOnlyCollection<SeriesId> Series => _books.Keys;
+
+    /// <summary>A bar of <paramref name="series"/> ended: fill orders waiting for its open, apply stops, mark its close.</summary>
+    public void OnBar(SeriesId series, in Bar bar)
+    {
+        if (!_books.TryGetValue(series, out var book))
+        {
+            return;
+        }
+
+        if (book.Pending)
+        {
+            Rebalance(book, bar.Open, bar.Time);
+        }
+
+        if (_stops is not null && book.Position != 0
+            && _stops.ExitPrice(book.Position, book.AverageEntry, bar.Open, bar.High, bar.Low) is { } exit)
+        {
+            // Stopped out: flat until a strategy of this symbol signals again.
+            Array.Clear(book.Target);
+            Array.Clear(book.SizedTarget);
+            Array.Clear(book.Allocation);
+            Execute(book, -book.Position, exit, bar.Time, "stop");
+        }
+
+        book.LastClose = bar.Close;
+        book.Volatility.Update(bar);
+        _sliceBarTime = Math.Max(_sliceBarTime, bar.Time);
+    }
+
+    /// <summary>The classifier <paramref name="classifier"/> changed to <paramref name="regime"/> at this slice.</summary>
+    public void OnRegime(string classifier, string? regime)
+    {
+        if (_config.RegimeFilter is not { } filter || classifier != filter.Classifier)
+        {
+            return;
+        }
+
+        var wasAllowed = Allowed(_regime);
+        _regime = regime;
+        if (filter.OnExit == RegimeExit.Close && wasAllowed && !Allowed(regime))
+        {
+            foreach (var book in _books.Values)
+            {
+                Array.Clear(book.Target);
+                Schedule(book, _sliceBarTime);
+            }
+        }
+    }
+
+    /// <summary>A strategy's target changed at the close of <paramref name="signal"/>'s bar.</summary>
+    public void OnSignal(in SignalEvent signal)
+    {
+        if (!_strategies.TryGetValue(signal.StrategyInstance, out var assigned))
+        {
+            return;
+        }
+
+        var (book, slot) = assigned;
+        var target = Filtered(book.Target[slot], signal.Value);
+        if (target == book.Target[slot])
+        {
+            return;
+        }
+
+        book.Target[slot] = target;
+        Schedule(book, signal.Bar.Time);
+    }
+
+    /// <summary>Closes the slice: marks equity at the closes, and halts on a drawdown breach.</summary>
+    public void EndOfSlice()
+    {
+        if (_sliceBarTime == long.MinValue)
+        {
+            return;
+        }
+
+        var equity = Equity();
+        if (!_halted && _config.Risk.MaxDrawdownHalt is { } limit && _peak > 0 && 1 - (equity / _peak) >= limit)
+        {
+            _halted = true;
+            foreach (var book in _books.Values.Where(b => b.Position != 0))
+            {
+                Array.Clear(book.Target);
+                Schedule(book, _sliceBarTime);
+            }
+
+            equity = Equity();
+        }
+
+        _peak = Math.Max(_peak, equity);
+        _markTime.Add(_sliceBarTime);
+        _markEquity.Add(equity);
+        _markInvested.Add(_books.Values.Any(b => b.Position != 0));
+        _sliceBarTime = long.MinValue;
+    }
+
+    public PortfolioResult Finish()
+    {
+        var metrics = PerformanceMetrics.Compute(
+            _markTime.ToArray(), _markEquity.ToArray(), _markInvested.ToArray(), _trades, _tradedNotional);
+        var open = _books.Values.Where(b => b.Position != 0)
+            .Select(b => new OpenPosition(b.Series.Symbol, b.Position, b.AverageEntry, b.LastClose))
+            .ToList();
+        var events = _config.Tracing == TraceRetention.TradeComplete
+            ? [.. _books.Values.SelectMany(b => b.OpenTradeEvents).OrderBy(e => e.Time)]
+            : _events.ToList();
+        return new PortfolioResult(
+            _config.Id, metrics, [.. _trades], open, events, _markTime.ToArray(), _markEquity.ToArray(),
+            _markEquity.Count > 0 ? _markEquity[^1] : _config.StartingCash, _trades.Count(t => t.IsBoundaryTrade), _riskRejects);
+    }
+
+    private bool Allowed(string? regime) => _config.RegimeFilter is not { } filter || (regime is not null && filter.Allowed.Contains(regime));
+
+    /// <summary>
+    /// SPEC 6 regime filtering: outside the allowed regimes a signal may only reduce or close; a reversal
+    /// only closes; an opening or increasing signal leaves the target where it is.
+    /// </summary>
+    private double Filtered(double current, double wanted)
+    {
+        if (Allowed(_regime) || wanted == 0)
+        {
+            return wanted;
+        }
+
+        if (current == 0)
+        {
+            return 0;
+        }
+
+        if (Math.Sign(wanted) != Math.Sign(current))
+        {
+            return 0;
+        }
+
+        return Math.Abs(wanted) <= Math.Abs(current) ? wanted : current;
+    }
+
+    private void Schedule(Book book, long time)
+    {
+        if (_config.Execution.Timing == FillTiming.SignalClose)
+        {
+            Rebalance(book, book.LastClose, time);
+        }
+        else
+        {
+            book.Pending = true;
+        }
+    }
+
+    /// <summary>
+    /// Moves a symbol's position to its strategies' targets at <paramref name="price"/>: first every
+    /// reduction and close (a reversal closes first), then new sizes on the equity after those fills.
+    /// </summary>
+    private void Rebalance(Book book, double price, long time)
+    {
+        book.Pending = false;
+        for (var slot = 0; slot < book.Target.Length; slot++)
+        {
+            double target = book.Target[slot], sized = book.SizedTarget[slot];
+            if (target == sized)
+            {
+                continue;
+            }
+
+            if (target == 0 || Math.Sign(target) != Math.Sign(sized))
+            {
+                book.Allocation[slot] = 0;
+                book.SizedTarget[slot] = 0;
+            }
+            else if (Math.Abs(target) < Math.Abs(sized))
+            {
+                book.Allocation[slot] *= target / sized;
+                book.SizedTarget[slot] = target;
+            }
+        }
+
+        var reduced = book.Allocation.Sum();
+        if (book.Position != 0 && (Math.Sign(reduced) != Math.Sign(book.Position) || Math.Abs(reduced) < Math.Abs(book.Position)))
+        {
+            var towardZero = Math.Sign(reduced) == Math.Sign(book.Position) ? reduced - book.Position : -book.Position;
+            Execute(book, towardZero, price, time, "signal");
+        }
+
+        var equity = Equity(book, price);
+        for (var slot = 0; slot < book.Target.Length; slot++)
+        {
+            if (book.Target[slot] != book.SizedTarget[slot])
+            {
+                var weighted = book.Target[slot] * book.Assignments[slot].Weight;
+                book.Allocation[slot] = _config.Sizing.Quantity(weighted, equity, price, _config.Execution, book.Volatility.Value);
+                book.SizedTarget[slot] = book.Target[slot];
+            }
+        }
+
+        var order = book.Allocation.Sum() - book.Position;
+        if (order == 0)
+        {
+            return;
+        }
+
+        _reasons.Clear();
+        var context = new RiskContext(book.Series.Symbol, book.Position, price, equity, _peak, GrossExposure(book, price), _halted);
+        var decision = RiskChain.Check(_validators, order, context, _reasons);
+        if (decision.Reason is not null)
+        {
+            _riskRejects++;
+            Trace(book, new TraceEvent("RISK_REJECT", time, book.Series.Symbol, order - decision.Quantity, price, decision.Reason));
+        }
+
+        if (decision.Quantity != 0)
+        {
+            Execute(book, decision.Quantity, price, time, "signal");
+        }
+    }
+
+    private void Execute(Book book, double quantity, double price, long time, string reason)
+    {
+        // A fill that crosses zero is a close and an open: two trades, never one.
+        if (book.Position != 0 && Math.Sign(book.Position + quantity) == -Math.Sign(book.Position))
+        {
+            var rest = book.Position + quantity;
+            Execute(book, -book.Position, price, time, reason);
+            Execute(book, rest, price, time, reason);
+            return;
+        }
+
+        Trace(book, new TraceEvent("ORDER", time, book.Series.Symbol, quantity, price, reason));
+        var fill = _config.Execution.Execute(quantity, price);
+        _cash += fill.CashFlow;
+        _tradedNotional += Math.Abs(quantity) * fill.Price;
+        Trace(book, new TraceEvent("FILL", time, book.Series.Symbol, quantity, fill.Price, $"commission={fill.Commission:R}"));
+
+        if (book.Position == 0)
+        {
+            (book.AverageEntry, book.EntryTime, book.MaxQuantity, book.TradePnl, book.RegimeAtOpen) = (fill.Price, time, quantity, -fill.Commission, _regime);
+            book.Position = quantity;
+            Trace(book, new TraceEvent("POSITION_OPEN", time, book.Series.Symbol, quantity, fill.Price));
+            return;
+        }
+
+        if (Math.Sign(quantity) == Math.Sign(book.Position))
+        {
+            var held = Math.Abs(book.Position);
+            book.AverageEntry = ((book.AverageEntry * held) + (fill.Price * Math.Abs(quantity))) / (held + Math.Abs(quantity));
+            book.Position += quantity;
+            book.MaxQuantity = Math.Abs(book.Position) > Math.Abs(book.MaxQuantity) ? book.Position : book.MaxQuantity;
+            book.TradePnl -= fill.Commission;
+            return;
+        }
+
+        book.TradePnl += (-quantity * (fill.Price - book.AverageEntry)) - fill.Commission;
+        book.Position += quantity;
+        if (book.Position != 0)
+        {
+            return;
+        }
+
+        var trade = new ClosedTrade(book.Series.Symbol, book.EntryTime, time, book.MaxQuantity, book.AverageEntry, fill.Price, book.TradePnl)
+        {
+            RegimeAtOpen = book.RegimeAtOpen,
+            RegimeAtClose = _regime,
+        };
+        _trades.Add(trade);
+        Trace(book, new TraceEvent("POSITION_CLOSE", time, book.Series.Symbol, -quantity, fill.Price, $"pnl={trade.Pnl:R}"));
+        if (_config.Tracing == TraceRetention.TradeComplete)
+        {
+            book.OpenTradeEvents.Clear();
+        }
+    }
+
+    private void Trace(Book book, TraceEvent traced)
+    {
+        switch (_config.Tracing)
+        {
+            case TraceRetention.All:
+                _events.Add(traced);
+                break;
+            case TraceRetention.TradeComplete:
+                book.OpenTradeEvents.Add(traced);
+                break;
+        }
+    }
+
+    private double Equity() => _cash + _books.Values.Sum(b => b.Position == 0 ? 0 : b.Position * b.LastClose);
+
+    /// <summary>Equity with <paramref name="book"/> marked at <paramref name="price"/> (the fill price of the moment).</summary>
+    private double Equity(Book book, double price) =>
+        _cash + _books.Values.Sum(b => b.Position == 0 ? 0 : b.Position * (ReferenceEquals(b, book) ? price : b.LastClose));
+
+    private double GrossExposure(Book book, double price) =>
+        _books.Values.Sum(b => Math.Abs(b.Position) * (ReferenceEquals(b, book) ? price : b.LastClose));
+
+    /// <summary>One symbol: its strategies' targets and allocations, the netted position and the open trade.</summary>
+    private sealed class Book(SeriesId series, StrategyAssignment[] assignments, int volatilityLookback)
+    {
+        public SeriesId Series { get; } = series;
+
+        public StrategyAssignment[] Assignments { get; } = assignments;
+
+        public double[] Target { get; } = new double[assignments.Length];
+
+        public double[] SizedTarget { get; } = new double[assignments.Length];
+
+        public double[] Allocation { get; } = new double[assignments.Length];
+
+        public LogReturnVolatility Volatility { get; } = new(Math.Max(2, volatilityLookback));
+
+        public List<TraceEvent> OpenTradeEvents { get; } = [];
+
+        public bool Pending { get; set; }
+
+        public double LastClose { get; set; } = double.NaN;
+
+        public double Position { get; set; }
+
+        public double AverageEntry { get; set; }
+
+        public long EntryTime { get; set; }
+
+        public double MaxQuantity { get; set; }
+
+        public double TradePnl { get; set; }
+
+        public string? RegimeAtOpen { get; set; }
+    }
+}
+
+/// <summary>A position still open at the end: marked at the last close, not closed (SPEC 6).</summary>
+public sealed record OpenPosition(string Symbol, double Quantity, double AverageEntry, double Mark);
+
+/// <summary>Everything a portfolio run produced.</summary>
+public sealed record PortfolioResult(
+    string PortfolioId,
+    PerformanceMetrics Metrics,
+    IReadOnlyList<ClosedTrade> Trades,
+    IReadOnlyList<OpenPosition> OpenPositions,
+    IReadOnlyList<TraceEvent> Events,
+    long[] EquityTime,
+    double[] Equity,
+    double FinalEquity,
+    int BoundaryTrades,
+    int RiskRejects);

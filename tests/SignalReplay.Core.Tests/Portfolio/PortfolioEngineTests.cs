@@ -1,0 +1,230 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
+
+namespace SignalReplay.Core.Tests.Portfolio;
+
+public sealed class PortfolioEngineTests
+{
+    private static readonly SeriesId Spy = SeriesId.Parse("SPY_1d");
+    private static readonly long Day0 = new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    /// <summary>Daily bars from (open, close) pairs; high and low just around them.</summary>
+    private static Bar[] Bars(params (double Open, double Close)[] prices) =>
+        [.. prices.Select((p, i) => new Bar(Day0 + (i * 86_400_000L), p.Open, Math.Max(p.Open, p.Close) + 0.5, Math.Min(p.Open, p.Close) - 0.5, p.Close, 1_000))];
+
+    private static readonly Bar[] Rising = Bars((100, 100), (100, 102), (103, 105), (104, 106), (107, 108), (110, 109));
+
+    private static PortfolioConfig Config(
+        FillTiming timing = FillTiming.NextOpen,
+        Sizing? sizing = null,
+        RiskLimits? risk = null,
+        RegimeFilter? filter = null,
+        TraceRetention tracing = TraceRetention.None,
+        ExecutionModel? execution = null,
+        params StrategyAssignment[] assignments) => new(
+            "p",
+            assignments.Length == 0 ? [new StrategyAssignment("s", Spy)] : assignments,
+            sizing ?? new FixedFractionSizing(1),
+            execution ?? new ExecutionModel(timing),
+            risk ?? RiskLimits.None,
+            filter,
+            Tracing: tracing);
+
+    /// <summary>Drives the engine bar by bar: bar, regime change, signals, end of slice.</summary>
+    private static PortfolioResult Run(
+        PortfolioConfig config, Bar[] bars, (int Bar, double Value, string Strategy)[] signals, (int Bar, string Regime)[]? regimes = null)
+    {
+        var engine = new PortfolioEngine(config);
+        var targets = new Dictionary<string, double>();
+        for (var i = 0; i < bars.Length; i++)
+        {
+            engine.OnBar(Spy, bars[i]);
+            foreach (var (_, regime) in (regimes ?? []).Where(r => r.Bar == i))
+            {
+                engine.OnRegime("trend", regime);
+            }
+
+            foreach (var (_, value, strategy) in signals.Where(s => s.Bar == i))
+            {
+                var before = targets.GetValueOrDefault(strategy);
+                targets[strategy] = value;
+                engine.OnSignal(new SignalEvent(strategy, Spy, i, bars[i].Time + 86_400_000L, bars[i], before, value));
+            }
+
+            engine.EndOfSlice();
+        }
+
+        return engine.Finish();
+    }
+
+    [Fact]
+    public void A_long_round_trip_fills_at_the_next_open_by_default()
+    {
+        var result = Run(Config(), Rising, [(1, 1, "s"), (4, 0, "s")]);
+
+        // Buy 10,000 / 103 at bar 2's open, sell at bar 5's open (110): 97.0874 x 7 = 679.61.
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(10_000 / 103.0, trade.Quantity, 9);
+        Assert.Equal(103, trade.EntryPrice);
+        Assert.Equal(110, trade.ExitPrice);
+        Assert.Equal(10_000 / 103.0 * 7, trade.Pnl, 9);
+        Assert.Equal(10_000 + (10_000 / 103.0 * 7), result.FinalEquity, 9);
+        Assert.Equal(10_000 / 103.0 * 105, result.Equity[2], 9); // marked at bar 2's close
+        Assert.Empty(result.OpenPositions);
+        Assert.Equal(1, result.Metrics.TradeCount);
+        Assert.Equal(1, result.Metrics.WinRate);
+    }
+
+    [Fact]
+    public void With_signal_close_timing_orders_fill_at_the_signal_bar_close()
+    {
+        var result = Run(Config(FillTiming.SignalClose), Rising, [(1, 1, "s"), (4, 0, "s")]);
+
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(102, trade.EntryPrice);
+        Assert.Equal(108, trade.ExitPrice);
+        Assert.Equal(10_000 / 102.0 * 6, trade.Pnl, 9);
+    }
+
+    [Fact]
+    public void A_reversal_closes_first_and_sizes_the_new_side_on_the_equity_after_the_close()
+    {
+        var result = Run(Config(FillTiming.SignalClose), Rising, [(1, 1, "s"), (3, -1, "s")]);
+
+        var closed = Assert.Single(result.Trades);
+        var afterClose = 10_000 + (10_000 / 102.0 * 4);           // long from 102 to 106
+        Assert.Equal(10_000 / 102.0 * 4, closed.Pnl, 9);
+        var open = Assert.Single(result.OpenPositions);          // still short at the end: marked, not closed
+        Assert.Equal(-afterClose / 106, open.Quantity, 9);
+        Assert.Equal(109, open.Mark);
+        Assert.Equal(afterClose - (afterClose / 106 * 3), result.FinalEquity, 9); // short from 106 to 109
+    }
+
+    [Fact]
+    public void A_stop_loss_exits_between_signals_at_its_level()
+    {
+        // Long at 102; the 5% stop is 96.9; bar 3 trades down to 95.5.
+        var bars = Bars((100, 100), (100, 102), (101, 100), (99, 96), (97, 98));
+        var result = Run(Config(FillTiming.SignalClose, risk: new RiskLimits(StopLoss: 0.05)), bars, [(1, 1, "s")]);
+
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(102 * 0.95, trade.ExitPrice, 9);
+        Assert.Empty(result.OpenPositions);
+    }
+
+    [Fact]
+    public void Outside_the_allowed_regimes_opening_is_refused_and_closing_is_honoured()
+    {
+        var filter = new RegimeFilter("trend", new HashSet<string> { "UP" });
+
+        // +1 arrives while DOWN: ignored. -1 in UP at bar 3 opens a short. Regime turns DOWN at bar 4; the close at bar 5 is honoured.
+        var result = Run(
+            Config(FillTiming.SignalClose, filter: filter),
+            Rising,
+            [(1, 1, "s"), (3, -1, "s"), (5, 0, "s")],
+            [(0, "DOWN"), (2, "UP"), (4, "DOWN")]);
+
+        var trade = Assert.Single(result.Trades);
+        Assert.True(trade.Quantity < 0);
+        Assert.Equal(106, trade.EntryPrice);
+        Assert.Equal(109, trade.ExitPrice);
+        Assert.Equal("UP", trade.RegimeAtOpen);
+        Assert.Equal("DOWN", trade.RegimeAtClose);
+        Assert.Equal(1, result.BoundaryTrades);
+    }
+
+    [Fact]
+    public void A_reversal_outside_the_allowed_regimes_only_closes()
+    {
+        var filter = new RegimeFilter("trend", new HashSet<string> { "UP" });
+
+        var result = Run(Config(FillTiming.SignalClose, filter: filter), Rising, [(1, 1, "s"), (3, -1, "s")], [(0, "UP"), (2, "DOWN")]);
+
+        Assert.Single(result.Trades);
+        Assert.Empty(result.OpenPositions);
+    }
+
+    [Fact]
+    public void On_regime_exit_close_closes_when_the_regime_leaves_the_allowed_set()
+    {
+        var hold = new RegimeFilter("trend", new HashSet<string> { "UP" });
+        var close = hold with { OnExit = RegimeExit.Close };
+
+        var held = Run(Config(FillTiming.SignalClose, filter: hold), Rising, [(1, 1, "s")], [(0, "UP"), (3, "DOWN")]);
+        var closed = Run(Config(FillTiming.SignalClose, filter: close), Rising, [(1, 1, "s")], [(0, "UP"), (3, "DOWN")]);
+
+        Assert.Empty(held.Trades);
+        Assert.Single(held.OpenPositions);
+        var trade = Assert.Single(closed.Trades);
+        Assert.Equal(106, trade.ExitPrice); // closed at the close of the bar where the regime turned
+        Assert.Empty(closed.OpenPositions);
+    }
+
+    [Fact]
+    public void Fixed_fraction_with_costs_never_takes_cash_below_zero()
+    {
+        var costs = new ExecutionModel(FillTiming.SignalClose, CommissionBps: 10, CommissionPerUnit: 0.01, SlippageBps: 5);
+
+        var result = Run(Config(execution: costs), Rising, [(1, 1, "s")]);
+
+        // All-in at 102 with costs: equity at the buy is the position's value less the round of costs.
+        var position = Assert.Single(result.OpenPositions).Quantity;
+        var fill = costs.Execute(position, 102);
+        Assert.True(10_000 + fill.CashFlow >= -1e-9, $"cash went to {10_000 + fill.CashFlow}");
+    }
+
+    [Fact]
+    public void A_clipped_order_is_traced_as_a_risk_reject_with_its_reason()
+    {
+        var result = Run(
+            Config(FillTiming.SignalClose, risk: new RiskLimits(MaxPositionFraction: 0.5), tracing: TraceRetention.All),
+            Rising,
+            [(1, 1, "s")]);
+
+        Assert.Equal(1, result.RiskRejects);
+        var reject = Assert.Single(result.Events, e => e.Kind == "RISK_REJECT");
+        Assert.Contains("max_position", reject.Detail);
+        Assert.Equal(0.5 * 10_000 / 102, Assert.Single(result.OpenPositions).Quantity, 9);
+    }
+
+    [Fact]
+    public void A_drawdown_halt_liquidates_and_refuses_new_positions()
+    {
+        var bars = Bars((100, 100), (100, 100), (100, 75), (75, 76), (76, 90), (90, 95));
+        var result = Run(
+            Config(FillTiming.SignalClose, risk: new RiskLimits(MaxDrawdownHalt: 0.2)),
+            bars,
+            [(1, 1, "s"), (3, 0, "s"), (4, 1, "s")]);
+
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(75, trade.ExitPrice); // liquidated at the close where equity was 25% down
+        Assert.Empty(result.OpenPositions);
+        Assert.True(result.RiskRejects >= 1);
+    }
+
+    [Theory]
+    [InlineData(TraceRetention.All, 9)]          // open (ORDER, FILL, POSITION_OPEN), close (ORDER, FILL, POSITION_CLOSE), open again
+    [InlineData(TraceRetention.TradeComplete, 3)] // only the still-open trade's ORDER, FILL, POSITION_OPEN
+    [InlineData(TraceRetention.None, 0)]
+    public void Trace_retention_keeps_all_open_trade_or_no_events(TraceRetention retention, int expected)
+    {
+        // Long 1 -> flat 3 -> long 4 (still open).
+        var result = Run(Config(FillTiming.SignalClose, tracing: retention), Rising, [(1, 1, "s"), (3, 0, "s"), (4, 1, "s")]);
+
+        Assert.Equal(expected, result.Events.Count);
+    }
+
+    [Fact]
+    public void Two_strategies_on_one_symbol_net_into_one_position()
+    {
+        var config = Config(FillTiming.SignalClose, assignments: [new StrategyAssignment("a", Spy, 0.5), new StrategyAssignment("b", Spy, 0.5)]);
+
+        var result = Run(config, Rising, [(1, 1, "a"), (2, 1, "b"), (3, 0, "a")]);
+
+        var first = 0.5 * 10_000 / 102;                                 // a: half of equity at 102
+        var equityAt2 = 10_000 + (first * 3);                          // a's half gained 3 by bar 2's close
+        var second = 0.5 * equityAt2 / 105;                             // b: half of equity at 105
+        Assert.Equal(second, Assert.Single(result.OpenPositions).Quantity, 9); // a closed at 106: b's part remains
+        Assert.Empty(result.Trades);                                    // one netted position, reduced but never flat
+    }
+}
