@@ -27,18 +27,22 @@ public sealed class SignalGenerator
     private readonly bool[] _barNow;
     private readonly DecisionContext _context = new();
     private readonly Action<SignalEvent>? _onSignal;
+    private readonly Action<string, string?>? _onRegime;
 
     /// <param name="series">Every series the run reads, in ordinal order.</param>
     /// <param name="strategies">The strategy instances, each captured into its own signal index.</param>
     /// <param name="classifiers">Classifiers by the name regimes are looked up with (e.g. <c>trend</c>).</param>
     /// <param name="onSignal">Receives every SIGNAL event as it is captured (full mode hands them to portfolios).</param>
+    /// <param name="onRegime">Receives every classifier change as (classifier name, new regime).</param>
     public SignalGenerator(
         IReadOnlyList<SeriesId> series,
         IReadOnlyList<Strategy> strategies,
         IReadOnlyList<KeyValuePair<string, Classifier>> classifiers,
-        Action<SignalEvent>? onSignal = null)
+        Action<SignalEvent>? onSignal = null,
+        Action<string, string?>? onRegime = null)
     {
         _onSignal = onSignal;
+        _onRegime = onRegime;
         _series = series;
         _ordinal = series.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         _bySeries = [.. series.Select(_ => new List<Computation>())];
@@ -96,7 +100,11 @@ public sealed class SignalGenerator
             var slot = _classifiers[c];
             if (Ready(slot, endTime))
             {
-                _classifierBuilders[c].Record(_latestIdx[slot.PrimarySeries], ((Classifier)slot.Decider).Classify(_context));
+                var builder = _classifierBuilders[c];
+                if (builder.Record(_latestIdx[slot.PrimarySeries], ((Classifier)slot.Decider).Classify(_context)))
+                {
+                    _onRegime?.Invoke(_classifiers.Length == 0 ? string.Empty : ClassifierName(c), builder.Current);
+                }
             }
         }
 
@@ -144,6 +152,8 @@ public sealed class SignalGenerator
         }
     }
 
+    private string ClassifierName(int ordinal) => _classifierByName.First(pair => pair.Value == ordinal).Key;
+
     /// <summary>Drains <paramref name="buffer"/> of every slice it can release now; returns how many.</summary>
     public int Drain(TimeAlignmentBuffer buffer)
     {
@@ -162,7 +172,8 @@ public sealed class SignalGenerator
         [.. _signalBuilders.Select(b => b.Build()).OrderBy(index => index.StrategyInstance, StringComparer.Ordinal)],
         [.. _classifierBuilders.Select(b => b.Build()).OrderBy(index => index.Classifier, StringComparer.Ordinal)],
         [.. _alignments.Select(a => a.Build()).OrderBy(a => a.Primary.ToString(), StringComparer.Ordinal)],
-        _series.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => _counts[x.i]));
+        _series.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => _counts[x.i]),
+        _classifierByName.ToDictionary(pair => pair.Key, pair => _classifiers[pair.Value].Decider.Primary));
 
     /// <summary>True when the decider's primary series has a bar now and every series it reads has had one; fills the context.</summary>
     private bool Ready(Slot slot, long endTime)

@@ -2,12 +2,16 @@ using SignalReplay.Core.Indices;
 
 namespace SignalReplay.Core.Generation;
 
-/// <summary>Everything one generation pass captures (SPEC 5): signal indices, classifier changes, alignment, and counts.</summary>
+/// <summary>
+/// Everything one generation pass captures (SPEC 5): signal indices, classifier changes, alignment,
+/// bar counts, and the series whose bars each classifier's bar_idx counts.
+/// </summary>
 public sealed record SignalSet(
     IReadOnlyList<SignalIndex> Signals,
     IReadOnlyList<ClassifierChangeIndex> ClassifierChanges,
     IReadOnlyList<AlignmentIndex> Alignments,
-    IReadOnlyDictionary<SeriesId, int> BarsPerSeries)
+    IReadOnlyDictionary<SeriesId, int> BarsPerSeries,
+    IReadOnlyDictionary<string, SeriesId> ClassifierSeries)
 {
     public long BarsProcessed => BarsPerSeries.Values.Sum(count => (long)count);
 }

@@ -15,6 +15,7 @@ public sealed record SignalSetManifest(
     IReadOnlyDictionary<string, int> Bars,
     IReadOnlyDictionary<string, SignalCounts> Signals,
     IReadOnlyDictionary<string, int> ClassifierChanges,
+    IReadOnlyDictionary<string, string> ClassifierSeries,
     int AlignmentRows)
 {
     public const int CurrentFormatVersion = 1;

@@ -129,7 +129,12 @@ public sealed class SignalSetStore(IObjectStore store)
         }
 
         var alignments = await ReadFileAsync(DataLayout.AlignmentFile(id), AlignmentParquet.ReadAsync, cancellationToken);
-        return new SignalSet(signals, changes, alignments, manifest.Bars.ToDictionary(p => SeriesId.Parse(p.Key), p => p.Value));
+        return new SignalSet(
+            signals,
+            changes,
+            alignments,
+            manifest.Bars.ToDictionary(p => SeriesId.Parse(p.Key), p => p.Value),
+            manifest.ClassifierSeries.ToDictionary(p => p.Key, p => SeriesId.Parse(p.Value)));
     }
 
     /// <summary>
@@ -184,6 +189,7 @@ public sealed class SignalSetStore(IObjectStore store)
             bars,
             signals,
             new SortedDictionary<string, int>(set.ClassifierChanges.ToDictionary(c => c.Classifier, c => c.Count), StringComparer.Ordinal),
+            new SortedDictionary<string, string>(set.ClassifierSeries.ToDictionary(p => p.Key, p => p.Value.ToString()), StringComparer.Ordinal),
             set.Alignments.Sum(a => a.RowCount));
     }
 

@@ -1,0 +1,120 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Indices;
+using SignalReplay.Core.Portfolio;
+
+namespace SignalReplay.Core.Replay;
+
+/// <summary>
+/// The two ways to trade a configuration (SPEC 3): <see cref="Full"/> generates signals and trades them
+/// in one pass, storing nothing; <see cref="FromSignalSet"/> replays a stored signal set over the same
+/// base bars. Both walk the same slices and dispatch through <see cref="SliceDispatcher"/>.
+/// </summary>
+public static class Backtest
+{
+    public static IReadOnlyList<PortfolioResult> Full(
+        IReadOnlyList<BarSeries> series,
+        IReadOnlyList<Strategy> strategies,
+        IReadOnlyList<KeyValuePair<string, Classifier>> classifiers,
+        IReadOnlyList<PortfolioConfig> portfolios,
+        GenerationOptions? options = null)
+    {
+        options ??= new GenerationOptions();
+        var engines = portfolios.Select(p => new PortfolioEngine(p)).ToList();
+        var dispatcher = new SliceDispatcher(engines);
+        var ids = series.Select(s => s.Id).ToArray();
+        var buffer = new TimeAlignmentBuffer(ids, options.MaxBufferSize);
+        var generator = new SignalGenerator(ids, strategies, classifiers, dispatcher.Signal, dispatcher.Regime);
+        foreach (var window in BarBatches.Windows(series, options.BatchWindow))
+        {
+            for (var s = 0; s < series.Count; s++)
+            {
+                buffer.Add(s, BarBatches.Slice(series[s], window), through: window.End, complete: window.IsLast);
+            }
+
+            while (buffer.TryNext(out var endTime, out var bars))
+            {
+                generator.OnSlice(endTime, bars);
+                dispatcher.Dispatch(ids, bars);
+            }
+        }
+
+        return [.. engines.Select(e => e.Finish())];
+    }
+
+    /// <summary>
+    /// Replays <paramref name="set"/> over <paramref name="series"/> (the base bars it was generated from):
+    /// a signal row is delivered at the slice where its primary bar ends, a classifier change where its bar ends.
+    /// </summary>
+    public static IReadOnlyList<PortfolioResult> FromSignalSet(
+        IReadOnlyList<BarSeries> series,
+        SignalSet set,
+        IReadOnlyList<string> classifierNames,
+        IReadOnlyList<PortfolioConfig> portfolios,
+        GenerationOptions? options = null)
+    {
+        options ??= new GenerationOptions();
+        var engines = portfolios.Select(p => new PortfolioEngine(p)).ToList();
+        var dispatcher = new SliceDispatcher(engines);
+        var ids = series.Select(s => s.Id).ToArray();
+        var ordinal = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+
+        // Cursors into each sparse index, advanced as their series' bars go by: O(bars + changes).
+        var signalCursors = set.Signals.Select(index => new Cursor(ordinal[index.PrimarySeries])).ToArray();
+        var changes = set.ClassifierChanges.Where(c => classifierNames.Contains(c.Classifier)).ToArray();
+        var changeCursors = changes.Select(c => new Cursor(ClassifierSeries(c, set, ordinal))).ToArray();
+
+        var buffer = new TimeAlignmentBuffer(ids, options.MaxBufferSize);
+        foreach (var window in BarBatches.Windows(series, options.BatchWindow))
+        {
+            for (var s = 0; s < series.Count; s++)
+            {
+                buffer.Add(s, BarBatches.Slice(series[s], window), through: window.End, complete: window.IsLast);
+            }
+
+            while (buffer.TryNext(out var endTime, out var bars))
+            {
+                foreach (var bar in bars)
+                {
+                    for (var c = 0; c < changes.Length; c++)
+                    {
+                        var cursor = changeCursors[c];
+                        if (cursor.Series == bar.Series && cursor.Row < changes[c].Count && changes[c].BarIdx[cursor.Row] == bar.BarIdx)
+                        {
+                            dispatcher.Regime(changes[c].Classifier, changes[c].NewRegime[cursor.Row]);
+                            cursor.Row++;
+                        }
+                    }
+
+                    for (var s = 0; s < set.Signals.Count; s++)
+                    {
+                        var index = set.Signals[s];
+                        var cursor = signalCursors[s];
+                        if (cursor.Series == bar.Series && cursor.Row < index.Count && index.BarIdx[cursor.Row] == bar.BarIdx)
+                        {
+                            var previous = cursor.Row == 0 ? 0 : index.Value[cursor.Row - 1];
+                            dispatcher.Signal(new SignalEvent(index.StrategyInstance, index.PrimarySeries, bar.BarIdx, endTime, bar.Bar, previous, index.Value[cursor.Row]));
+                            cursor.Row++;
+                        }
+                    }
+                }
+
+                dispatcher.Dispatch(ids, bars);
+            }
+        }
+
+        return [.. engines.Select(e => e.Finish())];
+    }
+
+    /// <summary>The series whose bars a classifier's bar_idx counts, as the generator recorded it.</summary>
+    private static int ClassifierSeries(ClassifierChangeIndex changes, SignalSet set, IReadOnlyDictionary<SeriesId, int> ordinal) =>
+        set.ClassifierSeries.TryGetValue(changes.Classifier, out var series) && ordinal.TryGetValue(series, out var o)
+            ? o
+            : throw new ArgumentException($"Classifier '{changes.Classifier}' counts bars of a series the replay does not have.");
+
+    private sealed class Cursor(int series)
+    {
+        public int Series { get; } = series;
+
+        public int Row { get; set; }
+    }
+}

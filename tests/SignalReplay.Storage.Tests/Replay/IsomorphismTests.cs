@@ -1,0 +1,128 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Replay;
+using SignalReplay.Core.Synthetic;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Signals;
+
+namespace SignalReplay.Storage.Tests.Replay;
+
+/// <summary>
+/// SPEC 3's central guarantee at the domain level: replaying a stored signal set gives exactly the
+/// trades, equity and metrics of generating and trading in one pass, for a grid of configurations.
+/// </summary>
+public sealed class IsomorphismTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static IReadOnlyList<PortfolioConfig> Grid(IReadOnlyList<Strategy> strategies)
+    {
+        Sizing[] sizings = [new FixedFractionSizing(0.5), new FixedFractionSizing(1) { WholeUnits = true }, new FixedQuantitySizing(10), new VolatilityTargetSizing(0.001)];
+        RiskLimits[] risks = [RiskLimits.None, new RiskLimits(StopLoss: 0.01, TakeProfit: 0.02), new RiskLimits(MaxPositionFraction: 0.6, MaxDrawdownHalt: 0.05)];
+        ExecutionModel[] executions = [ExecutionModel.Default, new ExecutionModel(FillTiming.SignalClose, CommissionBps: 2, CommissionPerUnit: 0.005, SlippageBps: 1)];
+        RegimeFilter?[] filters =
+        [
+            null,
+            new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP", "NEUTRAL" }),
+            new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }, RegimeExit.Close),
+        ];
+
+        var grid = new List<PortfolioConfig>();
+        foreach (var sizing in sizings)
+        {
+            foreach (var risk in risks)
+            {
+                foreach (var execution in executions)
+                {
+                    foreach (var filter in filters)
+                    {
+                        var i = grid.Count;
+                        var first = strategies[i % strategies.Count];
+                        var second = strategies[(i + 2) % strategies.Count];
+                        grid.Add(new PortfolioConfig(
+                            $"p{i}",
+                            [new StrategyAssignment(first.InstanceId, first.Primary, 0.6), new StrategyAssignment(second.InstanceId, second.Primary, 0.4)],
+                            sizing,
+                            execution,
+                            risk,
+                            filter,
+                            Tracing: (TraceRetention)(i % 3)));
+                    }
+                }
+            }
+        }
+
+        return grid;
+    }
+
+    private static async Task AssertReplayEqualsFullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
+    {
+        using var folder = new TempFolder();
+        var store = new LocalFolderStore(folder.Path);
+        await new BaseDatasetStore(store).WriteAsync(dataset, series, Cancel);
+        var signals = new SignalSetStore(store);
+        var generated = await signals.GenerateAsync(new GenerationRequest(dataset, [.. series.Select(s => s.Id)], strategies, classifiers), cancellationToken: Cancel);
+        var stored = await signals.ReadAsync(generated.Manifest.Id, Cancel);
+        var grid = Grid(strategies);
+
+        var full = Backtest.Full(series, strategies, classifiers, grid);
+        var replayed = Backtest.FromSignalSet(series, stored, [.. classifiers.Select(c => c.Key)], grid);
+
+        Assert.True(grid.Count >= 50);
+        Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
+        foreach (var (expected, actual) in full.Zip(replayed))
+        {
+            Assert.Equal(expected.PortfolioId, actual.PortfolioId);
+            Assert.Equal(expected.Trades, actual.Trades);
+            Assert.Equal(expected.EquityTime, actual.EquityTime);
+            Assert.Equal(expected.Equity.Select(BitConverter.DoubleToInt64Bits), actual.Equity.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(expected.Metrics, actual.Metrics);
+            Assert.Equal(expected.OpenPositions, actual.OpenPositions);
+            Assert.Equal(expected.Events, actual.Events);
+            Assert.Equal(expected.BoundaryTrades, actual.BoundaryTrades);
+            Assert.Equal(expected.RiskRejects, actual.RiskRejects);
+        }
+    }
+
+    [Fact]
+    public async Task Replay_of_a_stored_signal_set_equals_full_mode_bit_for_bit_on_synthetic_data()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 30 });
+        SeriesId a = SeriesId.Parse("SYNA_1m"), b = SeriesId.Parse("SYNB_1m"), c = SeriesId.Parse("SYNC_1m");
+        List<Strategy> strategies =
+        [
+            DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
+            DeciderCatalog.Strategy("momentum", [b], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 60 }),
+            DeciderCatalog.Strategy("mean_reversion", [c]),
+            DeciderCatalog.Strategy("breakout", [a], new Dictionary<string, double> { ["length"] = 30 }),
+            DeciderCatalog.Strategy("correlation_momentum", [a, b], new Dictionary<string, double> { ["lookback"] = 15 }),
+        ];
+        List<KeyValuePair<string, Classifier>> classifiers =
+        [
+            new("trend", DeciderCatalog.Classifier("trend", [a])),
+            new("volatility", DeciderCatalog.Classifier("volatility", [a])),
+        ];
+
+        await AssertReplayEqualsFullAsync("synthetic", [.. market.Series.Take(3)], strategies, classifiers);
+    }
+
+    [Fact]
+    public async Task Replay_of_a_stored_signal_set_equals_full_mode_bit_for_bit_on_real_minute_data()
+    {
+        string[] names = ["SPY_1m", "IBM_1m", "BAC_1m", "AIG_1m"];
+        var series = names.Select(name => CsvBarReader.Read(SharedData.Require($"lean-minute/{name}.csv"), SeriesId.Parse(name))).ToList();
+        SeriesId spy = series[0].Id, ibm = series[1].Id, bac = series[2].Id, aig = series[3].Id;
+        List<Strategy> strategies =
+        [
+            DeciderCatalog.Strategy("momentum", [spy], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 20 }),
+            DeciderCatalog.Strategy("momentum", [ibm], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
+            DeciderCatalog.Strategy("mean_reversion", [bac]),
+            DeciderCatalog.Strategy("breakout", [aig], new Dictionary<string, double> { ["length"] = 15 }),
+            DeciderCatalog.Strategy("correlation_momentum", [spy, ibm], new Dictionary<string, double> { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
+        ];
+        List<KeyValuePair<string, Classifier>> classifiers = [new("trend", DeciderCatalog.Classifier("trend", [spy], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 40 }))];
+
+        await AssertReplayEqualsFullAsync("lean", series, strategies, classifiers);
+    }
+}
