@@ -77,6 +77,9 @@ public static class StreamNames
 {
     public const string Provider = "signalreplay";
     public const string Bars = "bars";
+
+    /// <summary>One stream per strategy instance and run: <c>{run}/{strategy instance}</c>.</summary>
+    public const string Signals = "signals";
 }
 
 /// <summary>A run that failed for a reason the caller can act on (overflow, bad input); the message says which.</summary>

@@ -49,10 +49,8 @@ public static class Backtest
         IReadOnlyList<BarSeries> series,
         SignalSet set,
         IReadOnlyList<string> classifierNames,
-        IReadOnlyList<PortfolioConfig> portfolios,
-        GenerationOptions? options = null)
+        IReadOnlyList<PortfolioConfig> portfolios)
     {
-        options ??= new GenerationOptions();
         var engines = portfolios.Select(p => new PortfolioEngine(p)).ToList();
         var dispatcher = new SliceDispatcher(engines);
         var ids = series.Select(s => s.Id).ToArray();
@@ -63,43 +61,35 @@ public static class Backtest
         var changes = set.ClassifierChanges.Where(c => classifierNames.Contains(c.Classifier)).ToArray();
         var changeCursors = changes.Select(c => new Cursor(ClassifierSeries(c, set, ordinal))).ToArray();
 
-        var buffer = new TimeAlignmentBuffer(ids, options.MaxBufferSize);
-        foreach (var window in BarBatches.Windows(series, options.BatchWindow))
+        var walker = new SliceWalker(series);
+        while (walker.TryNext(out var endTime, out var bars))
         {
-            for (var s = 0; s < series.Count; s++)
+            foreach (var bar in bars)
             {
-                buffer.Add(s, BarBatches.Slice(series[s], window), through: window.End, complete: window.IsLast);
-            }
-
-            while (buffer.TryNext(out var endTime, out var bars))
-            {
-                foreach (var bar in bars)
+                for (var c = 0; c < changes.Length; c++)
                 {
-                    for (var c = 0; c < changes.Length; c++)
+                    var cursor = changeCursors[c];
+                    if (cursor.Series == bar.Series && cursor.Row < changes[c].Count && changes[c].BarIdx[cursor.Row] == bar.BarIdx)
                     {
-                        var cursor = changeCursors[c];
-                        if (cursor.Series == bar.Series && cursor.Row < changes[c].Count && changes[c].BarIdx[cursor.Row] == bar.BarIdx)
-                        {
-                            dispatcher.Regime(changes[c].Classifier, changes[c].NewRegime[cursor.Row]);
-                            cursor.Row++;
-                        }
-                    }
-
-                    for (var s = 0; s < set.Signals.Count; s++)
-                    {
-                        var index = set.Signals[s];
-                        var cursor = signalCursors[s];
-                        if (cursor.Series == bar.Series && cursor.Row < index.Count && index.BarIdx[cursor.Row] == bar.BarIdx)
-                        {
-                            var previous = cursor.Row == 0 ? 0 : index.Value[cursor.Row - 1];
-                            dispatcher.Signal(new SignalEvent(index.StrategyInstance, index.PrimarySeries, bar.BarIdx, endTime, bar.Bar, previous, index.Value[cursor.Row]));
-                            cursor.Row++;
-                        }
+                        dispatcher.Regime(changes[c].Classifier, changes[c].NewRegime[cursor.Row]);
+                        cursor.Row++;
                     }
                 }
 
-                dispatcher.Dispatch(ids, bars);
+                for (var s = 0; s < set.Signals.Count; s++)
+                {
+                    var index = set.Signals[s];
+                    var cursor = signalCursors[s];
+                    if (cursor.Series == bar.Series && cursor.Row < index.Count && index.BarIdx[cursor.Row] == bar.BarIdx)
+                    {
+                        var previous = cursor.Row == 0 ? 0 : index.Value[cursor.Row - 1];
+                        dispatcher.Signal(new SignalEvent(index.StrategyInstance, index.PrimarySeries, bar.BarIdx, endTime, bar.Bar, previous, index.Value[cursor.Row]));
+                        cursor.Row++;
+                    }
+                }
             }
+
+            dispatcher.Dispatch(ids, bars);
         }
 
         return [.. engines.Select(e => e.Finish())];
