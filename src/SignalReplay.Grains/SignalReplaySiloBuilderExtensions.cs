@@ -17,6 +17,7 @@ public static class SignalReplaySiloBuilderExtensions
 
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(options.Store));
+        silo.Services.AddSingleton<Replay.BaseDataCache>();
         // Bar batches travel on in-cluster memory streams: one message per batch, never per bar.
         // The pulling agent's default 100 ms poll is idle time at the end of every run; 10 ms costs little.
         silo.AddMemoryStreams(Abstractions.StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>

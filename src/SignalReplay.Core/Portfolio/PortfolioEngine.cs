@@ -9,7 +9,10 @@ namespace SignalReplay.Core.Portfolio;
 /// next open; stops between signals; equity marked at every bar close of the traded series. Replay
 /// and full mode feed it the same calls in the same order, so both give the same bits.
 /// Per slice: <see cref="OnBar"/> for each bar that ended, then <see cref="OnRegime"/>, then
-/// <see cref="OnSignal"/>, then <see cref="EndOfSlice"/>.
+/// <see cref="OnSignal"/>, then <see cref="EndOfSlice"/>. The bars of a slice are applied in the
+/// engine's own symbol order, whatever order they are handed in: first every fill waiting for an
+/// open (sized on the previous closes: nothing of this slice's closes is known at its opens), then
+/// stops, then the new closes.
 /// </summary>
 public sealed class PortfolioEngine
 {
@@ -31,6 +34,7 @@ public sealed class PortfolioEngine
     private string? _regime;
     private long _sliceBarTime = long.MinValue;
     private int _riskRejects;
+    private bool _barsArrived;
 
     public PortfolioEngine(PortfolioConfig config)
     {
@@ -54,37 +58,62 @@ public sealed class PortfolioEngine
     /// <summary>The series this portfolio trades.</summary>
     public IReadOnlyCollection<SeriesId> Series => _books.Keys;
 
-    /// <summary>A bar of <paramref name="series"/> ended: fill orders waiting for its open, apply stops, mark its close.</summary>
+    /// <summary>A bar of <paramref name="series"/> ended; it is applied with the rest of its slice.</summary>
     public void OnBar(SeriesId series, in Bar bar)
     {
-        if (!_books.TryGetValue(series, out var book))
+        if (_books.TryGetValue(series, out var book))
+        {
+            book.Arrived = bar;
+            _barsArrived = true;
+        }
+    }
+
+    /// <summary>Applies the slice's bars: fills at the opens, then stops, then the closes, in symbol order.</summary>
+    private void ApplyBars()
+    {
+        if (!_barsArrived)
         {
             return;
         }
 
-        if (book.Pending)
+        _barsArrived = false;
+        foreach (var book in _books.Values)
         {
-            Rebalance(book, bar.Open, bar.Time);
+            if (book.Arrived is { } bar && book.Pending)
+            {
+                Rebalance(book, bar.Open, bar.Time);
+            }
         }
 
-        if (_stops is not null && book.Position != 0
-            && _stops.ExitPrice(book.Position, book.AverageEntry, bar.Open, bar.High, bar.Low) is { } exit)
+        foreach (var book in _books.Values)
         {
-            // Stopped out: flat until a strategy of this symbol signals again.
-            Array.Clear(book.Target);
-            Array.Clear(book.SizedTarget);
-            Array.Clear(book.Allocation);
-            Execute(book, -book.Position, exit, bar.Time, "stop");
+            if (book.Arrived is { } bar && _stops is not null && book.Position != 0
+                && _stops.ExitPrice(book.Position, book.AverageEntry, bar.Open, bar.High, bar.Low) is { } exit)
+            {
+                // Stopped out: flat until a strategy of this symbol signals again.
+                Array.Clear(book.Target);
+                Array.Clear(book.SizedTarget);
+                Array.Clear(book.Allocation);
+                Execute(book, -book.Position, exit, bar.Time, "stop");
+            }
         }
 
-        book.LastClose = bar.Close;
-        book.Volatility.Update(bar);
-        _sliceBarTime = Math.Max(_sliceBarTime, bar.Time);
+        foreach (var book in _books.Values)
+        {
+            if (book.Arrived is { } bar)
+            {
+                book.LastClose = bar.Close;
+                book.Volatility.Update(bar);
+                _sliceBarTime = Math.Max(_sliceBarTime, bar.Time);
+                book.Arrived = null;
+            }
+        }
     }
 
     /// <summary>The classifier <paramref name="classifier"/> changed to <paramref name="regime"/> at this slice.</summary>
     public void OnRegime(string classifier, string? regime)
     {
+        ApplyBars();
         if (_config.RegimeFilter is not { } filter || classifier != filter.Classifier)
         {
             return;
@@ -105,6 +134,7 @@ public sealed class PortfolioEngine
     /// <summary>A strategy's target changed at the close of <paramref name="signal"/>'s bar.</summary>
     public void OnSignal(in SignalEvent signal)
     {
+        ApplyBars();
         if (!_strategies.TryGetValue(signal.StrategyInstance, out var assigned))
         {
             return;
@@ -124,6 +154,7 @@ public sealed class PortfolioEngine
     /// <summary>Closes the slice: marks equity at the closes, and halts on a drawdown breach.</summary>
     public void EndOfSlice()
     {
+        ApplyBars();
         if (_sliceBarTime == long.MinValue)
         {
             return;
@@ -363,6 +394,9 @@ public sealed class PortfolioEngine
         public List<TraceEvent> OpenTradeEvents { get; } = [];
 
         public bool Pending { get; set; }
+
+        /// <summary>This slice's bar, until the slice's bars are applied.</summary>
+        public Bar? Arrived { get; set; }
 
         public double LastClose { get; set; } = double.NaN;
 

@@ -227,4 +227,56 @@ public sealed class PortfolioEngineTests
         Assert.Equal(second, Assert.Single(result.OpenPositions).Quantity, 9); // a closed at 106: b's part remains
         Assert.Empty(result.Trades);                                    // one netted position, reduced but never flat
     }
+
+    [Fact]
+    public void The_order_bars_are_handed_in_changes_nothing_and_open_fills_see_only_previous_closes()
+    {
+        var qqq = SeriesId.Parse("QQQ_1d");
+        var config = Config(assignments: [new StrategyAssignment("a", Spy, 0.5), new StrategyAssignment("b", qqq, 0.5)]);
+        var spyBars = Bars((100, 100), (100, 110), (110, 120), (120, 125));
+        var qqqBars = Bars((50, 50), (50, 50), (50, 60), (60, 61));
+
+        PortfolioResult Drive(bool spyFirst)
+        {
+            var engine = new PortfolioEngine(config);
+            for (var i = 0; i < spyBars.Length; i++)
+            {
+                if (spyFirst)
+                {
+                    engine.OnBar(Spy, spyBars[i]);
+                    engine.OnBar(qqq, qqqBars[i]);
+                }
+                else
+                {
+                    engine.OnBar(qqq, qqqBars[i]);
+                    engine.OnBar(Spy, spyBars[i]);
+                }
+
+                if (i == 0)
+                {
+                    engine.OnSignal(new SignalEvent("a", Spy, 0, 0, spyBars[0], 0, 1));
+                }
+
+                if (i == 1)
+                {
+                    engine.OnSignal(new SignalEvent("b", qqq, 1, 0, qqqBars[1], 0, 1));
+                }
+
+                engine.EndOfSlice();
+            }
+
+            return engine.Finish();
+        }
+
+        var spyFirst = Drive(spyFirst: true);
+        var qqqFirst = Drive(spyFirst: false);
+
+        Assert.Equal(PortfolioDigest.Of(spyFirst), PortfolioDigest.Of(qqqFirst));
+        // a buys half of 10,000 at SPY's open of bar 1 (100): 50 shares, 5,000 cash left. b fills at QQQ's open of
+        // bar 2 (50), sized on equity with SPY at bar 1's close (110), not bar 2's (120): 5,000 + 50 x 110 = 10,500.
+        var spyShares = 0.5 * 10_000 / 100;
+        var equityAtOpen = 5_000 + (spyShares * 110);
+        var qqqPosition = spyFirst.OpenPositions.Single(p => p.Symbol == "QQQ").Quantity;
+        Assert.Equal(0.5 * equityAtOpen / 50, qqqPosition, 9);
+    }
 }

@@ -16,46 +16,6 @@ public sealed class IsomorphismTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static IReadOnlyList<PortfolioConfig> Grid(IReadOnlyList<Strategy> strategies)
-    {
-        Sizing[] sizings = [new FixedFractionSizing(0.5), new FixedFractionSizing(1) { WholeUnits = true }, new FixedQuantitySizing(10), new VolatilityTargetSizing(0.001)];
-        RiskLimits[] risks = [RiskLimits.None, new RiskLimits(StopLoss: 0.01, TakeProfit: 0.02), new RiskLimits(MaxPositionFraction: 0.6, MaxDrawdownHalt: 0.05)];
-        ExecutionModel[] executions = [ExecutionModel.Default, new ExecutionModel(FillTiming.SignalClose, CommissionBps: 2, CommissionPerUnit: 0.005, SlippageBps: 1)];
-        RegimeFilter?[] filters =
-        [
-            null,
-            new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP", "NEUTRAL" }),
-            new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }, RegimeExit.Close),
-        ];
-
-        var grid = new List<PortfolioConfig>();
-        foreach (var sizing in sizings)
-        {
-            foreach (var risk in risks)
-            {
-                foreach (var execution in executions)
-                {
-                    foreach (var filter in filters)
-                    {
-                        var i = grid.Count;
-                        var first = strategies[i % strategies.Count];
-                        var second = strategies[(i + 2) % strategies.Count];
-                        grid.Add(new PortfolioConfig(
-                            $"p{i}",
-                            [new StrategyAssignment(first.InstanceId, first.Primary, 0.6), new StrategyAssignment(second.InstanceId, second.Primary, 0.4)],
-                            sizing,
-                            execution,
-                            risk,
-                            filter,
-                            Tracing: (TraceRetention)(i % 3)));
-                    }
-                }
-            }
-        }
-
-        return grid;
-    }
-
     private static async Task AssertReplayEqualsFullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
     {
         using var folder = new TempFolder();
@@ -64,7 +24,7 @@ public sealed class IsomorphismTests
         var signals = new SignalSetStore(store);
         var generated = await signals.GenerateAsync(new GenerationRequest(dataset, [.. series.Select(s => s.Id)], strategies, classifiers), cancellationToken: Cancel);
         var stored = await signals.ReadAsync(generated.Manifest.Id, Cancel);
-        var grid = Grid(strategies);
+        var grid = PortfolioGrid.Build(strategies);
 
         var full = Backtest.Full(series, strategies, classifiers, grid);
         var replayed = Backtest.FromSignalSet(series, stored, [.. classifiers.Select(c => c.Key)], grid);

@@ -1,0 +1,173 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Data;
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Replay;
+using SignalReplay.Core.Synthetic;
+using SignalReplay.Grains.Replay;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Signals;
+
+namespace SignalReplay.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ReplayGrainTests(ClusterFixture fixture)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private Task<ReplaySummary> ReplayAsync(string signalSet, IEnumerable<PortfolioConfig> portfolios, TimeSpan? window = null) =>
+        fixture.Cluster.GrainFactory.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
+            .RunAsync(new ReplaySpec(signalSet, [.. portfolios.Select(PortfolioWires.FromConfig)], window ?? TimeSpan.FromDays(1)));
+
+    private async Task<string> GenerateAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
+    {
+        await new BaseDatasetStore(fixture.Store).WriteAsync(dataset, series, Cancel);
+        var result = await new SignalSetStore(fixture.Store).GenerateAsync(
+            new GenerationRequest(dataset, [.. series.Select(s => s.Id)], strategies, classifiers), cancellationToken: Cancel);
+        return result.Manifest.Id;
+    }
+
+    private async Task AssertGrainsEqualFullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
+    {
+        var set = await GenerateAsync(dataset, series, strategies, classifiers);
+        var grid = PortfolioGrid.Build(strategies);
+
+        var summary = await ReplayAsync(set, grid);
+        var full = Backtest.Full(series, strategies, classifiers, grid);
+
+        Assert.Equal(grid.Count, summary.Portfolios.Length);
+        Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
+        Assert.Equal(full.Select(PortfolioDigest.Of), summary.Portfolios.Select(p => p.Digest));
+        Assert.Equal(full.Select(r => r.Metrics.Sharpe), summary.Portfolios.Select(p => p.Metrics["sharpe"]));
+    }
+
+    [Fact]
+    public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_synthetic_data()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 20, Seed = 7 });
+        SeriesId a = SeriesId.Parse("SYNA_1m"), b = SeriesId.Parse("SYNB_1m"), c = SeriesId.Parse("SYNC_1m");
+        List<Strategy> strategies =
+        [
+            DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
+            DeciderCatalog.Strategy("momentum", [b], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 60 }),
+            DeciderCatalog.Strategy("mean_reversion", [c]),
+            DeciderCatalog.Strategy("breakout", [a], new Dictionary<string, double> { ["length"] = 30 }),
+            DeciderCatalog.Strategy("correlation_momentum", [a, b], new Dictionary<string, double> { ["lookback"] = 15 }),
+        ];
+        List<KeyValuePair<string, Classifier>> classifiers = [new("trend", DeciderCatalog.Classifier("trend", [a]))];
+
+        await AssertGrainsEqualFullAsync("replay-synthetic", [.. market.Series.Take(3)], strategies, classifiers);
+    }
+
+    [Fact]
+    public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_real_minute_data()
+    {
+        string[] names = ["SPY_1m", "IBM_1m", "BAC_1m", "AIG_1m"];
+        var series = names.Select(name => CsvBarReader.Read(SharedData.Require($"lean-minute/{name}.csv"), SeriesId.Parse(name))).ToList();
+        SeriesId spy = series[0].Id, ibm = series[1].Id, bac = series[2].Id, aig = series[3].Id;
+        List<Strategy> strategies =
+        [
+            DeciderCatalog.Strategy("momentum", [spy], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 20 }),
+            DeciderCatalog.Strategy("momentum", [ibm], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
+            DeciderCatalog.Strategy("mean_reversion", [bac]),
+            DeciderCatalog.Strategy("breakout", [aig], new Dictionary<string, double> { ["length"] = 15 }),
+            DeciderCatalog.Strategy("correlation_momentum", [spy, ibm], new Dictionary<string, double> { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
+        ];
+        List<KeyValuePair<string, Classifier>> classifiers = [new("trend", DeciderCatalog.Classifier("trend", [spy], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 40 }))];
+
+        await AssertGrainsEqualFullAsync("replay-lean", series, strategies, classifiers);
+    }
+
+    [Fact]
+    public async Task Each_signal_reaches_only_the_portfolio_that_trades_it()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 11 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategies = Enumerable.Range(0, 20)
+            .Select(i => DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 2 + i, ["slow"] = 40 + i }))
+            .ToList();
+        var set = await GenerateAsync("delivery", [market.Series[0]], strategies, []);
+        // 10 portfolios x 20 strategies: each strategy traded by exactly one portfolio.
+        var portfolios = Enumerable.Range(0, 10).Select(p => new PortfolioConfig(
+            $"d{p}",
+            [new StrategyAssignment(strategies[2 * p].InstanceId, a, 0.5), new StrategyAssignment(strategies[(2 * p) + 1].InstanceId, a, 0.5)],
+            new FixedFractionSizing(1),
+            ExecutionModel.Default,
+            RiskLimits.None));
+
+        var summary = await ReplayAsync(set, portfolios);
+
+        Assert.True(summary.Rounds >= 5);
+        Assert.Equal(20 * summary.Rounds, summary.SignalBatchesPublished);
+        Assert.Equal(20 * summary.Rounds, summary.SignalBatchesDelivered);     // not 200 per round
+        Assert.All(summary.Portfolios, p => Assert.Equal(2 * summary.Rounds, p.SignalBatchesDelivered));
+    }
+
+    [Fact]
+    public async Task Base_data_is_loaded_once_per_silo_not_once_per_portfolio()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 13 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategy = DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 4, ["slow"] = 25 });
+        var set = await GenerateAsync("cached", [market.Series[0]], [strategy], []);
+        var caches = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.SiloHost.Services.GetRequiredService<BaseDataCache>()).ToList();
+        var before = caches.Select(c => c.Loads).ToList();
+
+        await ReplayAsync(set, Enumerable.Range(0, 40).Select(p => new PortfolioConfig(
+            $"c{p}", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(0.5 + (p / 100.0)), ExecutionModel.Default, RiskLimits.None)));
+
+        // Per silo at most: the signal set and the one base series, whatever the number of portfolios.
+        Assert.All(caches.Zip(before), pair => Assert.InRange(pair.First.Loads - pair.Second, 0, 2));
+    }
+
+    [Fact]
+    public async Task A_portfolio_naming_a_strategy_the_set_lacks_is_refused_by_name()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 3, Seed = 17 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var set = await GenerateAsync("unknown-strategy", [market.Series[0]], [DeciderCatalog.Strategy("momentum", [a])], []);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
+            [new PortfolioConfig("p1", [new StrategyAssignment("breakout(length=99,long_only=0)@SYNA_1m", a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+
+        Assert.Contains("Portfolio 'p1' names strategy 'breakout(length=99,long_only=0)@SYNA_1m'", error.Message);
+    }
+
+    [Fact]
+    public async Task A_set_whose_base_data_changed_is_refused()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 3, Seed = 19 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategy = DeciderCatalog.Strategy("momentum", [a]);
+        var set = await GenerateAsync("changed-base", [market.Series[0]], [strategy], []);
+        var key = ObjectKey.Parse("data/base/changed-base/manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await fixture.Store.ReadAllBytesAsync(key, Cancel))!;
+        json["series"]!["SYNA_1m"]!["content_hash"] = new string('f', 64);
+        await fixture.Store.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), cancellationToken: Cancel);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
+            [new PortfolioConfig("p1", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+
+        Assert.Contains("regenerate the signals", error.Message);
+    }
+
+    [Fact]
+    public async Task A_truncated_index_file_fails_the_replay_naming_it()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 3, Seed = 23 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategy = DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 3, ["slow"] = 17 });
+        var set = await GenerateAsync("truncated", [market.Series[0]], [strategy], []);
+        var key = ObjectKey.Parse($"data/indices/{set}/signals/{strategy.InstanceId}.parquet");
+        var bytes = await fixture.Store.ReadAllBytesAsync(key, Cancel);
+        await fixture.Store.PutBytesAsync(key, bytes[..(bytes.Length / 3)], cancellationToken: Cancel);
+
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => ReplayAsync(set,
+            [new PortfolioConfig("p1", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+
+        Assert.Contains(key.Value, error.Message);
+    }
+}
