@@ -16,4 +16,11 @@ if (args.Length > 0 && args[0] == "generation")
     return;
 }
 
+// `-- replay` times the 500-portfolio replay sweep on grains against in-process and regeneration.
+if (args.Length > 0 && args[0] == "replay")
+{
+    await ReplaySweep.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
