@@ -28,10 +28,7 @@ internal static class GenerateCommand
         };
         command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
-            DeciderWire[] strategyList = [.. parse.GetValue(strategies)!.SelectMany(DeciderSpec.Expand)];
-            DeciderWire[] classifierList = [.. (parse.GetValue(classifiers) ?? []).SelectMany(DeciderSpec.Expand)];
-            string[] series = [.. strategyList.Concat(classifierList).SelectMany(d => d.Series).Distinct().Order(StringComparer.Ordinal)];
-            var spec = new GenerationSpec(parse.GetValue(dataset)!, series, strategyList, classifierList, MaxBufferSize: 20_000, BatchWindow: TimeSpan.FromDays(7));
+            var spec = GenerationCommandSpec.From(parse.GetValue(dataset)!, parse.GetValue(strategies)!, parse.GetValue(classifiers) ?? []);
             GenerationSpecs.ToRequest(spec); // bad names and parameters fail here, before a silo starts
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
 
@@ -39,7 +36,7 @@ internal static class GenerateCommand
             await console.Status().StartAsync("Starting the embedded silo", async status =>
             {
                 await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
-                status.Status($"Generating {strategyList.Length} strategy instance(s) and {classifierList.Length} classifier(s) on grains");
+                status.Status($"Generating {spec.Strategies.Length} strategy instance(s) and {spec.Classifiers.Length} classifier(s) on grains");
                 summary = await silo.Grains.GetGrain<IGenerationGrain>($"cli-{Guid.NewGuid():N}").RunAsync(spec);
             });
             var manifest = await new SignalSetStore(store.Objects).ReadManifestAsync(summary!.SignalSetId, cancellationToken)

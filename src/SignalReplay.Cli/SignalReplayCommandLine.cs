@@ -16,12 +16,22 @@ public static class SignalReplayCommandLine
 
     public static RootCommand Build(IAnsiConsole? console = null)
     {
-        console ??= AnsiConsole.Console;
+        if (console is null)
+        {
+            console = AnsiConsole.Console;
+            // Piped output has no terminal width; 80 columns would wrap every portfolio id.
+            if (Console.IsOutputRedirected)
+            {
+                console.Profile.Width = 200;
+            }
+        }
         var root = new RootCommand("SignalReplay: compute trading signals once, store them as sparse indices, replay them into many portfolios.")
         {
             Store,
             IngestCommand.Build(console),
             GenerateCommand.Build(console),
+            ReplayCommand.Build(console),
+            BacktestCommand.Build(console),
             DemoCommand.Build(console),
         };
         return root;

@@ -18,10 +18,11 @@ public sealed record SignalSetManifest(
     IReadOnlyDictionary<string, string> ClassifierSeries,
     int AlignmentRows)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: records the series each classifier counts bars of (replay needs it).</summary>
+    public const int CurrentFormatVersion = 2;
 
-    /// <summary>Bumped whenever generation could produce other bits from the same inputs; it is part of every id.</summary>
-    public const string CurrentEngine = "signalreplay-generation/1";
+    /// <summary>Bumped whenever generation could produce other bits, or other files, from the same inputs; it is part of every id.</summary>
+    public const string CurrentEngine = "signalreplay-generation/2";
 }
 
 /// <summary>One strategy instance's signals: changes stored, primary bars seen, and their ratio.</summary>

@@ -98,8 +98,12 @@ public sealed class SignalSetStore(IObjectStore store)
         try
         {
             var bytes = await store.ReadAllBytesAsync(ObjectKey.Parse(key), cancellationToken);
-            return JsonSerializer.Deserialize<SignalSetManifest>(bytes, BaseDatasetStore.Json)
+            var manifest = JsonSerializer.Deserialize<SignalSetManifest>(bytes, BaseDatasetStore.Json)
                 ?? throw new StoredDataException(key, "is empty.");
+            return manifest.FormatVersion == SignalSetManifest.CurrentFormatVersion
+                ? manifest
+                : throw new StoredDataException(
+                    key, $"is signal set format version {manifest.FormatVersion}; this build reads version {SignalSetManifest.CurrentFormatVersion}: generate the signals again.");
         }
         catch (ObjectNotFoundException)
         {

@@ -148,6 +148,21 @@ public sealed class SignalSetStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_manifest_of_another_format_version_is_refused_with_what_to_do()
+    {
+        await StoreMarketAsync();
+        var manifest = (await _signals.GenerateAsync(Request(), cancellationToken: Cancel)).Manifest;
+        var key = ObjectKey.Parse($"data/indices/{manifest.Id}/manifest.json");
+        var json = JsonNode.Parse(await _objects.ReadAllBytesAsync(key, Cancel))!;
+        json["format_version"] = 1;
+        await _objects.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), cancellationToken: Cancel);
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => _signals.ReadManifestAsync(manifest.Id, Cancel));
+
+        Assert.Contains("is signal set format version 1; this build reads version 2: generate the signals again", error.Message);
+    }
+
+    [Fact]
     public async Task A_truncated_index_file_is_refused_naming_it()
     {
         await StoreMarketAsync();

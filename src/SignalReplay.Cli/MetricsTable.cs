@@ -1,0 +1,37 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace SignalReplay.Cli;
+
+/// <summary>One row per portfolio, best Sharpe first.</summary>
+internal static class MetricsTable
+{
+    public static void Write(IAnsiConsole console, string title, IEnumerable<(string Portfolio, IReadOnlyDictionary<string, double> Metrics, double FinalEquity)> rows, int top)
+    {
+        var ordered = rows.OrderByDescending(row => row.Metrics["sharpe"]).ThenBy(row => row.Portfolio, StringComparer.Ordinal).ToList();
+        var table = new Table().Title(title).AddColumns("portfolio", "trades", "return", "sharpe", "sortino", "max dd", "win rate", "final equity");
+        foreach (var (portfolio, metrics, equity) in ordered.Take(top))
+        {
+            table.AddRow(
+                Markup.Escape(portfolio),
+                metrics["trade_count"].ToString("N0", CultureInfo.InvariantCulture),
+                metrics["total_return"].ToString("P2", CultureInfo.InvariantCulture),
+                metrics["sharpe"].ToString("F2", CultureInfo.InvariantCulture),
+                metrics["sortino"].ToString("F2", CultureInfo.InvariantCulture),
+                metrics["max_drawdown"].ToString("P2", CultureInfo.InvariantCulture),
+                metrics["win_rate"].ToString("P1", CultureInfo.InvariantCulture),
+                equity.ToString("N2", CultureInfo.InvariantCulture));
+        }
+
+        foreach (var column in table.Columns.Skip(1))
+        {
+            column.RightAligned();
+        }
+
+        console.Write(table);
+        if (ordered.Count > top)
+        {
+            console.MarkupLineInterpolated($"{ordered.Count - top} more portfolios not shown (--top).");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+namespace SignalReplay.Cli.Tests;
+
+public sealed class BacktestAndReplayCommandTests : IDisposable
+{
+    private readonly CommandLineRun _run = new();
+
+    public void Dispose() => _run.Dispose();
+
+    [Fact]
+    public async Task Replay_of_a_generated_set_and_backtest_of_the_same_config_print_the_same_metrics()
+    {
+        await _run.RunAsync("demo", "--days", "3");
+        var (_, generated) = await _run.RunAsync("generate", "--dataset", "synthetic-s42-3d", "--strategy", "momentum@SYNA_1m:fast=5,slow=30");
+        var set = System.Text.RegularExpressions.Regex.Match(generated, "ss-[0-9a-f]+").Value;
+
+        var (replayExit, replay) = await _run.RunAsync("replay", "--signal-set", set, "--fraction", "0.5|1");
+        var (backtestExit, backtest) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-3d", "--strategy", "momentum@SYNA_1m:fast=5,slow=30", "--fraction", "0.5|1");
+
+        Assert.True(replayExit == 0, replay);
+        Assert.True(backtestExit == 0, backtest);
+        Assert.Contains("momentum(fast=5,slow=30,long_only=0)@SYNA_1m|ff=0.5", replay);
+        // Two portfolios trade the one strategy: every published batch is delivered twice, to them only.
+        var counts = System.Text.RegularExpressions.Regex.Match(replay, @"(\d+) signal batches delivered for (\d+) published");
+        Assert.True(counts.Success, replay);
+        Assert.Equal(2 * int.Parse(counts.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(counts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        string Rows(string output) => string.Join('\n', output.Split('\n').Where(line => line.Contains("|ff=", StringComparison.Ordinal)));
+        Assert.Equal(Rows(backtest), Rows(replay));
+    }
+
+    [Theory]
+    [InlineData("--fraction", "zero", "--fraction 'zero' is not a positive number")]
+    [InlineData("--fill", "tomorrow", "--fill 'tomorrow' is not next_open or signal_close")]
+    [InlineData("--regime", "trend", "--regime 'trend' is not classifier=REGIME|REGIME")]
+    public async Task Bad_portfolio_flags_are_refused_naming_the_flag(string flag, string value, string message)
+    {
+        await _run.RunAsync("demo", "--days", "2");
+
+        var (exitCode, output) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", flag, value);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, output.ReplaceLineEndings(""));
+    }
+
+    [Fact]
+    public async Task Replaying_an_unknown_signal_set_is_refused()
+    {
+        var (exitCode, output) = await _run.RunAsync("replay", "--signal-set", "ss-000000000000000000000000");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("There is no signal set 'ss-000000000000000000000000'", output.ReplaceLineEndings(""));
+    }
+}
