@@ -47,37 +47,14 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_synthetic_data()
     {
-        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 20, Seed = 7 });
-        SeriesId a = SeriesId.Parse("SYNA_1m"), b = SeriesId.Parse("SYNB_1m"), c = SeriesId.Parse("SYNC_1m");
-        List<Strategy> strategies =
-        [
-            DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
-            DeciderCatalog.Strategy("momentum", [b], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 60 }),
-            DeciderCatalog.Strategy("mean_reversion", [c]),
-            DeciderCatalog.Strategy("breakout", [a], new Dictionary<string, double> { ["length"] = 30 }),
-            DeciderCatalog.Strategy("correlation_momentum", [a, b], new Dictionary<string, double> { ["lookback"] = 15 }),
-        ];
-        List<KeyValuePair<string, Classifier>> classifiers = [new("trend", DeciderCatalog.Classifier("trend", [a]))];
-
-        await AssertGrainsEqualFullAsync("replay-synthetic", [.. market.Series.Take(3)], strategies, classifiers);
+        var (series, strategies, classifiers) = ReplayCases.Synthetic(tradingDays: 20, seed: 7);
+        await AssertGrainsEqualFullAsync("replay-synthetic", series, strategies, classifiers);
     }
 
     [Fact]
     public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_real_minute_data()
     {
-        string[] names = ["SPY_1m", "IBM_1m", "BAC_1m", "AIG_1m"];
-        var series = names.Select(name => CsvBarReader.Read(SharedData.Require($"lean-minute/{name}.csv"), SeriesId.Parse(name))).ToList();
-        SeriesId spy = series[0].Id, ibm = series[1].Id, bac = series[2].Id, aig = series[3].Id;
-        List<Strategy> strategies =
-        [
-            DeciderCatalog.Strategy("momentum", [spy], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 20 }),
-            DeciderCatalog.Strategy("momentum", [ibm], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
-            DeciderCatalog.Strategy("mean_reversion", [bac]),
-            DeciderCatalog.Strategy("breakout", [aig], new Dictionary<string, double> { ["length"] = 15 }),
-            DeciderCatalog.Strategy("correlation_momentum", [spy, ibm], new Dictionary<string, double> { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
-        ];
-        List<KeyValuePair<string, Classifier>> classifiers = [new("trend", DeciderCatalog.Classifier("trend", [spy], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 40 }))];
-
+        var (series, strategies, classifiers) = ReplayCases.LeanMinute();
         await AssertGrainsEqualFullAsync("replay-lean", series, strategies, classifiers);
     }
 

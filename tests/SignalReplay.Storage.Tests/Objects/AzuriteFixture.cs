@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Azure.Storage.Blobs;
 
 namespace SignalReplay.Storage.Tests.Objects;
@@ -13,9 +12,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     // The emulator's published development account: a well-known public test key, not a secret.
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private Process? _process;
+    private ServerProcess? _process;
     private string? _missing;
-    private readonly System.Text.StringBuilder _output = new();
 
     public string ConnectionString { get; private set; } = string.Empty;
 
@@ -41,90 +39,29 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
+        static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var blobPort = LoopbackPort.Free();
         // In-memory persistence; a scratch working folder catches anything else it might write.
-        var scratch = Directory.CreateTempSubdirectory("signalreplay-azurite-").FullName;
-        var start = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = scratch,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--inMemoryPersistence", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        _process.OutputDataReceived += (_, line) => Record(line.Data);
-        _process.ErrorDataReceived += (_, line) => Record(line.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        await WaitUntilListeningAsync(blobPort);
+        _process = new ServerProcess(
+            executable,
+            [
+                "--blobHost", "127.0.0.1", "--blobPort", Port(blobPort),
+                "--queueHost", "127.0.0.1", "--queuePort", Port(LoopbackPort.Free()),
+                "--tableHost", "127.0.0.1", "--tablePort", Port(LoopbackPort.Free()),
+                "--inMemoryPersistence", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl",
+            ],
+            workingDirectory: Directory.CreateTempSubdirectory("signalreplay-azurite-").FullName);
+        await _process.WaitForPortAsync(blobPort, TimeSpan.FromSeconds(30), "Azurite");
         ConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;";
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_process is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(10));
+            await _process.DisposeAsync();
         }
-
-        _process?.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private void Record(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private async Task WaitUntilListeningAsync(int port)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (_process!.HasExited)
-            {
-                break;
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        string output;
-        lock (_output)
-        {
-            output = _output.ToString();
-        }
-
-        throw new InvalidOperationException($"Azurite did not listen on 127.0.0.1:{port} within 30 s. Its output:\n{output}");
     }
 
     private static string? FindAzurite()

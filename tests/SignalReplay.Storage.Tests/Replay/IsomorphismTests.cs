@@ -1,7 +1,6 @@
 using SignalReplay.Core.Generation;
 using SignalReplay.Core.Portfolio;
 using SignalReplay.Core.Replay;
-using SignalReplay.Core.Synthetic;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Signals;
@@ -48,41 +47,14 @@ public sealed class IsomorphismTests
     [Fact]
     public async Task Replay_of_a_stored_signal_set_equals_full_mode_bit_for_bit_on_synthetic_data()
     {
-        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 30 });
-        SeriesId a = SeriesId.Parse("SYNA_1m"), b = SeriesId.Parse("SYNB_1m"), c = SeriesId.Parse("SYNC_1m");
-        List<Strategy> strategies =
-        [
-            DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
-            DeciderCatalog.Strategy("momentum", [b], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 60 }),
-            DeciderCatalog.Strategy("mean_reversion", [c]),
-            DeciderCatalog.Strategy("breakout", [a], new Dictionary<string, double> { ["length"] = 30 }),
-            DeciderCatalog.Strategy("correlation_momentum", [a, b], new Dictionary<string, double> { ["lookback"] = 15 }),
-        ];
-        List<KeyValuePair<string, Classifier>> classifiers =
-        [
-            new("trend", DeciderCatalog.Classifier("trend", [a])),
-            new("volatility", DeciderCatalog.Classifier("volatility", [a])),
-        ];
-
-        await AssertReplayEqualsFullAsync("synthetic", [.. market.Series.Take(3)], strategies, classifiers);
+        var (series, strategies, classifiers) = ReplayCases.Synthetic(tradingDays: 30, seed: 42);
+        await AssertReplayEqualsFullAsync("synthetic", series, strategies, classifiers);
     }
 
     [Fact]
     public async Task Replay_of_a_stored_signal_set_equals_full_mode_bit_for_bit_on_real_minute_data()
     {
-        string[] names = ["SPY_1m", "IBM_1m", "BAC_1m", "AIG_1m"];
-        var series = names.Select(name => CsvBarReader.Read(SharedData.Require($"lean-minute/{name}.csv"), SeriesId.Parse(name))).ToList();
-        SeriesId spy = series[0].Id, ibm = series[1].Id, bac = series[2].Id, aig = series[3].Id;
-        List<Strategy> strategies =
-        [
-            DeciderCatalog.Strategy("momentum", [spy], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 20 }),
-            DeciderCatalog.Strategy("momentum", [ibm], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 30 }),
-            DeciderCatalog.Strategy("mean_reversion", [bac]),
-            DeciderCatalog.Strategy("breakout", [aig], new Dictionary<string, double> { ["length"] = 15 }),
-            DeciderCatalog.Strategy("correlation_momentum", [spy, ibm], new Dictionary<string, double> { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
-        ];
-        List<KeyValuePair<string, Classifier>> classifiers = [new("trend", DeciderCatalog.Classifier("trend", [spy], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 40 }))];
-
+        var (series, strategies, classifiers) = ReplayCases.LeanMinute();
         await AssertReplayEqualsFullAsync("lean", series, strategies, classifiers);
     }
 }

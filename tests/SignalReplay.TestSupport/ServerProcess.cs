@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace SignalReplay.Silo.Tests;
+namespace SignalReplay.TestSupport;
 
 /// <summary>A program the tests start and stop: its output is kept for error messages, its process tree killed on dispose.</summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
