@@ -31,7 +31,7 @@ internal static class MetricsTable
         console.Write(table);
         if (ordered.Count > top)
         {
-            console.MarkupLineInterpolated($"{ordered.Count - top} more portfolios not shown (--top).");
+            console.MarkupLineInterpolated($"{ordered.Count - top} more portfolios not shown.");
         }
     }
 }

@@ -7,7 +7,7 @@ public sealed class DemoCommandTests : IDisposable
     public void Dispose() => _run.Dispose();
 
     [Fact]
-    public async Task Demo_stores_a_synthetic_base_dataset_at_four_timeframes()
+    public async Task Demo_stores_base_data_generates_signals_once_and_replays_them_into_a_leaderboard()
     {
         var (exitCode, output) = await _run.RunAsync("demo", "--days", "3");
 
@@ -15,7 +15,10 @@ public sealed class DemoCommandTests : IDisposable
         var folder = Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-3d");
         Assert.True(File.Exists(Path.Combine(folder, "manifest.json")));
         Assert.Equal(16, Directory.GetFiles(folder, "*.parquet").Length);
-        Assert.Contains("SYNA_1m", output);
+        var signalSet = Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "data", "indices")));
+        Assert.Equal(9, Directory.GetFiles(Path.Combine(signalSet, "signals"), "*.parquet").Length);
+        Assert.Contains("leaderboard: 54 portfolios replayed from signal set ss-", output);
+        Assert.Contains("signals generated once", output);
     }
 
     [Fact]
@@ -24,9 +27,10 @@ public sealed class DemoCommandTests : IDisposable
         await _run.RunAsync("demo", "--days", "2");
         var manifest = await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-2d", "manifest.json"), TestContext.Current.CancellationToken);
 
-        var (exitCode, _) = await _run.RunAsync("demo", "--days", "2");
+        var (exitCode, output) = await _run.RunAsync("demo", "--days", "2");
 
         Assert.Equal(0, exitCode);
+        Assert.Contains("signals reused (cache hit)", output);
         Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-2d", "manifest.json"), TestContext.Current.CancellationToken));
     }
 }
