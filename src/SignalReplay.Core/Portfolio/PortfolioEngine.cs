@@ -21,6 +21,7 @@ public sealed class PortfolioEngine
     private readonly StopLevels? _stops;
     private readonly Dictionary<string, (Book Book, int Slot)> _strategies = [];
     private readonly Dictionary<SeriesId, Book> _books = [];
+    private readonly Book[] _bookOrder; // the books in one fixed order: every per-bar loop runs over this array
     private readonly List<long> _markTime = [];
     private readonly List<double> _markEquity = [];
     private readonly List<bool> _markInvested = [];
@@ -42,6 +43,7 @@ public sealed class PortfolioEngine
         _validators = config.Risk.Validators();
         _stops = config.Risk.StopLoss is not null || config.Risk.TakeProfit is not null ? new StopLevels(config.Risk.StopLoss, config.Risk.TakeProfit) : null;
         _cash = _peak = config.StartingCash;
+        _bookOrder = [];
         foreach (var group in config.Assignments.GroupBy(a => a.Series))
         {
             var book = new Book(group.Key, [.. group], config.VolatilityLookback);
@@ -51,6 +53,8 @@ public sealed class PortfolioEngine
                 _strategies[book.Assignments[slot].StrategyInstance] = (book, slot);
             }
         }
+
+        _bookOrder = [.. _books.Values];
     }
 
     public string Id => _config.Id;
@@ -77,7 +81,7 @@ public sealed class PortfolioEngine
         }
 
         _barsArrived = false;
-        foreach (var book in _books.Values)
+        foreach (var book in _bookOrder)
         {
             if (book.Arrived is { } bar && book.Pending)
             {
@@ -85,7 +89,7 @@ public sealed class PortfolioEngine
             }
         }
 
-        foreach (var book in _books.Values)
+        foreach (var book in _bookOrder)
         {
             if (book.Arrived is { } bar && _stops is not null && book.Position != 0
                 && _stops.ExitPrice(book.Position, book.AverageEntry, bar.Open, bar.High, bar.Low) is { } exit)
@@ -98,7 +102,7 @@ public sealed class PortfolioEngine
             }
         }
 
-        foreach (var book in _books.Values)
+        foreach (var book in _bookOrder)
         {
             if (book.Arrived is { } bar)
             {
@@ -176,7 +180,7 @@ public sealed class PortfolioEngine
         _peak = Math.Max(_peak, equity);
         _markTime.Add(_sliceBarTime);
         _markEquity.Add(equity);
-        _markInvested.Add(_books.Values.Any(b => b.Position != 0));
+        _markInvested.Add(Invested());
         _sliceBarTime = long.MinValue;
     }
 
@@ -367,14 +371,43 @@ public sealed class PortfolioEngine
         }
     }
 
-    private double Equity() => _cash + _books.Values.Sum(b => b.Position == 0 ? 0 : b.Position * b.LastClose);
+    private double Equity() => Equity(null, 0);
 
-    /// <summary>Equity with <paramref name="book"/> marked at <paramref name="price"/> (the fill price of the moment).</summary>
-    private double Equity(Book book, double price) =>
-        _cash + _books.Values.Sum(b => b.Position == 0 ? 0 : b.Position * (ReferenceEquals(b, book) ? price : b.LastClose));
+    /// <summary>Cash plus positions at their last closes, <paramref name="book"/> at <paramref name="price"/> (a fill price of the moment).</summary>
+    private double Equity(Book? book, double price)
+    {
+        double marked = 0;
+        foreach (var b in _bookOrder)
+        {
+            marked += b.Position == 0 ? 0 : b.Position * (ReferenceEquals(b, book) ? price : b.LastClose);
+        }
 
-    private double GrossExposure(Book book, double price) =>
-        _books.Values.Sum(b => Math.Abs(b.Position) * (ReferenceEquals(b, book) ? price : b.LastClose));
+        return _cash + marked;
+    }
+
+    private bool Invested()
+    {
+        foreach (var book in _bookOrder)
+        {
+            if (book.Position != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private double GrossExposure(Book book, double price)
+    {
+        double gross = 0;
+        foreach (var b in _bookOrder)
+        {
+            gross += Math.Abs(b.Position) * (ReferenceEquals(b, book) ? price : b.LastClose);
+        }
+
+        return gross;
+    }
 
     /// <summary>One symbol: its strategies' targets and allocations, the netted position and the open trade.</summary>
     private sealed class Book(SeriesId series, StrategyAssignment[] assignments, int volatilityLookback)
