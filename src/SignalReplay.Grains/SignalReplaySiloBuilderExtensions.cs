@@ -16,6 +16,7 @@ public static class SignalReplaySiloBuilderExtensions
         options.Store.Validate();
 
         silo.Services.AddSingleton(options);
+        silo.Configure<Orleans.Configuration.SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.RunTimeout);
         silo.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(options.Store));
         silo.Services.AddSingleton<Replay.BaseDataCache>();
         // Bar batches travel on in-cluster memory streams: one message per batch, never per bar.

@@ -62,8 +62,7 @@ internal static class ReplaySweep
             host.Logging.SetMinimumLevel(LogLevel.Warning);
             host.UseOrleans(silo => silo
                 .UseLocalhostClustering()
-                .AddSignalReplay(options => options.Store = ObjectStoreOptions.LocalFolder(root))
-                .Configure<Orleans.Configuration.SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(5)));
+                .AddSignalReplay(options => options.Store = ObjectStoreOptions.LocalFolder(root)));
             using var app = host.Build();
             await app.StartAsync();
             var grains = app.Services.GetRequiredService<IGrainFactory>();
