@@ -20,6 +20,7 @@ public sealed class SignalGenerator
     private readonly SignalIndexBuilder[] _signalBuilders;
     private readonly ClassifierChangeIndexBuilder[] _classifierBuilders;
     private readonly Dictionary<string, int> _classifierByName;
+    private readonly string[] _classifierNames;
     private readonly AlignmentCapture[] _alignments;
     private readonly Bar[] _latest;
     private readonly int[] _latestIdx;
@@ -55,6 +56,7 @@ public sealed class SignalGenerator
         }
 
         _classifierByName = [];
+        _classifierNames = [.. classifiers.Select(c => c.Key)];
         foreach (var (name, _) in classifiers)
         {
             if (!_classifierByName.TryAdd(name, _classifierByName.Count))
@@ -103,7 +105,7 @@ public sealed class SignalGenerator
                 var builder = _classifierBuilders[c];
                 if (builder.Record(_latestIdx[slot.PrimarySeries], ((Classifier)slot.Decider).Classify(_context)))
                 {
-                    _onRegime?.Invoke(_classifiers.Length == 0 ? string.Empty : ClassifierName(c), builder.Current);
+                    _onRegime?.Invoke(_classifierNames[c], builder.Current);
                 }
             }
         }
@@ -151,8 +153,6 @@ public sealed class SignalGenerator
             }
         }
     }
-
-    private string ClassifierName(int ordinal) => _classifierByName.First(pair => pair.Value == ordinal).Key;
 
     /// <summary>Drains <paramref name="buffer"/> of every slice it can release now; returns how many.</summary>
     public int Drain(TimeAlignmentBuffer buffer)
