@@ -20,7 +20,6 @@ public sealed record PerformanceMetrics(
     double Turnover)
 {
     private const double TradingDaysPerYear = 252;
-    private const double MillisPerDay = 86_400_000;
 
     /// <summary>Every metric name an objective may use.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -60,58 +59,14 @@ public sealed record PerformanceMetrics(
             throw new ArgumentException($"Metrics need one time, equity and position flag per bar ({time.Length}, {equity.Length}, {invested.Length} given).");
         }
 
-        if (equity.Length == 0)
-        {
-            return new PerformanceMetrics(0, 0, 0, 0, 0, 0, 0, 0, trades.Count, 0, 0, 0);
-        }
-
-        var dailyReturns = DailyReturns(time, equity);
-        var maxDrawdown = MaxDrawdownOf(equity);
-        var cagr = CagrOf(time, equity);
-        var (winRate, profitFactor, averageTradeReturn) = TradeStatistics(trades);
-        var exposed = 0;
-        double equitySum = 0;
+        // One code path: a whole curve is just every mark given to the accumulator a portfolio uses.
+        var accumulator = new MetricsAccumulator();
         for (var i = 0; i < equity.Length; i++)
         {
-            exposed += invested[i] ? 1 : 0;
-            equitySum += equity[i];
+            accumulator.Add(time[i], equity[i], invested[i]);
         }
 
-        return new PerformanceMetrics(
-            TotalReturn: (equity[^1] / equity[0]) - 1,
-            Sharpe: SharpeOf(dailyReturns),
-            Sortino: SortinoOf(dailyReturns),
-            MaxDrawdown: maxDrawdown,
-            Cagr: cagr,
-            Calmar: maxDrawdown == 0 ? 0 : cagr / maxDrawdown,
-            WinRate: winRate,
-            ProfitFactor: profitFactor,
-            TradeCount: trades.Count,
-            AverageTradeReturn: averageTradeReturn,
-            Exposure: (double)exposed / equity.Length,
-            Turnover: tradedNotional / (equitySum / equity.Length));
-    }
-
-    /// <summary>Simple returns between the equity at the last bar of consecutive UTC dates.</summary>
-    public static double[] DailyReturns(ReadOnlySpan<long> time, ReadOnlySpan<double> equity)
-    {
-        var closes = new List<double>();
-        for (var i = 0; i < equity.Length; i++)
-        {
-            var lastOfDate = i + 1 == equity.Length || Math.Floor(time[i + 1] / MillisPerDay) != Math.Floor(time[i] / MillisPerDay);
-            if (lastOfDate)
-            {
-                closes.Add(equity[i]);
-            }
-        }
-
-        var returns = new double[Math.Max(0, closes.Count - 1)];
-        for (var d = 0; d < returns.Length; d++)
-        {
-            returns[d] = (closes[d + 1] / closes[d]) - 1;
-        }
-
-        return returns;
+        return accumulator.Finish(trades, tradedNotional);
     }
 
     /// <summary>mean / stdev (n - 1) x sqrt(252); 0 with fewer than 2 returns or no variation.</summary>
@@ -152,27 +107,7 @@ public sealed record PerformanceMetrics(
         return deviation == 0 ? 0 : Mean(returns) / deviation * Math.Sqrt(TradingDaysPerYear);
     }
 
-    /// <summary>The largest 1 - equity / running peak over bar-level equity.</summary>
-    public static double MaxDrawdownOf(ReadOnlySpan<double> equity)
-    {
-        double peak = double.MinValue, worst = 0;
-        foreach (var value in equity)
-        {
-            peak = Math.Max(peak, value);
-            worst = Math.Max(worst, 1 - (value / peak));
-        }
-
-        return worst;
-    }
-
-    /// <summary>(last / first)^(365.25 / calendar days) - 1; 0 when the marks span no time.</summary>
-    public static double CagrOf(ReadOnlySpan<long> time, ReadOnlySpan<double> equity)
-    {
-        var days = (time[^1] - time[0]) / MillisPerDay;
-        return days <= 0 || equity[0] <= 0 || equity[^1] <= 0 ? 0 : Math.Pow(equity[^1] / equity[0], 365.25 / days) - 1;
-    }
-
-    private static (double WinRate, double ProfitFactor, double AverageReturn) TradeStatistics(IReadOnlyList<ClosedTrade> trades)
+    internal static (double WinRate, double ProfitFactor, double AverageReturn) TradeStatistics(IReadOnlyList<ClosedTrade> trades)
     {
         if (trades.Count == 0)
         {

@@ -22,9 +22,7 @@ public sealed class PortfolioEngine
     private readonly Dictionary<string, (Book Book, int Slot)> _strategies = [];
     private readonly Dictionary<SeriesId, Book> _books = [];
     private readonly Book[] _bookOrder; // the books in one fixed order: every per-bar loop runs over this array
-    private readonly List<long> _markTime = [];
-    private readonly List<double> _markEquity = [];
-    private readonly List<bool> _markInvested = [];
+    private readonly MetricsAccumulator _marks = new();
     private readonly List<ClosedTrade> _trades = [];
     private readonly List<TraceEvent> _events = [];
     private readonly List<string> _reasons = [];
@@ -178,25 +176,23 @@ public sealed class PortfolioEngine
         }
 
         _peak = Math.Max(_peak, equity);
-        _markTime.Add(_sliceBarTime);
-        _markEquity.Add(equity);
-        _markInvested.Add(Invested());
+        _marks.Add(_sliceBarTime, equity, Invested());
         _sliceBarTime = long.MinValue;
     }
 
     public PortfolioResult Finish()
     {
-        var metrics = PerformanceMetrics.Compute(
-            _markTime.ToArray(), _markEquity.ToArray(), _markInvested.ToArray(), _trades, _tradedNotional);
+        var metrics = _marks.Finish(_trades, _tradedNotional);
         var open = _books.Values.Where(b => b.Position != 0)
             .Select(b => new OpenPosition(b.Series.Symbol, b.Position, b.AverageEntry, b.LastClose))
             .ToList();
         var events = _config.Tracing == TraceRetention.TradeComplete
             ? [.. _books.Values.SelectMany(b => b.OpenTradeEvents).OrderBy(e => e.Time)]
             : _events.ToList();
+        var dayEnds = _marks.DayEndEquity;
         return new PortfolioResult(
-            _config.Id, metrics, [.. _trades], open, events, _markTime.ToArray(), _markEquity.ToArray(),
-            _markEquity.Count > 0 ? _markEquity[^1] : _config.StartingCash, _trades.Count(t => t.IsBoundaryTrade), _riskRejects);
+            _config.Id, metrics, [.. _trades], open, events, [.. _marks.DayEndTime], [.. dayEnds],
+            dayEnds.Count > 0 ? dayEnds[^1] : _config.StartingCash, _trades.Count(t => t.IsBoundaryTrade), _riskRejects);
     }
 
     private bool Allowed(string? regime) => _config.RegimeFilter is not { } filter || (regime is not null && filter.Allowed.Contains(regime));
@@ -450,7 +446,10 @@ public sealed class PortfolioEngine
 /// <summary>A position still open at the end: marked at the last close, not closed (SPEC 6).</summary>
 public sealed record OpenPosition(string Symbol, double Quantity, double AverageEntry, double Mark);
 
-/// <summary>Everything a portfolio run produced.</summary>
+/// <summary>
+/// Everything a portfolio run produced. <see cref="Equity"/> holds the equity at the last mark of each
+/// UTC date (with <see cref="EquityTime"/>): the marks the daily metrics are computed from.
+/// </summary>
 public sealed record PortfolioResult(
     string PortfolioId,
     PerformanceMetrics Metrics,

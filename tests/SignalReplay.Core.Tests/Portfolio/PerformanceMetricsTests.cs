@@ -13,9 +13,14 @@ public sealed class PerformanceMetricsTests
         long[] time = [At(1, 14), At(1, 15), At(1, 16), At(2, 14), At(2, 15), At(3, 14)];
         double[] equity = [100, 101, 102, 101, 104, 99];
 
-        var returns = PerformanceMetrics.DailyReturns(time, equity);
+        var marks = new MetricsAccumulator();
+        for (var i = 0; i < time.Length; i++)
+        {
+            marks.Add(time[i], equity[i], invested: false);
+        }
 
-        Assert.Equal([(104.0 / 102) - 1, (99.0 / 104) - 1], returns);
+        Assert.Equal([(104.0 / 102) - 1, (99.0 / 104) - 1], marks.DailyReturns());
+        Assert.Equal([102.0, 104, 99], marks.DayEndEquity);
     }
 
     [Fact]
@@ -49,9 +54,12 @@ public sealed class PerformanceMetricsTests
     [Fact]
     public void Max_drawdown_is_the_deepest_fall_from_a_running_peak()
     {
+        long[] time = [At(1, 10), At(1, 11), At(1, 12), At(1, 13), At(1, 14)];
+        bool[] flat = [false, false, false, false, false];
+
         // Peak 120 falls to 90 (25%); the later fall from 130 to 117 is only 10%.
-        Assert.Equal(0.25, PerformanceMetrics.MaxDrawdownOf([100, 120, 90, 130, 117]), 12);
-        Assert.Equal(0, PerformanceMetrics.MaxDrawdownOf([100, 101, 102]));
+        Assert.Equal(0.25, PerformanceMetrics.Compute(time, [100, 120, 90, 130, 117], flat, [], 0).MaxDrawdown, 12);
+        Assert.Equal(0, PerformanceMetrics.Compute(time[..3], [100, 101, 102], flat[..3], [], 0).MaxDrawdown);
     }
 
     [Fact]
@@ -61,7 +69,7 @@ public sealed class PerformanceMetricsTests
         long start = At(1, 0);
         long[] time = [start, start + (long)(730.5 * 86_400_000)];
 
-        Assert.Equal(0.10, PerformanceMetrics.CagrOf(time, [100, 121]), 12);
+        Assert.Equal(0.10, PerformanceMetrics.Compute(time, [100, 121], [false, false], [], 0).Cagr, 12);
     }
 
     [Fact]
