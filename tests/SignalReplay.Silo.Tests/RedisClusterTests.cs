@@ -8,7 +8,10 @@ using Orleans.Runtime;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
 using SignalReplay.Core.Synthetic;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Replay;
 using SignalReplay.Grains.Generation;
+using SignalReplay.Grains.Replay;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Signals;
@@ -16,14 +19,14 @@ using StackExchange.Redis;
 
 namespace SignalReplay.Silo.Tests;
 
-/// <summary>Two silo host processes that find each other through Redis, as they do in Azure.</summary>
+/// <summary>Two silo host processes that find each other through Redis, as they do in Azure: generation and replay across them.</summary>
 [Collection(RedisCollection.Name)]
 public sealed class RedisClusterTests(RedisFixture redis)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Two_silo_processes_clustered_through_redis_generate_what_one_process_does()
+    public async Task Two_silo_processes_clustered_through_redis_generate_and_replay_what_one_process_does()
     {
         redis.Require();
         using var folder = new TempFolder();
@@ -45,6 +48,14 @@ public sealed class RedisClusterTests(RedisFixture redis)
         var request = GenerationSpecs.ToRequest(spec);
         var series = market.Series.Where(s => spec.Series.Contains(s.Id.ToString())).ToList();
         SignalSetAssert.Same(SignalGeneration.Run(series, request.Strategies, request.Classifiers), stored);
+
+        // A small replay across both silos equals the same replay in one process, bit for bit.
+        var portfolios = PortfolioGrid.Build(request.Strategies).Take(12).ToList();
+        var replayed = await grains.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
+            .RunAsync(new ReplaySpec(summary.SignalSetId, [.. portfolios.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(2)));
+        var single = Backtest.FromSignalSet(series, stored, [.. request.Classifiers.Select(c => c.Key)], portfolios);
+        Assert.Equal(single.Select(PortfolioDigest.Of), replayed.Portfolios.Select(p => p.Digest));
+        Assert.True(single.Sum(r => r.Trades.Count) > 0);
         Assert.Equal(2, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Cancel)).Count);
     }
 
