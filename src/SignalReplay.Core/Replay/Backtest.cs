@@ -56,31 +56,37 @@ public static class Backtest
         var ids = series.Select(s => s.Id).ToArray();
         var ordinal = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
 
-        // Cursors into each sparse index, advanced as their series' bars go by: O(bars + changes).
-        var signalCursors = set.Signals.Select(index => new Cursor(ordinal[index.PrimarySeries])).ToArray();
-        var changes = set.ClassifierChanges.Where(c => classifierNames.Contains(c.Classifier)).ToArray();
-        var changeCursors = changes.Select(c => new Cursor(ClassifierSeries(c, set, ordinal))).ToArray();
+        // Cursors into each sparse index, grouped by the series whose bars they count, so a bar visits only
+        // its own series' indices: O(bars + changes), not O(bars x strategies).
+        var signalCursors = ids.Select(_ => new List<(SignalIndex Index, Cursor Cursor)>()).ToArray();
+        foreach (var index in set.Signals)
+        {
+            signalCursors[ordinal[index.PrimarySeries]].Add((index, new Cursor()));
+        }
+
+        var changeCursors = ids.Select(_ => new List<(ClassifierChangeIndex Changes, Cursor Cursor)>()).ToArray();
+        foreach (var changes in set.ClassifierChanges.Where(c => classifierNames.Contains(c.Classifier)))
+        {
+            changeCursors[ClassifierSeries(changes, set, ordinal)].Add((changes, new Cursor()));
+        }
 
         var walker = new SliceWalker(series);
         while (walker.TryNext(out var endTime, out var bars))
         {
             foreach (var bar in bars)
             {
-                for (var c = 0; c < changes.Length; c++)
+                foreach (var (changes, cursor) in changeCursors[bar.Series])
                 {
-                    var cursor = changeCursors[c];
-                    if (cursor.Series == bar.Series && cursor.Row < changes[c].Count && changes[c].BarIdx[cursor.Row] == bar.BarIdx)
+                    if (cursor.Row < changes.Count && changes.BarIdx[cursor.Row] == bar.BarIdx)
                     {
-                        dispatcher.Regime(changes[c].Classifier, changes[c].NewRegime[cursor.Row]);
+                        dispatcher.Regime(changes.Classifier, changes.NewRegime[cursor.Row]);
                         cursor.Row++;
                     }
                 }
 
-                for (var s = 0; s < set.Signals.Count; s++)
+                foreach (var (index, cursor) in signalCursors[bar.Series])
                 {
-                    var index = set.Signals[s];
-                    var cursor = signalCursors[s];
-                    if (cursor.Series == bar.Series && cursor.Row < index.Count && index.BarIdx[cursor.Row] == bar.BarIdx)
+                    if (cursor.Row < index.Count && index.BarIdx[cursor.Row] == bar.BarIdx)
                     {
                         var previous = cursor.Row == 0 ? 0 : index.Value[cursor.Row - 1];
                         dispatcher.Signal(new SignalEvent(index.StrategyInstance, index.PrimarySeries, bar.BarIdx, endTime, bar.Bar, previous, index.Value[cursor.Row]));
@@ -101,10 +107,9 @@ public static class Backtest
             ? o
             : throw new ArgumentException($"Classifier '{changes.Classifier}' counts bars of a series the replay does not have.");
 
-    private sealed class Cursor(int series)
+    /// <summary>The next unread row of one sparse index.</summary>
+    private sealed class Cursor
     {
-        public int Series { get; } = series;
-
         public int Row { get; set; }
     }
 }

@@ -31,11 +31,14 @@ public sealed class SliceWalker(IReadOnlyList<BarSeries> series)
     }
 
     /// <summary>The bars of the next slice (the list is reused by the next call); false when done.</summary>
-    public bool TryNext(out long endTime, out IReadOnlyList<SliceBar> bars)
+    public bool TryNext(out long endTime, out IReadOnlyList<SliceBar> bars) => TryNext(long.MaxValue, out endTime, out bars);
+
+    /// <summary>The next slice if it ends at or before <paramref name="through"/>; false when it does not or when done.</summary>
+    public bool TryNext(long through, out long endTime, out IReadOnlyList<SliceBar> bars)
     {
         endTime = NextEnd;
         bars = _slice;
-        if (endTime == long.MaxValue)
+        if (endTime == long.MaxValue || endTime > through)
         {
             return false;
         }

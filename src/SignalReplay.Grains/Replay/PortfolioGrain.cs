@@ -109,7 +109,7 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
     /// <summary>Processes every slice that ends at or before <paramref name="through"/>.</summary>
     private void Walk(long through)
     {
-        while (_walker!.NextEnd <= through && _walker.TryNext(out var endTime, out var bars))
+        while (_walker!.TryNext(through, out var endTime, out var bars))
         {
             foreach (var bar in bars)
             {
