@@ -44,6 +44,18 @@ public sealed record RiskLimits(
     ];
 }
 
+/// <summary>
+/// The bars a portfolio trades: those that start in [<see cref="From"/>, <see cref="To"/>) (Unix ms UTC).
+/// Earlier bars and signals only warm it up (prices, volatility, each strategy's current target); at
+/// the window's first bar it takes the positions its strategies hold then, as SPEC 5's state at a bar
+/// reconstructed from changes. Later bars are not seen.
+/// </summary>
+public sealed record TradingWindow(long From, long To)
+{
+    public override string ToString() =>
+        $"[{DateTimeOffset.FromUnixTimeMilliseconds(From):yyyy-MM-dd HH:mm}, {DateTimeOffset.FromUnixTimeMilliseconds(To):yyyy-MM-dd HH:mm}) UTC";
+}
+
 /// <summary>One portfolio configuration (SPEC 6).</summary>
 public sealed record PortfolioConfig(
     string Id,
@@ -54,7 +66,8 @@ public sealed record PortfolioConfig(
     RegimeFilter? RegimeFilter = null,
     double StartingCash = 10_000,
     TraceRetention Tracing = TraceRetention.None,
-    int VolatilityLookback = 20)
+    int VolatilityLookback = 20,
+    TradingWindow? Window = null)
 {
     /// <summary>Throws an <see cref="ArgumentException"/> naming the portfolio and the value that cannot work.</summary>
     public PortfolioConfig Validate()
@@ -82,6 +95,11 @@ public sealed record PortfolioConfig(
         }
 
         Execution.Validate();
+        if (Window is { } window && window.From >= window.To)
+        {
+            throw new ArgumentException($"Portfolio '{Id}': trading window {window} is empty.");
+        }
+
         return this;
     }
 }

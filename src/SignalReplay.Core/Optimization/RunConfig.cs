@@ -1,0 +1,126 @@
+using SignalReplay.Core.Portfolio;
+
+namespace SignalReplay.Core.Optimization;
+
+/// <summary>
+/// One optimization run (SPEC 10): the data, the deciders, the portfolio grid, the phases, tracing and
+/// retention. Read from YAML or JSON by RunConfigReader, expanded by TopologyBuilder.
+/// </summary>
+public sealed record RunConfig(
+    string Name,
+    DataSection Data,
+    IReadOnlyList<ClassifierSection> Classifiers,
+    IReadOnlyList<StrategySection> Strategies,
+    PortfolioGrid Portfolio,
+    IReadOnlyList<PhaseSection> Phases,
+    TraceRetention Tracing,
+    RetentionDays Retention);
+
+/// <summary>A range of UTC dates, <see cref="From"/> included and <see cref="To"/> excluded.</summary>
+public sealed record DateRange(DateOnly From, DateOnly To)
+{
+    /// <summary>Unix milliseconds of <see cref="From"/> at 00:00 UTC.</summary>
+    public long FromMillis => new DateTimeOffset(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    /// <summary>Unix milliseconds of <see cref="To"/> at 00:00 UTC.</summary>
+    public long ToMillis => new DateTimeOffset(To.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    /// <summary><paramref name="count"/> consecutive windows of (nearly) equal days covering this range.</summary>
+    public IReadOnlyList<DateRange> Split(int count)
+    {
+        var days = To.DayNumber - From.DayNumber;
+        if (count < 1 || count > days)
+        {
+            throw new ArgumentException($"Range {this} of {days} days cannot be split into {count} windows.");
+        }
+
+        return
+        [
+            .. Enumerable.Range(0, count).Select(i => new DateRange(
+                DateOnly.FromDayNumber(From.DayNumber + (days * i / count)),
+                DateOnly.FromDayNumber(From.DayNumber + (days * (i + 1) / count)))),
+        ];
+    }
+
+    public override string ToString() => $"{From:yyyy-MM-dd}..{To:yyyy-MM-dd}";
+}
+
+/// <summary><c>data:</c> the base dataset, the series to generate over, and the alignment settings.</summary>
+public sealed record DataSection(
+    string Dataset,
+    IReadOnlyList<SeriesId> Series,
+    int MaxBufferSize = 20_000,
+    TimeSpan? BatchWindow = null)
+{
+    public TimeSpan Window => BatchWindow ?? TimeSpan.FromDays(7);
+}
+
+/// <summary>One classifier (<c>classifiers:</c>): catalog name, series, fixed parameters, and the label phases use.</summary>
+public sealed record ClassifierSection(
+    string Name,
+    IReadOnlyList<SeriesId> Series,
+    IReadOnlyDictionary<string, double> Parameters,
+    string? Label = null)
+{
+    /// <summary>The name phases and regime filters refer to it by.</summary>
+    public string Key => Label ?? Name;
+}
+
+/// <summary>
+/// One strategy with parameter lists (<c>strategies:</c>): every combination of the lists is one
+/// strategy instance. Parameters keep the order they were written in.
+/// </summary>
+public sealed record StrategySection(
+    string Name,
+    IReadOnlyList<SeriesId> Series,
+    IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> Parameters);
+
+/// <summary>
+/// <c>portfolio:</c> the grid every strategy instance is crossed with. Each list holds the alternatives
+/// of one dimension; null in a risk list means "off".
+/// </summary>
+public sealed record PortfolioGrid(
+    IReadOnlyList<Sizing> Sizing,
+    IReadOnlyList<ExecutionModel> Execution,
+    IReadOnlyList<double?> StopLoss,
+    IReadOnlyList<double?> TakeProfit,
+    IReadOnlyList<double?> MaxPositionFraction,
+    IReadOnlyList<double?> MaxGrossExposure,
+    IReadOnlyList<double?> MaxDrawdownHalt,
+    double StartingCash = 10_000,
+    int VolatilityLookback = 20)
+{
+    /// <summary>One fixed-fraction portfolio per strategy, no costs, no risk limits.</summary>
+    public static PortfolioGrid Default { get; } = new(
+        [new FixedFractionSizing(1)], [ExecutionModel.Default], [null], [null], [null], [null], [null]);
+}
+
+/// <summary>The built-in phase kinds (SPEC 8).</summary>
+public enum PhaseKind
+{
+    /// <summary>Evaluate every configuration; keep the top K.</summary>
+    Grid,
+
+    /// <summary>Replay the incoming configurations once per regime of a classifier; keep the best per regime.</summary>
+    Regime,
+
+    /// <summary>Re-run the incoming configurations on a held-out range, optionally in walk-forward windows.</summary>
+    Validate,
+}
+
+/// <summary>One phase (<c>phases:</c>): its name (a results folder), kind, objective and settings.</summary>
+public sealed record PhaseSection(
+    string Name,
+    PhaseKind Kind,
+    Objective Objective,
+    int Top = 10,
+    DateRange? Range = null,
+    string? Classifier = null,
+    RegimeExit OnRegimeExit = RegimeExit.Hold,
+    int WalkForwardWindows = 1);
+
+/// <summary><c>retention:</c> days each results class is kept; null keeps it.</summary>
+public sealed record RetentionDays(int? Events = 7, int? Trades = 90, int? Metrics = 365, int? Summary = null)
+{
+    public static RetentionDays Default { get; } = new();
+}
