@@ -34,6 +34,7 @@ public sealed class PortfolioEngine
     private long _sliceBarTime = long.MinValue;
     private int _riskRejects;
     private bool _barsArrived;
+    private WindowState _state;
 
     public PortfolioEngine(PortfolioConfig config)
     {
@@ -53,6 +54,19 @@ public sealed class PortfolioEngine
         }
 
         _bookOrder = [.. _books.Values];
+        _state = config.Window is null ? WindowState.Trading : WindowState.Warming;
+    }
+
+    /// <summary>Where the engine is relative to its <see cref="PortfolioConfig.Window"/>.</summary>
+    private enum WindowState
+    {
+        /// <summary>Before the window: prices, volatility, regime and targets are tracked; nothing trades.</summary>
+        Warming,
+
+        Trading,
+
+        /// <summary>After the window: nothing is seen.</summary>
+        Ended,
     }
 
     public string Id => _config.Id;
@@ -79,6 +93,11 @@ public sealed class PortfolioEngine
         }
 
         _barsArrived = false;
+        if (_config.Window is { } window && !EnterWindow(window))
+        {
+            return;
+        }
+
         foreach (var book in _bookOrder)
         {
             if (book.Arrived is { } bar && book.Pending)
@@ -112,18 +131,69 @@ public sealed class PortfolioEngine
         }
     }
 
+    /// <summary>
+    /// Places this slice against the trading window: false when its bars fall outside it (they only warm
+    /// prices and volatility up, or are dropped after it). At the window's first slice every strategy
+    /// target held from before becomes an order, filled at that slice's opens.
+    /// </summary>
+    private bool EnterWindow(TradingWindow window)
+    {
+        var time = long.MinValue;
+        foreach (var book in _bookOrder)
+        {
+            time = book.Arrived is { } arrived ? Math.Max(time, arrived.Time) : time;
+        }
+
+        if (time >= window.To || _state == WindowState.Ended)
+        {
+            _state = WindowState.Ended;
+            foreach (var book in _bookOrder)
+            {
+                book.Arrived = null;
+            }
+
+            return false;
+        }
+
+        if (time < window.From)
+        {
+            foreach (var book in _bookOrder)
+            {
+                if (book.Arrived is { } bar)
+                {
+                    book.LastClose = bar.Close;
+                    book.Volatility.Update(bar);
+                    book.Arrived = null;
+                }
+            }
+
+            return false;
+        }
+
+        if (_state == WindowState.Warming)
+        {
+            _state = WindowState.Trading;
+            foreach (var book in _bookOrder)
+            {
+                book.Pending = book.Target.Any(target => target != 0);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The classifier <paramref name="classifier"/> changed to <paramref name="regime"/> at this slice.</summary>
     public void OnRegime(string classifier, string? regime)
     {
         ApplyBars();
-        if (_config.RegimeFilter is not { } filter || classifier != filter.Classifier)
+        if (_config.RegimeFilter is not { } filter || classifier != filter.Classifier || _state == WindowState.Ended)
         {
             return;
         }
 
         var wasAllowed = Allowed(_regime);
         _regime = regime;
-        if (filter.OnExit == RegimeExit.Close && wasAllowed && !Allowed(regime))
+        if (_state == WindowState.Trading && filter.OnExit == RegimeExit.Close && wasAllowed && !Allowed(regime))
         {
             foreach (var book in _books.Values)
             {
@@ -137,7 +207,7 @@ public sealed class PortfolioEngine
     public void OnSignal(in SignalEvent signal)
     {
         ApplyBars();
-        if (!_strategies.TryGetValue(signal.StrategyInstance, out var assigned))
+        if (_state == WindowState.Ended || !_strategies.TryGetValue(signal.StrategyInstance, out var assigned))
         {
             return;
         }
@@ -150,7 +220,10 @@ public sealed class PortfolioEngine
         }
 
         book.Target[slot] = target;
-        Schedule(book, signal.Bar.Time);
+        if (_state == WindowState.Trading)
+        {
+            Schedule(book, signal.Bar.Time);
+        }
     }
 
     /// <summary>Closes the slice: marks equity at the closes, and halts on a drawdown breach.</summary>

@@ -1,0 +1,114 @@
+using System.Globalization;
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
+
+namespace SignalReplay.Core.Optimization;
+
+/// <summary>A strategy or classifier as configured: catalog name, series and one value per parameter.</summary>
+public sealed record DeciderInstance(string Name, IReadOnlyList<SeriesId> Series, IReadOnlyDictionary<string, double> Parameters)
+{
+    public Strategy Strategy() => DeciderCatalog.Strategy(Name, Series, Parameters);
+}
+
+/// <summary>
+/// Expands a <see cref="RunConfig"/> into what runs (SPEC 8): one strategy instance per combination of
+/// each strategy's parameter lists, and one portfolio per strategy instance x sizing x execution x risk
+/// alternative, with a stable, readable id (<c>momentum(fast=10,slow=50,long_only=0)@SPY_1m|ff=0.5|sl=0.02</c>).
+/// Order is the configuration's order, so the same file always gives the same list.
+/// </summary>
+public static class TopologyBuilder
+{
+    public static IReadOnlyList<DeciderInstance> StrategyInstances(RunConfig config)
+    {
+        var instances = new List<DeciderInstance>();
+        foreach (var section in config.Strategies)
+        {
+            IEnumerable<Dictionary<string, double>> combinations = [[]];
+            foreach (var (name, values) in section.Parameters)
+            {
+                combinations = combinations.SelectMany(partial => values.Select(value => new Dictionary<string, double>(partial) { [name] = value }));
+            }
+
+            instances.AddRange(combinations.Select(parameters => new DeciderInstance(section.Name, section.Series, parameters)));
+        }
+
+        return instances;
+    }
+
+    public static IReadOnlyList<Strategy> Strategies(RunConfig config)
+    {
+        var strategies = StrategyInstances(config).Select(instance => instance.Strategy()).ToList();
+        var duplicate = strategies.GroupBy(s => s.InstanceId).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null
+            ? strategies
+            : throw new ArgumentException($"Strategy instance {duplicate.Key} is configured more than once.");
+    }
+
+    public static IReadOnlyList<KeyValuePair<string, Classifier>> Classifiers(RunConfig config) =>
+    [
+        .. config.Classifiers.Select(c => KeyValuePair.Create(c.Key, DeciderCatalog.Classifier(c.Name, c.Series, c.Parameters))),
+    ];
+
+    /// <summary>Every portfolio of the grid: one strategy each, crossed with every portfolio alternative.</summary>
+    public static IReadOnlyList<PortfolioConfig> Grid(RunConfig config)
+    {
+        var grid = config.Portfolio;
+        var portfolios =
+            from strategy in Strategies(config)
+            from sizing in grid.Sizing
+            from execution in grid.Execution
+            from stopLoss in grid.StopLoss
+            from takeProfit in grid.TakeProfit
+            from maxPosition in grid.MaxPositionFraction
+            from maxGross in grid.MaxGrossExposure
+            from drawdown in grid.MaxDrawdownHalt
+            let risk = new RiskLimits(maxPosition, maxGross, stopLoss, takeProfit, drawdown)
+            select new PortfolioConfig(
+                PortfolioId(strategy.InstanceId, sizing, execution, risk),
+                [new StrategyAssignment(strategy.InstanceId, strategy.Primary)],
+                sizing,
+                execution,
+                risk,
+                StartingCash: grid.StartingCash,
+                Tracing: config.Tracing,
+                VolatilityLookback: grid.VolatilityLookback);
+        var list = portfolios.ToList();
+        var duplicate = list.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null
+            ? list
+            : throw new ArgumentException($"The portfolio grid holds {duplicate.Key} {duplicate.Count()} times: a list repeats a value.");
+    }
+
+    /// <summary>The strategy, the sizing, then every setting that differs from its default.</summary>
+    public static string PortfolioId(string strategyInstance, Sizing sizing, ExecutionModel execution, RiskLimits risk)
+    {
+        var parts = new List<string> { strategyInstance, sizing.Describe() };
+        if (sizing.WholeUnits)
+        {
+            parts.Add("wu");
+        }
+
+        if (execution.Timing == FillTiming.SignalClose)
+        {
+            parts.Add("fill=signal_close");
+        }
+
+        Add(parts, "cbps", execution.CommissionBps == 0 ? null : execution.CommissionBps);
+        Add(parts, "cpu", execution.CommissionPerUnit == 0 ? null : execution.CommissionPerUnit);
+        Add(parts, "slip", execution.SlippageBps == 0 ? null : execution.SlippageBps);
+        Add(parts, "sl", risk.StopLoss);
+        Add(parts, "tp", risk.TakeProfit);
+        Add(parts, "mp", risk.MaxPositionFraction);
+        Add(parts, "gx", risk.MaxGrossExposure);
+        Add(parts, "dd", risk.MaxDrawdownHalt);
+        return string.Join('|', parts);
+    }
+
+    private static void Add(List<string> parts, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            parts.Add($"{name}={v.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+    }
+}
