@@ -18,21 +18,18 @@ public sealed record DeciderInstance(string Name, IReadOnlyList<SeriesId> Series
 /// </summary>
 public static class TopologyBuilder
 {
-    public static IReadOnlyList<DeciderInstance> StrategyInstances(RunConfig config)
-    {
-        var instances = new List<DeciderInstance>();
-        foreach (var section in config.Strategies)
-        {
-            IEnumerable<Dictionary<string, double>> combinations = [[]];
-            foreach (var (name, values) in section.Parameters)
-            {
-                combinations = combinations.SelectMany(partial => values.Select(value => new Dictionary<string, double>(partial) { [name] = value }));
-            }
+    public static IReadOnlyList<DeciderInstance> StrategyInstances(RunConfig config) => [.. config.Strategies.SelectMany(StrategyInstances)];
 
-            instances.AddRange(combinations.Select(parameters => new DeciderInstance(section.Name, section.Series, parameters)));
+    /// <summary>One instance per combination of <paramref name="section"/>'s parameter lists, the first parameter varying slowest.</summary>
+    public static IEnumerable<DeciderInstance> StrategyInstances(StrategySection section)
+    {
+        IEnumerable<Dictionary<string, double>> combinations = [[]];
+        foreach (var (name, values) in section.Parameters)
+        {
+            combinations = combinations.SelectMany(partial => values.Select(value => new Dictionary<string, double>(partial) { [name] = value }));
         }
 
-        return instances;
+        return combinations.Select(parameters => new DeciderInstance(section.Name, section.Series, parameters));
     }
 
     public static IReadOnlyList<Strategy> Strategies(RunConfig config)

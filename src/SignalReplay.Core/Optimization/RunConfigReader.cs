@@ -1,0 +1,347 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SignalReplay.Core.Optimization;
+
+/// <summary>
+/// Reads a run configuration (SPEC 10) from YAML, or JSON, which YAML includes. Every unknown key,
+/// wrong type, empty grid dimension, unknown strategy, classifier or parameter, and phase that cannot
+/// run is a <see cref="RunConfigException"/> naming the key and its line. See <c>examples/optimize.yaml</c>.
+/// </summary>
+public static class RunConfigReader
+{
+    private static readonly Dictionary<string, PhaseKind> PhaseKinds = new()
+    {
+        ["grid"] = PhaseKind.Grid,
+        ["regime"] = PhaseKind.Regime,
+        ["validate"] = PhaseKind.Validate,
+    };
+
+    private static readonly Dictionary<string, TraceRetention> Tracings = new()
+    {
+        ["none"] = TraceRetention.None,
+        ["all"] = TraceRetention.All,
+        ["trade_complete"] = TraceRetention.TradeComplete,
+    };
+
+    private static readonly Dictionary<string, FillTiming> Fills = new()
+    {
+        ["next_open"] = FillTiming.NextOpen,
+        ["signal_close"] = FillTiming.SignalClose,
+    };
+
+    private static readonly Dictionary<string, RegimeExit> Exits = new()
+    {
+        ["hold"] = RegimeExit.Hold,
+        ["close"] = RegimeExit.Close,
+    };
+
+    /// <exception cref="RunConfigException">The file is missing or cannot run.</exception>
+    public static RunConfig Load(string path) => File.Exists(path)
+        ? Parse(File.ReadAllText(path), path)
+        : throw new RunConfigException(path, 0, "(file)", "there is no such file.");
+
+    /// <param name="text">The configuration, YAML or JSON.</param>
+    /// <param name="source">The file name (or "request body") the messages name.</param>
+    public static RunConfig Parse(string text, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException error)
+        {
+            throw new RunConfigException(source, (int)error.Start.Line, "(document)", $"not valid YAML or JSON: {error.Message}");
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            throw new RunConfigException(source, 0, "(document)", $"expected one document, found {stream.Documents.Count}.");
+        }
+
+        var root = new ConfigNode(stream.Documents[0].RootNode, string.Empty, source).Map()
+            .Allow("name", "data", "classifiers", "strategies", "portfolio", "phases", "tracing", "retention");
+        var data = Data(root.Required("data"));
+        var classifiers = root.Optional("classifiers") is { } c ? c.List(allowEmpty: true).Select(node => Classifier(node, data)).ToList() : [];
+        var duplicate = classifiers.GroupBy(x => x.Section.Key).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw duplicate.Last().Node.Error($"classifier key '{duplicate.Key}' is used twice; give one a label.");
+        }
+
+        var labels = classifiers.ToDictionary(x => x.Section.Key, x => x.Labels);
+        var phasesNode = root.Required("phases");
+        return new RunConfig(
+            root.Required("name").Name(),
+            data,
+            [.. classifiers.Select(x => x.Section)],
+            [.. root.Required("strategies").List().Select(node => Strategy(node, data))],
+            root.Optional("portfolio") is { } portfolio ? Portfolio(portfolio) : PortfolioGrid.Default,
+            Phases(phasesNode, labels),
+            root.Optional("tracing")?.Choice(Tracings) ?? TraceRetention.None,
+            root.Optional("retention") is { } retention ? Retention(retention) : RetentionDays.Default);
+    }
+
+    private static DataSection Data(ConfigNode node)
+    {
+        var map = node.Map().Allow("dataset", "series", "max_buffer_size", "batch_window");
+        var seriesNode = map.Required("series");
+        var series = seriesNode.Alternatives().Select(s => s.Series()).ToList();
+        var repeated = series.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw seriesNode.Error($"series {repeated.Key} is listed twice.");
+        }
+
+        return new DataSection(
+            map.Required("dataset").Name(),
+            series,
+            map.Optional("max_buffer_size")?.Int(1) ?? 20_000,
+            map.Optional("batch_window") is { } window ? Duration(window) : null);
+    }
+
+    private static (ClassifierSection Section, IReadOnlyList<string> Labels, ConfigNode Node) Classifier(ConfigNode node, DataSection data)
+    {
+        var map = node.Map().Allow("name", "series", "label", "params");
+        var section = new ClassifierSection(
+            map.Required("name").Text(),
+            SeriesOf(map.Required("series"), data),
+            map.Optional("params") is { } p ? FixedParameters(p) : new Dictionary<string, double>(),
+            map.Optional("label")?.Name(32));
+        try
+        {
+            return (section, DeciderCatalog.Classifier(section.Name, section.Series, section.Parameters).Labels, node);
+        }
+        catch (ArgumentException error)
+        {
+            throw node.Error(error.Message);
+        }
+    }
+
+    private static StrategySection Strategy(ConfigNode node, DataSection data)
+    {
+        var map = node.Map().Allow("name", "series", "params");
+        var parameters = new List<KeyValuePair<string, IReadOnlyList<double>>>();
+        if (map.Optional("params") is { } p)
+        {
+            var grid = p.Map();
+            parameters.AddRange(grid.Keys.Select(key =>
+                KeyValuePair.Create(key, (IReadOnlyList<double>)[.. grid.Required(key).Alternatives().Select(v => v.Number())])));
+        }
+
+        var section = new StrategySection(map.Required("name").Text(), SeriesOf(map.Required("series"), data), parameters);
+        try
+        {
+            // Every combination must make a strategy: an unknown name or parameter, or a value out of range, fails here.
+            TopologyBuilder.StrategyInstances(section).ToList().ForEach(instance => instance.Strategy());
+        }
+        catch (ArgumentException error)
+        {
+            throw node.Error(error.Message);
+        }
+
+        return section;
+    }
+
+    private static PortfolioGrid Portfolio(ConfigNode node)
+    {
+        var map = node.Map().Allow("starting_cash", "volatility_lookback", "whole_units", "sizing", "execution", "risk");
+        var wholeUnits = map.Optional("whole_units")?.Bool() ?? false;
+        var defaults = PortfolioGrid.Default;
+        var grid = defaults with
+        {
+            StartingCash = map.Optional("starting_cash")?.Number(v => v > 0, "starting cash must be positive") ?? defaults.StartingCash,
+            VolatilityLookback = map.Optional("volatility_lookback")?.Int(2) ?? defaults.VolatilityLookback,
+            Sizing = map.Optional("sizing") is { } sizing ? Sizings(sizing, wholeUnits) : [.. defaults.Sizing.Select(s => s with { WholeUnits = wholeUnits })],
+        };
+        if (map.Optional("execution") is { } execution)
+        {
+            grid = grid with { Execution = Executions(execution) };
+        }
+
+        if (map.Optional("risk") is { } riskNode)
+        {
+            var risk = riskNode.Map().Allow("stop_loss", "take_profit", "max_position", "max_gross_exposure", "max_drawdown_halt");
+            grid = grid with
+            {
+                StopLoss = Limits(risk, "stop_loss", v => v is > 0 and < 1, "a stop-loss is a fraction in (0, 1)"),
+                TakeProfit = Limits(risk, "take_profit", v => v > 0, "a take-profit is a positive fraction"),
+                MaxPositionFraction = Limits(risk, "max_position", v => v is > 0 and <= 10, "a position limit is a fraction of equity in (0, 10]"),
+                MaxGrossExposure = Limits(risk, "max_gross_exposure", v => v > 0, "a gross exposure limit is a positive fraction of equity"),
+                MaxDrawdownHalt = Limits(risk, "max_drawdown_halt", v => v is > 0 and < 1, "a drawdown halt is a fraction in (0, 1)"),
+            };
+        }
+
+        return grid;
+    }
+
+    private static IReadOnlyList<Sizing> Sizings(ConfigNode node, bool wholeUnits) =>
+    [
+        .. node.List().SelectMany(item =>
+        {
+            var map = item.Map().Allow("fixed_fraction", "fixed_quantity", "volatility_target");
+            if (map.Keys.Count != 1)
+            {
+                throw item.Error("each sizing item names one kind: fixed_fraction, fixed_quantity or volatility_target.");
+            }
+
+            var kind = map.Keys.Single();
+            return map.Required(kind).Alternatives().Select(value => (Sizing)(kind switch
+            {
+                "fixed_fraction" => new FixedFractionSizing(value.Number(v => v is > 0 and <= 10, "a fraction of equity in (0, 10]")),
+                "fixed_quantity" => new FixedQuantitySizing(value.Number(v => v > 0, "a positive quantity")),
+                _ => new VolatilityTargetSizing(value.Number(v => v > 0, "a positive per-bar volatility")),
+            }) with { WholeUnits = wholeUnits });
+        }),
+    ];
+
+    private static IReadOnlyList<ExecutionModel> Executions(ConfigNode node)
+    {
+        var map = node.Map().Allow("fill", "commission_bps", "commission_per_unit", "slippage_bps");
+        IReadOnlyList<double> Costs(string key) =>
+            map.Optional(key) is { } costs ? [.. costs.Alternatives().Select(v => v.Number(x => x >= 0, "a cost cannot be negative"))] : [0];
+        var fills = map.Optional("fill") is { } fill ? fill.Alternatives().Select(v => v.Choice(Fills)).ToList() : [FillTiming.NextOpen];
+        return
+        [
+            .. from timing in fills
+               from bps in Costs("commission_bps")
+               from perUnit in Costs("commission_per_unit")
+               from slippage in Costs("slippage_bps")
+               select new ExecutionModel(timing, bps, perUnit, slippage),
+        ];
+    }
+
+    private static IReadOnlyList<double?> Limits(ConfigMap risk, string key, Func<double, bool> allowed, string rule) =>
+        risk.Optional(key) is { } node ? [.. node.Alternatives().Select(v => v.NumberOrNone(allowed, rule))] : [null];
+
+    private static IReadOnlyList<PhaseSection> Phases(ConfigNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> classifiers)
+    {
+        var phases = new List<PhaseSection>();
+        foreach (var item in node.List())
+        {
+            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward");
+            var nameNode = map.Required("name");
+            var name = nameNode.Name(32);
+            if (name.Any(char.IsAsciiLetterUpper) || name.Contains('.'))
+            {
+                throw nameNode.Error($"'{name}' is not a phase name: use lower-case letters, digits, '-' and '_'.");
+            }
+
+            if (phases.Any(p => p.Name == name))
+            {
+                throw nameNode.Error($"phase '{name}' is named twice.");
+            }
+
+            var kindNode = map.Required("kind");
+            var kind = kindNode.Choice(PhaseKinds);
+            if (phases.Count == 0 && kind != PhaseKind.Grid)
+            {
+                throw kindNode.Error($"the first phase must be a grid phase: a {kindNode.Text()} phase starts from the previous phase's selection.");
+            }
+
+            Objective objective;
+            try
+            {
+                objective = Objective.Parse(map.Optional("objective")?.Text() ?? "max:sharpe");
+            }
+            catch (ArgumentException error)
+            {
+                throw map.Required("objective").Error(error.Message);
+            }
+
+            string? classifier = null;
+            if (map.Optional("classifier") is { } classifierNode)
+            {
+                classifier = classifierNode.Text();
+                if (kind != PhaseKind.Regime)
+                {
+                    throw classifierNode.Error("only a regime phase takes a classifier.");
+                }
+
+                if (!classifiers.ContainsKey(classifier))
+                {
+                    throw classifierNode.Error(
+                        $"'{classifier}' is not a classifier of this run; its classifiers are {(classifiers.Count == 0 ? "none" : string.Join(", ", classifiers.Keys))}.");
+                }
+            }
+            else if (kind == PhaseKind.Regime)
+            {
+                map.Required("classifier");
+            }
+
+            var exit = map.Optional("on_regime_exit") is { } exitNode
+                ? kind == PhaseKind.Regime ? exitNode.Choice(Exits) : throw exitNode.Error("only a regime phase takes on_regime_exit.")
+                : RegimeExit.Hold;
+            var range = map.Optional("range") is { } rangeNode ? Range(rangeNode) : null;
+            var windows = 1;
+            if (map.Optional("walk_forward") is { } walkNode)
+            {
+                windows = kind == PhaseKind.Validate ? walkNode.Int(1) : throw walkNode.Error("only a validate phase takes walk_forward.");
+                if (range is null)
+                {
+                    throw walkNode.Error("walk-forward windows split the phase's range: give the phase a range.");
+                }
+
+                if (range.To.DayNumber - range.From.DayNumber < windows)
+                {
+                    throw walkNode.Error($"range {range} has fewer days than {windows} windows.");
+                }
+            }
+
+            phases.Add(new PhaseSection(name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows));
+        }
+
+        return phases;
+    }
+
+    private static DateRange Range(ConfigNode node)
+    {
+        var map = node.Map().Allow("from", "to");
+        var (from, toNode) = (map.Required("from").Date(), map.Required("to"));
+        var to = toNode.Date();
+        return from < to ? new DateRange(from, to) : throw toNode.Error($"the range must end after it starts ({from:yyyy-MM-dd}).");
+    }
+
+    private static RetentionDays Retention(ConfigNode node)
+    {
+        var map = node.Map().Allow("events", "trades", "metrics", "summary");
+        int? Days(string key, int? fallback) => map.Optional(key) is { } days ? days.IsNone ? null : days.Int(0) : fallback;
+        var defaults = RetentionDays.Default;
+        return new RetentionDays(Days("events", defaults.Events), Days("trades", defaults.Trades), Days("metrics", defaults.Metrics), Days("summary", defaults.Summary));
+    }
+
+    private static IReadOnlyList<SeriesId> SeriesOf(ConfigNode node, DataSection data) =>
+    [
+        .. node.Alternatives().Select(item =>
+        {
+            var series = item.Series();
+            return data.Series.Contains(series)
+                ? series
+                : throw item.Error($"series {series} is not in data.series ({string.Join(", ", data.Series)}).");
+        }),
+    ];
+
+    private static Dictionary<string, double> FixedParameters(ConfigNode node)
+    {
+        var map = node.Map();
+        return map.Keys.ToDictionary(key => key, key => map.Required(key).Number());
+    }
+
+    private static TimeSpan Duration(ConfigNode node)
+    {
+        var text = node.Text();
+        var (digits, unit) = (text[..^1], text[^1]);
+        return int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0
+            ? unit switch
+            {
+                'm' => TimeSpan.FromMinutes(count),
+                'h' => TimeSpan.FromHours(count),
+                'd' => TimeSpan.FromDays(count),
+                _ => throw node.Error($"'{text}' is not a duration such as 30m, 1h or 7d."),
+            }
+            : throw node.Error($"'{text}' is not a duration such as 30m, 1h or 7d.");
+    }
+}

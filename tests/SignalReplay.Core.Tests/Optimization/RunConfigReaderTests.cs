@@ -1,0 +1,219 @@
+using SignalReplay.Core.Optimization;
+using SignalReplay.Core.Portfolio;
+
+namespace SignalReplay.Core.Tests.Optimization;
+
+public sealed class RunConfigReaderTests
+{
+    private const string Valid = """
+        name: t
+        data:
+          dataset: d
+          series: [SPY_1m, QQQ_5m]
+        classifiers:
+          - name: trend
+            series: SPY_1m
+        strategies:
+          - name: momentum
+            series: SPY_1m
+            params: { fast: [5, 10], slow: 50 }
+        portfolio:
+          sizing:
+            - fixed_fraction: [0.5, 1]
+          risk:
+            stop_loss: [none, 0.01]
+        phases:
+          - name: grid
+            kind: grid
+            top: 3
+          - name: regime
+            kind: regime
+            classifier: trend
+        """;
+
+    private static RunConfigException Refused(string yaml) => Assert.Throws<RunConfigException>(() => RunConfigReader.Parse(yaml, "run.yaml"));
+
+    [Fact]
+    public void A_valid_configuration_reads_into_its_records()
+    {
+        var config = RunConfigReader.Parse(Valid, "run.yaml");
+
+        Assert.Equal("t", config.Name);
+        Assert.Equal([SeriesId.Parse("SPY_1m"), SeriesId.Parse("QQQ_5m")], config.Data.Series);
+        Assert.Equal("fast", config.Strategies[0].Parameters[0].Key);
+        Assert.Equal([5.0, 10.0], config.Strategies[0].Parameters[0].Value);
+        Assert.Equal([new FixedFractionSizing(0.5), new FixedFractionSizing(1)], config.Portfolio.Sizing);
+        Assert.Equal([null, 0.01], config.Portfolio.StopLoss);
+        Assert.Equal(PhaseKind.Regime, config.Phases[1].Kind);
+        Assert.Equal("trend", config.Phases[1].Classifier);
+        Assert.Equal(3, config.Phases[0].Top);
+        Assert.Equal(8, TopologyBuilder.Grid(config).Count);
+    }
+
+    [Fact]
+    public void The_same_configuration_in_json_reads_the_same()
+    {
+        const string json = """
+            { "name": "t", "data": { "dataset": "d", "series": ["SPY_1m", "QQQ_5m"] },
+              "classifiers": [ { "name": "trend", "series": "SPY_1m" } ],
+              "strategies": [ { "name": "momentum", "series": "SPY_1m", "params": { "fast": [5, 10], "slow": 50 } } ],
+              "portfolio": { "sizing": [ { "fixed_fraction": [0.5, 1] } ], "risk": { "stop_loss": [null, 0.01] } },
+              "phases": [ { "name": "grid", "kind": "grid", "top": 3 }, { "name": "regime", "kind": "regime", "classifier": "trend" } ] }
+            """;
+
+        var fromJson = RunConfigReader.Parse(json, "run.json");
+        var fromYaml = RunConfigReader.Parse(Valid, "run.yaml");
+
+        Assert.Equal(TopologyBuilder.Grid(fromYaml).Select(p => p.Id), TopologyBuilder.Grid(fromJson).Select(p => p.Id));
+        Assert.Equal(fromYaml.Phases, fromJson.Phases);
+    }
+
+    [Fact]
+    public void The_example_in_the_repository_reads()
+    {
+        var config = RunConfigReader.Load(Path.Combine(RepositoryRoot.Find()!, "examples", "optimize.yaml"));
+
+        Assert.Equal(270, TopologyBuilder.Grid(config).Count);
+        Assert.Equal(3, config.Phases.Count);
+    }
+
+    [Fact]
+    public void Unknown_key_is_named_with_its_line()
+    {
+        var error = Refused(Valid.Replace("    stop_loss:", "    stop_los:", StringComparison.Ordinal));
+
+        Assert.Equal("portfolio.risk.stop_los", error.Key);
+        Assert.Equal(16, error.Line);
+        Assert.Contains("unknown key 'stop_los'", error.Message);
+        Assert.StartsWith("run.yaml line 16, key 'portfolio.risk.stop_los'", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_top_level_key_is_named_with_its_line()
+    {
+        var error = Refused(Valid + "\noptimiser: fast\n");
+
+        Assert.Equal("optimiser", error.Key);
+        Assert.Equal(24, error.Line);
+    }
+
+    [Fact]
+    public void Wrong_type_names_the_key_and_line()
+    {
+        var error = Refused(Valid.Replace("top: 3", "top: three", StringComparison.Ordinal));
+
+        Assert.Equal("phases[0].top", error.Key);
+        Assert.Equal(20, error.Line);
+        Assert.Contains("'three'", error.Message);
+    }
+
+    [Fact]
+    public void A_mapping_where_a_list_belongs_is_a_wrong_type()
+    {
+        var error = Refused(Valid.Replace("  sizing:\n    - fixed_fraction: [0.5, 1]", "  sizing: { fixed_fraction: 1 }", StringComparison.Ordinal));
+
+        Assert.Equal("portfolio.sizing", error.Key);
+        Assert.Contains("expected a list", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_strategy_list_is_an_empty_grid()
+    {
+        var error = Refused(Valid.Replace("strategies:\n  - name: momentum\n    series: SPY_1m\n    params: { fast: [5, 10], slow: 50 }", "strategies: []", StringComparison.Ordinal));
+
+        Assert.Equal("strategies", error.Key);
+        Assert.Contains("empty", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_parameter_list_is_an_empty_grid()
+    {
+        var error = Refused(Valid.Replace("fast: [5, 10]", "fast: []", StringComparison.Ordinal));
+
+        Assert.Equal("strategies[0].params.fast", error.Key);
+        Assert.Equal(11, error.Line);
+    }
+
+    [Fact]
+    public void A_phase_naming_an_unknown_classifier_is_refused_with_the_known_ones()
+    {
+        var error = Refused(Valid.Replace("classifier: trend", "classifier: trnd", StringComparison.Ordinal));
+
+        Assert.Equal("phases[1].classifier", error.Key);
+        Assert.Equal(23, error.Line);
+        Assert.Contains("'trnd' is not a classifier of this run; its classifiers are trend", error.Message);
+    }
+
+    [Fact]
+    public void A_regime_phase_cannot_come_first()
+    {
+        var error = Refused(Valid.Replace("    kind: grid\n", "    kind: regime\n", StringComparison.Ordinal));
+
+        Assert.Equal("phases[0].kind", error.Key);
+    }
+
+    [Fact]
+    public void An_unknown_strategy_is_refused_at_its_entry()
+    {
+        var error = Refused(Valid.Replace("- name: momentum", "- name: momentun", StringComparison.Ordinal));
+
+        Assert.Equal("strategies[0]", error.Key);
+        Assert.Equal(9, error.Line);
+        Assert.Contains("Unknown strategy 'momentun'", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_strategy_parameter_is_refused_at_its_entry()
+    {
+        var error = Refused(Valid.Replace("slow: 50", "slowest: 50", StringComparison.Ordinal));
+
+        Assert.Equal("strategies[0]", error.Key);
+        Assert.Contains("'slowest'", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_required_key_is_named()
+    {
+        var error = Refused(Valid.Replace("  dataset: d\n", string.Empty, StringComparison.Ordinal));
+
+        Assert.Equal("data.dataset", error.Key);
+    }
+
+    [Fact]
+    public void A_bad_date_and_a_bad_objective_are_named()
+    {
+        var date = Refused(Valid.Replace("    top: 3", "    top: 3\n    range: { from: 2024-13-01, to: 2024-12-01 }", StringComparison.Ordinal));
+        var objective = Refused(Valid.Replace("    top: 3", "    objective: max:sharp", StringComparison.Ordinal));
+
+        Assert.Equal("phases[0].range.from", date.Key);
+        Assert.Equal("phases[0].objective", objective.Key);
+        Assert.Contains("unknown metric 'sharp'", objective.Message);
+    }
+
+    [Fact]
+    public void Two_phases_with_one_name_are_refused()
+    {
+        var error = Refused(Valid.Replace("name: regime", "name: grid", StringComparison.Ordinal));
+
+        Assert.Equal("phases[1].name", error.Key);
+    }
+
+    [Fact]
+    public void Malformed_yaml_names_its_line()
+    {
+        var error = Refused("name: t\ndata: [unclosed\n");
+
+        Assert.True(error.Line >= 2, error.Message);
+        Assert.Contains("not valid YAML", error.Message);
+    }
+
+    [Fact]
+    public void A_duplicate_key_is_refused()
+    {
+        var error = Refused(Valid.Replace("  dataset: d\n", "  dataset: d\n  dataset: e\n", StringComparison.Ordinal));
+
+        // YamlDotNet refuses it while loading, with the line of the second key.
+        Assert.Equal(4, error.Line);
+        Assert.Contains("Duplicate key", error.Message);
+    }
+}
