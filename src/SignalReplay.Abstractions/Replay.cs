@@ -22,18 +22,26 @@ public sealed record PortfolioWire(
     [property: Id(16)] string OnRegimeExit,
     [property: Id(17)] double StartingCash,
     [property: Id(18)] string Tracing,
-    [property: Id(19)] int VolatilityLookback);
+    [property: Id(19)] int VolatilityLookback,
+    [property: Id(20)] long? WindowFrom = null,
+    [property: Id(21)] long? WindowTo = null);
 
 /// <summary>One strategy instance a portfolio trades.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.assignment")]
 public sealed record AssignmentWire([property: Id(0)] string StrategyInstance, [property: Id(1)] string Series, [property: Id(2)] double Weight);
 
-/// <summary>A replay run: a stored signal set and the portfolios to replay it into.</summary>
+/// <summary>
+/// A replay run: a stored signal set and the portfolios to replay it into. Each portfolio scores itself
+/// by <see cref="Objective"/> (its objective observer); with <see cref="Details"/> it also returns its
+/// trades, events and day-end equity.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.replay-spec")]
 public sealed record ReplaySpec(
     [property: Id(0)] string SignalSetId,
     [property: Id(1)] PortfolioWire[] Portfolios,
-    [property: Id(2)] TimeSpan BatchWindow);
+    [property: Id(2)] TimeSpan BatchWindow,
+    [property: Id(3)] string Objective = "max:sharpe",
+    [property: Id(4)] bool Details = false);
 
 /// <summary>What one portfolio produced: its metrics by name, a digest of every bit of its result, and its deliveries.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.portfolio-summary")]
@@ -43,7 +51,49 @@ public sealed record PortfolioSummary(
     [property: Id(2)] double FinalEquity,
     [property: Id(3)] int Trades,
     [property: Id(4)] string Digest,
-    [property: Id(5)] int SignalBatchesDelivered);
+    [property: Id(5)] int SignalBatchesDelivered,
+    [property: Id(6)] double Score = 0,
+    [property: Id(7)] PortfolioDetail? Detail = null);
+
+/// <summary>Everything else a portfolio produced (the Core PortfolioResult), for the results layout.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.portfolio-detail")]
+public sealed record PortfolioDetail(
+    [property: Id(0)] double[] Metrics,
+    [property: Id(1)] TradeWire[] Trades,
+    [property: Id(2)] OpenPositionWire[] OpenPositions,
+    [property: Id(3)] TraceEventWire[] Events,
+    [property: Id(4)] long[] EquityTime,
+    [property: Id(5)] double[] Equity,
+    [property: Id(6)] double FinalEquity,
+    [property: Id(7)] int BoundaryTrades,
+    [property: Id(8)] int RiskRejects);
+
+/// <summary>A closed trade.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.trade")]
+public sealed record TradeWire(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] long EntryTime,
+    [property: Id(2)] long ExitTime,
+    [property: Id(3)] double Quantity,
+    [property: Id(4)] double EntryPrice,
+    [property: Id(5)] double ExitPrice,
+    [property: Id(6)] double Pnl,
+    [property: Id(7)] string? RegimeAtOpen,
+    [property: Id(8)] string? RegimeAtClose);
+
+/// <summary>A position still open at the end, marked at the last close.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.open-position")]
+public sealed record OpenPositionWire([property: Id(0)] string Symbol, [property: Id(1)] double Quantity, [property: Id(2)] double AverageEntry, [property: Id(3)] double Mark);
+
+/// <summary>A traced portfolio event.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.trace-event")]
+public sealed record TraceEventWire(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] long Time,
+    [property: Id(2)] string Symbol,
+    [property: Id(3)] double Quantity,
+    [property: Id(4)] double Price,
+    [property: Id(5)] string? Detail);
 
 /// <summary>A replay run's outcome: one summary per portfolio, in the order given, and stream delivery counts.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.replay-summary")]
@@ -77,8 +127,9 @@ public interface IReplayGrain : IGrainWithStringKey
 [Alias("signalreplay.IPortfolioGrain")]
 public interface IPortfolioGrain : IGrainWithStringKey
 {
+    /// <summary>Subscribes to the portfolio's strategies; it will score itself by <paramref name="objective"/>.</summary>
     [Alias("Start")]
-    Task StartAsync(string signalSetId, PortfolioWire portfolio);
+    Task StartAsync(string signalSetId, PortfolioWire portfolio, string objective, bool details);
 
     /// <summary>Completes once every subscribed stream is complete and every bar is walked.</summary>
     [Alias("Complete")]

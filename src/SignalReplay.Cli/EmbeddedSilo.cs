@@ -26,6 +26,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
+            .UseInMemoryReminderService()
             .AddSignalReplay(options => options.Store = ObjectStoreOptions.LocalFolder(storeRoot)));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

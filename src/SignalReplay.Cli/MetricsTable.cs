@@ -3,12 +3,19 @@ using Spectre.Console;
 
 namespace SignalReplay.Cli;
 
-/// <summary>One row per portfolio, best Sharpe first.</summary>
+/// <summary>One row per portfolio, best score (when given) then best Sharpe first.</summary>
 internal static class MetricsTable
 {
-    public static void Write(IAnsiConsole console, string title, IEnumerable<(string Portfolio, IReadOnlyDictionary<string, double> Metrics, double FinalEquity)> rows, int top)
+    public static void Write(
+        IAnsiConsole console,
+        string title,
+        IEnumerable<(string Portfolio, IReadOnlyDictionary<string, double> Metrics, double FinalEquity)> rows,
+        int top,
+        Func<string, double>? score = null)
     {
-        var ordered = rows.OrderByDescending(row => row.Metrics["sharpe"]).ThenBy(row => row.Portfolio, StringComparer.Ordinal).ToList();
+        score ??= _ => 0;
+        var list = rows.ToList();
+        var ordered = list.OrderByDescending(row => score(row.Portfolio)).ThenByDescending(row => row.Metrics["sharpe"]).ThenBy(row => row.Portfolio, StringComparer.Ordinal).ToList();
         var table = new Table().Title(title).AddColumns("portfolio", "trades", "return", "sharpe", "sortino", "max dd", "win rate", "final equity");
         foreach (var (portfolio, metrics, equity) in ordered.Take(top))
         {

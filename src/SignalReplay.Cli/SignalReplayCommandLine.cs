@@ -33,6 +33,11 @@ public static class SignalReplayCommandLine
             ReplayCommand.Build(console),
             BacktestCommand.Build(console),
             DemoCommand.Build(console),
+            OptimizeCommand.Build(console),
+            ResultsCommands.Runs(console),
+            ResultsCommands.Results(console),
+            ResultsCommands.Retention(console),
+            ResultsCommands.Migrate(console),
         };
         return root;
     }

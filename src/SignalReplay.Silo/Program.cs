@@ -1,4 +1,5 @@
 using SignalReplay.Silo;
+using SignalReplay.Silo.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -6,7 +7,13 @@ var builder = WebApplication.CreateBuilder(args);
 // (SignalReplay__Clustering=Redis, SignalReplay__Store__Kind=AzureBlob, ...: see SiloSettings).
 var settings = SiloSettings.Read(builder.Configuration);
 builder.UseOrleans(settings.Apply);
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithTags("health");
+app.MapOpenApi(); // GET /openapi/v1.json
+app.MapGroup("/api")
+    .AddEndpointFilter(new ApiKeyFilter(settings.ApiKey))
+    .MapRuns()
+    .MapDatasets();
 app.Run();

@@ -37,6 +37,9 @@ public sealed record SiloSettings
 
     public ObjectStoreOptions Store { get; init; } = ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store"));
 
+    /// <summary>When set (<c>SignalReplay:Api:Key</c>), /api requests must carry it in the X-Api-Key header.</summary>
+    public string? ApiKey { get; init; }
+
     public static SiloSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("SignalReplay");
@@ -58,6 +61,7 @@ public sealed record SiloSettings
                 ? IPAddress.TryParse(address, out var parsed) ? parsed : throw new ArgumentException($"SignalReplay:AdvertisedAddress '{address}' is not an IP address.")
                 : null,
             Store = section.GetSection("Store").Get<ObjectStoreOptions>() ?? ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store")),
+            ApiKey = string.IsNullOrEmpty(section["Api:Key"]) ? null : section["Api:Key"],
         };
         if (clustering == ClusteringKind.Redis && string.IsNullOrWhiteSpace(settings.RedisConnectionString))
         {
@@ -72,7 +76,7 @@ public sealed record SiloSettings
     {
         if (Clustering == ClusteringKind.Localhost)
         {
-            silo.UseLocalhostClustering(SiloPort, GatewayPort);
+            silo.UseLocalhostClustering(SiloPort, GatewayPort).UseInMemoryReminderService();
         }
         else
         {

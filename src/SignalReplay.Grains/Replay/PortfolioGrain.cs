@@ -28,10 +28,13 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
     private int _regimeSeries = -1;
     private int _regimeRow;
     private int _delivered;
+    private Objective _objective = Objective.Parse("sharpe");
+    private bool _details;
 
-    public async Task StartAsync(string signalSetId, PortfolioWire portfolio)
+    public async Task StartAsync(string signalSetId, PortfolioWire portfolio, string objective, bool details)
     {
         var config = PortfolioWires.ToConfig(portfolio);
+        (_objective, _details) = (Objective.Parse(objective), details);
         var (manifest, set) = await cache.SignalSetAsync(signalSetId);
         _engine = new PortfolioEngine(config);
         _dispatcher = new SliceDispatcher([_engine]);
@@ -72,13 +75,17 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         {
             await _done.Task;
             var result = _engine!.Finish();
+
+            // The objective observer: the portfolio scores itself from its own metrics; nothing else optimizes.
             return new PortfolioSummary(
                 result.PortfolioId,
                 PerformanceMetrics.Names.ToDictionary(name => name, result.Metrics.Get),
                 result.FinalEquity,
                 result.Trades.Count,
                 PortfolioDigest.Of(result),
-                _delivered);
+                _delivered,
+                _objective.Score(result.Metrics),
+                _details ? PortfolioResults.ToDetail(result) : null);
         }
         finally
         {

@@ -43,7 +43,8 @@ public static class PortfolioWires
             wire.RegimeClassifier is { } classifier ? new RegimeFilter(classifier, wire.AllowedRegimes.ToHashSet(), exit) : null,
             wire.StartingCash,
             tracing,
-            wire.VolatilityLookback).Validate();
+            wire.VolatilityLookback,
+            wire.WindowFrom is { } from && wire.WindowTo is { } to ? new TradingWindow(from, to) : null).Validate();
     }
 
     public static PortfolioWire FromConfig(PortfolioConfig config) => new(
@@ -82,5 +83,7 @@ public static class PortfolioWires
             TraceRetention.TradeComplete => "trade_complete",
             _ => "none",
         },
-        config.VolatilityLookback);
+        config.VolatilityLookback,
+        config.Window?.From,
+        config.Window?.To);
 }

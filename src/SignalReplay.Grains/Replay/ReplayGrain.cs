@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Parquet;
 using SignalReplay.Storage.Signals;
@@ -45,9 +46,11 @@ public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain
             PortfolioWires.ToConfig(portfolio);
         }
 
+        Objective.Parse(spec.Objective);
+
         var run = this.GetPrimaryKeyString();
         var portfolios = spec.Portfolios.Select(p => GrainFactory.GetGrain<IPortfolioGrain>($"{run}/{p.Id}")).ToArray();
-        await Task.WhenAll(portfolios.Select((grain, i) => grain.StartAsync(spec.SignalSetId, spec.Portfolios[i])));
+        await Task.WhenAll(portfolios.Select((grain, i) => grain.StartAsync(spec.SignalSetId, spec.Portfolios[i], spec.Objective, spec.Details)));
 
         var traded = spec.Portfolios.SelectMany(p => p.Assignments).Select(a => a.StrategyInstance).ToHashSet(StringComparer.Ordinal);
         var sources = new List<Source>();

@@ -1,0 +1,40 @@
+namespace SignalReplay.Abstractions;
+
+/// <summary>A run to start: the run configuration's text (YAML or JSON) and where it came from, for messages.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.run-request")]
+public sealed record RunRequest([property: Id(0)] string Config, [property: Id(1)] string Source);
+
+/// <summary>Where a run stands. <see cref="State"/> is <c>unknown</c>, <c>running</c>, <c>completed</c> or <c>failed</c>.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.run-status")]
+public sealed record RunStatus(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] string State,
+    [property: Id(2)] string Name,
+    [property: Id(3)] int PhasesDone,
+    [property: Id(4)] int PhaseCount,
+    [property: Id(5)] string? CurrentPhase,
+    [property: Id(6)] string? Detail,
+    [property: Id(7)] string? Error,
+    [property: Id(8)] string? SignalSetId,
+    [property: Id(9)] int Attempts,
+    [property: Id(10)] string? Host)
+{
+    public bool IsFinished => State is "completed" or "failed";
+}
+
+/// <summary>
+/// The sequencer of one optimization run (key: the run id, SPEC 8): runs the configured phases in order,
+/// each feeding the next, and writes the results layout. Its progress is persisted grain state, so a
+/// run whose silo dies resumes on another and finishes with the same results.
+/// </summary>
+[Alias("signalreplay.ISequencerGrain")]
+public interface ISequencerGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the run, or returns its status if this id already runs the same configuration.</summary>
+    [Alias("Start")]
+    Task<RunStatus> StartAsync(RunRequest request);
+
+    /// <summary>The run's status; a run interrupted by a silo failure resumes when asked.</summary>
+    [Alias("Status")]
+    Task<RunStatus> GetStatusAsync();
+}

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SignalReplay.Storage.Results;
+using SignalReplay.Storage.Retention;
+
+namespace SignalReplay.Cli;
+
+/// <summary><c>runs</c>, <c>results</c>, <c>retention</c> and <c>migrate</c>: what is in the store's results layout.</summary>
+internal static class ResultsCommands
+{
+    public static Command Runs(IAnsiConsole console)
+    {
+        var list = new Command("list", "Every run in the store with its status.");
+        list.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var reader = new ResultsReader(Store(parse).Objects);
+            var table = new Table().AddColumns("run", "name", "status", "created (UTC)", "finished (UTC)");
+            await foreach (var run in reader.ListWorkflowsAsync(cancellationToken))
+            {
+                var metadata = await reader.ReadMetadataAsync(run, cancellationToken);
+                table.AddRow(Markup.Escape(run), Markup.Escape(metadata?.Name ?? "?"), metadata?.Status ?? "?", Time(metadata?.CreatedAt), Time(metadata?.FinishedAt));
+            }
+
+            console.Write(table);
+        }));
+
+        var id = new Argument<string>("run") { Description = "Run id (see runs list)." };
+        var show = new Command("show", "A run's metadata and summary.") { id };
+        show.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var run = parse.GetValue(id)!;
+            var reader = new ResultsReader(Store(parse).Objects);
+            var metadata = await reader.ReadMetadataAsync(run, cancellationToken) ?? throw new ArgumentException($"There is no run '{run}' in the store.");
+            console.MarkupLineInterpolated($"Run [bold]{run}[/] ({metadata.Name}): {metadata.Status}; signal set {metadata.SignalSetId ?? "-"}; dataset {metadata.Dataset}.");
+            foreach (var phase in metadata.Phases)
+            {
+                console.MarkupLineInterpolated($"  phase {phase.Phase} ({phase.Kind}): {phase.Portfolios} portfolios in {phase.Seconds:F1} s");
+            }
+
+            if (metadata.Error is { } error)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {error}");
+            }
+
+            if (await reader.ReadSummaryAsync(run, cancellationToken) is { } summary)
+            {
+                SummaryTable.Write(console, summary);
+            }
+        }));
+        return new Command("runs", "Runs in the store: list, show.") { list, show };
+    }
+
+    public static Command Results(IAnsiConsole console)
+    {
+        var run = new Argument<string>("run") { Description = "Run id." };
+        var phase = new Option<string?>("--phase") { Description = "Phase (default: the last one)." };
+        var n = new Option<int>("-n") { Description = "Rows.", DefaultValueFactory = _ => 10 };
+        var top = new Command("top", "The n best portfolios of a phase, from its metrics.parquet.") { run, phase, n };
+        top.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
+            MetricsTable.Write(console, $"{parse.GetValue(run)} phase {name}", rows.Select(r => (r.Portfolio, r.Metrics, r.FinalEquity)), parse.GetValue(n), r => rows.First(x => x.Portfolio == r).Score);
+        }));
+
+        var output = new Option<string>("--out") { Description = "CSV file to write.", Required = true };
+        var export = new Command("export", "Write a phase's metrics rows as CSV.") { run, phase, output };
+        export.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
+            await using var file = new StreamWriter(parse.GetValue(output)!);
+            await file.WriteLineAsync(string.Join(',', ["rank", "portfolio", "candidate", "score", "final_equity", .. Core.Portfolio.PerformanceMetrics.Names]));
+            foreach (var row in rows)
+            {
+                await file.WriteLineAsync(string.Join(',', [
+                    row.Rank.ToString(CultureInfo.InvariantCulture), Quote(row.Portfolio), Quote(row.Candidate), Number(row.Score), Number(row.FinalEquity),
+                    .. Core.Portfolio.PerformanceMetrics.Names.Select(m => Number(row.Metrics[m]))]));
+            }
+
+            console.MarkupLineInterpolated($"{rows.Count} rows of phase {name} written to {parse.GetValue(output)}.");
+        }));
+        return new Command("results", "A run's results: top, export.") { top, export };
+    }
+
+    public static Command Retention(IAnsiConsole console)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Report what would be deleted; delete nothing." };
+        var events = new Option<int?>("--events-days") { Description = "Days events are kept (default 7)." };
+        var trades = new Option<int?>("--trades-days") { Description = "Days trades are kept (default 90)." };
+        var metrics = new Option<int?>("--metrics-days") { Description = "Days metrics are kept (default 365)." };
+        var command = new Command("retention", "Delete results past their retention class's days (events 7, trades 90, metrics 365, summary kept).") { dryRun, events, trades, metrics };
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var defaults = RetentionPolicy.Default;
+            var policy = defaults with
+            {
+                EventsDays = parse.GetValue(events) ?? defaults.EventsDays,
+                TradesDays = parse.GetValue(trades) ?? defaults.TradesDays,
+                MetricsDays = parse.GetValue(metrics) ?? defaults.MetricsDays,
+            };
+            var report = await RetentionSweeper.ApplyAsync(Store(parse).Objects, policy, DateTimeOffset.UtcNow, parse.GetValue(dryRun), cancellationToken);
+            foreach (var expired in report.Deleted)
+            {
+                console.MarkupLineInterpolated($"{(report.DryRun ? "would delete" : "deleted")} {expired.Key} ({expired.Class}, {expired.AgeDays:F1} days, {expired.Size:N0} bytes)");
+            }
+
+            console.MarkupLineInterpolated($"{report.Deleted.Count} {(report.DryRun ? "to delete" : "deleted")}, {report.Kept} kept, {report.Untagged.Count} untagged (left alone).");
+        }));
+        return command;
+    }
+
+    public static Command Migrate(IAnsiConsole console)
+    {
+        var command = new Command("migrate", "Convert v1 results (results/{run}/results.json) to the v2 layout; safe to run again.");
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var report = await new ResultsMigrator(Store(parse).Objects).MigrateAllAsync(cancellationToken);
+            console.MarkupLineInterpolated($"Migrated {report.Migrated.Count} run(s): {string.Join(", ", report.Migrated)}; {report.AlreadyMigrated.Count} already in v2 (rewritten identically).");
+        }));
+        return command;
+    }
+
+    private static async Task<(string Phase, IReadOnlyList<MetricsRow> Rows)> RowsAsync(ParseResult parse, Argument<string> run, Option<string?> phase, CancellationToken cancellationToken)
+    {
+        var id = parse.GetValue(run)!;
+        var reader = new ResultsReader(Store(parse).Objects);
+        var name = parse.GetValue(phase)
+            ?? (await reader.ReadSummaryAsync(id, cancellationToken))?.Phases.LastOrDefault()?.Phase
+            ?? throw new ArgumentException($"Run '{id}' has no summary; name a phase with --phase.");
+        var rows = await reader.ReadMetricsAsync(id, name, cancellationToken) ?? throw new ArgumentException($"Run '{id}' has no phase '{name}'.");
+        return (name, rows);
+    }
+
+    private static LocalStore Store(ParseResult parse) => LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
+
+    private static string Time(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Quote(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Grains.Replay;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Grains.Optimization;
+
+/// <summary>
+/// The sequencer of one optimization run (SPEC 8; key: the run id). It generates the run's signal set
+/// (a cache hit when the store holds it), then runs each phase as one replay over portfolio grains, writes
+/// the phase's results, and persists what the phase selected before starting the next. Work runs in the
+/// background of the activation; a reminder, or any status call, wakes a run whose silo died, and it
+/// resumes at the first unfinished phase. Work interrupted by a dead silo is retried under fresh grain keys;
+/// every step is deterministic, so a resumed run writes the same bytes as an undisturbed one.
+/// </summary>
+public sealed class SequencerGrain(
+    [PersistentState("sequencer", SignalReplayOptions.StorageName)] IPersistentState<SequencerState> state,
+    IObjectStore store,
+    IClusterMembershipService membership,
+    ILogger<SequencerGrain> logger) : Grain, ISequencerGrain, IRemindable
+{
+    private const string ResumeReminder = "resume";
+    private const int MaxAttempts = 8;
+    private const int SummaryTop = 10;
+
+    private Task? _work;
+    private string? _detail;
+    private RunConfig? _config;
+
+    /// <summary>The run's configuration, parsed once per activation.</summary>
+    private RunConfig Config => _config ??= RunConfigReader.Parse(state.State.Config!, state.State.Source);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    public async Task<RunStatus> StartAsync(RunRequest request)
+    {
+        if (state.State.Config is { } existing)
+        {
+            return existing == request.Config
+                ? Status()
+                : throw new ArgumentException($"Run '{this.GetPrimaryKeyString()}' already exists with another configuration.");
+        }
+
+        // Refuse a bad configuration before anything is stored: the caller gets the key and line.
+        var config = RunConfigReader.Parse(request.Config, request.Source);
+        TopologyBuilder.Grid(config);
+        _config = config;
+        state.State = new SequencerState
+        {
+            Config = request.Config,
+            Source = request.Source,
+            Name = config.Name,
+            State = "running",
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        EnsureRunning();
+        return Status();
+    }
+
+    public Task<RunStatus> GetStatusAsync()
+    {
+        EnsureRunning();
+        return Task.FromResult(Status());
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    private void EnsureRunning()
+    {
+        if (state.State.State == "running" && _work is null)
+        {
+            _work = RunAsync();
+        }
+    }
+
+    private RunStatus Status()
+    {
+        var s = state.State;
+        var phases = s.Config is null ? [] : Config.Phases;
+        var running = s.State == "running";
+        return new RunStatus(
+            this.GetPrimaryKeyString(), s.State, s.Name, s.Phases.Count, phases.Count,
+            running && s.Phases.Count < phases.Count ? phases[s.Phases.Count].Name : null,
+            running ? _detail : null, s.Error, s.SignalSetId, s.Attempts, RuntimeIdentity);
+    }
+
+    private async Task RunAsync()
+    {
+        var run = this.GetPrimaryKeyString();
+        var results = new ResultsWriter(store);
+        try
+        {
+            var config = Config;
+            var classifiers = TopologyBuilder.Classifiers(config);
+            await results.WriteMetadataAsync(run, Metadata(config));
+            if (state.State.SignalSetId is null)
+            {
+                _detail = "generating signals";
+                var generated = await AttemptAsync((attempt, _) => GrainFactory
+                    .GetGrain<IGenerationGrain>($"{run}/generate/a{attempt}")
+                    .RunAsync(GenerationSpecOf(config)));
+                state.State.SignalSetId = generated.SignalSetId;
+                await state.WriteStateAsync();
+            }
+
+            IReadOnlyList<PortfolioConfig> incoming = state.State.Phases.Count == 0
+                ? []
+                : [.. state.State.Phases[^1].Selected.Select(PortfolioWires.ToConfig)];
+            for (var index = state.State.Phases.Count; index < config.Phases.Count; index++)
+            {
+                var phase = config.Phases[index];
+                var clock = Stopwatch.StartNew();
+                var labels = phase.Kind == PhaseKind.Regime
+                    ? classifiers.First(c => c.Key == phase.Classifier).Value.Labels
+                    : [];
+                var planned = PhasePlanner.Plan(config, phase, incoming, labels);
+                _detail = $"replaying {planned.Count} portfolios";
+                var replayed = await AttemptAsync((attempt, _) => GrainFactory
+                    .GetGrain<IReplayGrain>($"{run}/{phase.Name}/a{attempt}")
+                    .RunAsync(new ReplaySpec(
+                        state.State.SignalSetId!,
+                        [.. planned.Select(p => PortfolioWires.FromConfig(p.Config))],
+                        config.Data.Window,
+                        phase.Objective.ToString(),
+                        Details: true)));
+                var outcomes = planned
+                    .Select((p, i) => new PortfolioOutcome(p.Config, p.Candidate, PortfolioResults.ToResult(replayed.Portfolios[i]), replayed.Portfolios[i].Score))
+                    .ToList();
+                var result = PhasePlanner.Select(phase, outcomes);
+
+                // Written before the phase is recorded as finished: a rerun after a crash rewrites the same bytes.
+                await results.WritePhaseAsync(run, phase.Name, result.Ranked);
+                state.State.Phases.Add(new FinishedPhase(
+                    phase.Name,
+                    phase.Kind.ToString().ToLowerInvariant(),
+                    phase.Objective.ToString(),
+                    outcomes.Count,
+                    [.. RunSummaries.TopCandidates(result, SummaryTop)],
+                    [.. result.Selected.Select(PortfolioWires.FromConfig)],
+                    clock.Elapsed.TotalSeconds));
+                await state.WriteStateAsync();
+                incoming = result.Selected;
+            }
+
+            await results.WriteSummaryAsync(run, RunSummaries.Of(run, state.State.Phases));
+            await FinishAsync("completed", error: null);
+        }
+        catch (Exception error) when (error is RunFailedException or ArgumentException or InvalidOperationException or RunAttemptsExhaustedException)
+        {
+            logger.LogWarning(error, "Run {Run} failed", run);
+            await FinishAsync("failed", error.Message);
+        }
+        finally
+        {
+            _work = null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> under a fresh attempt number until it finishes without a silo failure.</summary>
+    private async Task<T> AttemptAsync<T>(Func<int, CancellationToken, Task<T>> work)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            state.State.Attempts++;
+            await state.WriteStateAsync();
+            var attempt = state.State.Attempts;
+            try
+            {
+                DelayDeactivation(TimeSpan.FromHours(1));
+                return await new ClusterWatch(membership).RunAsync(token => work(attempt, token));
+            }
+            catch (Exception error) when (IsClusterFailure(error))
+            {
+                logger.LogWarning(error, "Attempt {Attempt} of run {Run} lost to a cluster failure; retrying", attempt, this.GetPrimaryKeyString());
+                if (tries == MaxAttempts)
+                {
+                    throw new RunAttemptsExhaustedException($"Gave up after {MaxAttempts} attempts lost to cluster failures: {error.Message}");
+                }
+            }
+        }
+    }
+
+    private static bool IsClusterFailure(Exception error) =>
+        error is SiloLostException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
+        || (error is OrleansException && error is not RunFailedException);
+
+    private async Task FinishAsync(string outcome, string? error)
+    {
+        state.State.State = outcome;
+        state.State.Error = error;
+        state.State.FinishedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
+        if (await this.GetReminder(ResumeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private RunMetadata Metadata(RunConfig config) => new(
+        Version: 2,
+        Workflow: this.GetPrimaryKeyString(),
+        Name: config.Name,
+        Status: state.State.State,
+        Config: state.State.Config!,
+        SignalSetId: state.State.SignalSetId,
+        Dataset: config.Data.Dataset,
+        Versions: ProductVersions.All,
+        CreatedAt: state.State.CreatedAt,
+        StartedAt: state.State.CreatedAt,
+        FinishedAt: state.State.FinishedAt,
+        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind, p.Evaluated, p.Seconds))],
+        Error: state.State.Error,
+        OriginalMetadata: null,
+        MigratedFrom: null);
+
+    private static GenerationSpec GenerationSpecOf(RunConfig config) => new(
+        config.Data.Dataset,
+        [.. config.Data.Series.Select(s => s.ToString())],
+        [.. TopologyBuilder.StrategyInstances(config).Select(s => new DeciderWire(s.Name, [.. s.Series.Select(x => x.ToString())], new Dictionary<string, double>(s.Parameters)))],
+        [.. config.Classifiers.Select(c => new DeciderWire(c.Name, [.. c.Series.Select(x => x.ToString())], new Dictionary<string, double>(c.Parameters), c.Key))],
+        config.Data.MaxBufferSize,
+        config.Data.Window);
+}
+
+/// <summary>Work kept failing on cluster failures; the run is failed rather than retried forever.</summary>
+public sealed class RunAttemptsExhaustedException(string message) : Exception(message);

@@ -1,0 +1,63 @@
+using SignalReplay.Abstractions;
+
+namespace SignalReplay.Grains.Optimization;
+
+/// <summary>
+/// A run's persisted progress: its configuration, the signal set, and every finished phase with what it
+/// selected, so a sequencer activated on another silo continues at the first unfinished phase.
+/// </summary>
+[GenerateSerializer, Alias("signalreplay.sequencer-state")]
+public sealed class SequencerState
+{
+    [Id(0)]
+    public string? Config { get; set; }
+
+    [Id(1)]
+    public string Source { get; set; } = string.Empty;
+
+    /// <summary><c>unknown</c>, <c>running</c>, <c>completed</c> or <c>failed</c>.</summary>
+    [Id(2)]
+    public string State { get; set; } = "unknown";
+
+    [Id(3)]
+    public string? SignalSetId { get; set; }
+
+    [Id(4)]
+    public List<FinishedPhase> Phases { get; set; } = [];
+
+    /// <summary>Attempts at grain work so far: each attempt runs under fresh grain keys and streams.</summary>
+    [Id(5)]
+    public int Attempts { get; set; }
+
+    [Id(6)]
+    public string? Error { get; set; }
+
+    [Id(7)]
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    [Id(8)]
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    [Id(9)]
+    public string Name { get; set; } = string.Empty;
+}
+
+/// <summary>A finished phase: its best portfolios for the summary, and the configurations it hands on.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.finished-phase")]
+public sealed record FinishedPhase(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Objective,
+    [property: Id(3)] int Evaluated,
+    [property: Id(4)] RankedWire[] Best,
+    [property: Id(5)] PortfolioWire[] Selected,
+    [property: Id(6)] double Seconds);
+
+/// <summary>A ranked portfolio of a phase: metrics in PerformanceMetrics.Names order.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.ranked")]
+public sealed record RankedWire(
+    [property: Id(0)] int Rank,
+    [property: Id(1)] string Portfolio,
+    [property: Id(2)] string Candidate,
+    [property: Id(3)] double Score,
+    [property: Id(4)] double[] Metrics);

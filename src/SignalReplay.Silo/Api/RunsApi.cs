@@ -1,0 +1,112 @@
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
+using SignalReplay.Grains.Optimization;
+using SignalReplay.Storage;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Silo.Api;
+
+/// <summary>The run API of SPEC 10: start optimization runs, follow them, read their summary and leaderboards.</summary>
+public static class RunsApi
+{
+    public static RouteGroupBuilder MapRuns(this RouteGroupBuilder api)
+    {
+        var runs = api.MapGroup("/runs").WithTags("runs");
+        runs.MapPost("/", StartAsync)
+            .WithSummary("Start an optimization run from a run configuration (YAML or JSON body); 202 with its id.")
+            .Accepts<string>("application/yaml", "application/json", "text/plain")
+            .Produces<RunStatus>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        runs.MapGet("/", ListAsync).WithSummary("Every run in the store, newest first.").Produces<RunListItem[]>();
+        runs.MapGet("/{id}", StatusAsync).WithSummary("A run's status.").Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id}/summary", SummaryAsync).WithSummary("A finished run's summary.json.").Produces<RunSummary>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id}/phases/{phase}/top", TopAsync).WithSummary("The n best portfolios of a phase (metrics.parquet rows).").Produces<MetricsRow[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> StartAsync(HttpRequest request, IGrainFactory grains)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        RunConfig config;
+        try
+        {
+            config = RunConfigReader.Parse(text, "request body");
+            TopologyBuilder.Grid(config);
+        }
+        catch (Exception error) when (error is RunConfigException or ArgumentException)
+        {
+            return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad run configuration");
+        }
+
+        var id = RunIds.New(config.Name);
+        var status = await grains.GetGrain<ISequencerGrain>(id).StartAsync(new RunRequest(text, "request body"));
+        return Results.Accepted($"/api/runs/{id}", status);
+    }
+
+    private static async Task<IResult> ListAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        var reader = new ResultsReader(store);
+        var items = new List<RunListItem>();
+        await foreach (var workflow in reader.ListWorkflowsAsync(cancellationToken))
+        {
+            var metadata = await reader.ReadMetadataAsync(workflow, cancellationToken);
+            items.Add(new RunListItem(workflow, metadata?.Name, metadata?.Status, metadata?.CreatedAt, metadata?.FinishedAt));
+        }
+
+        return Results.Ok(items.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal));
+    }
+
+    private static async Task<IResult> StatusAsync(string id, IGrainFactory grains)
+    {
+        if (Invalid(id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var status = await grains.GetGrain<ISequencerGrain>(id).GetStatusAsync();
+        return status.State == "unknown" ? NotFound($"There is no run '{id}'.") : Results.Ok(status);
+    }
+
+    private static async Task<IResult> SummaryAsync(string id, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (Invalid(id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var summary = await new ResultsReader(store).ReadSummaryAsync(id, cancellationToken);
+        return summary is null ? NotFound($"Run '{id}' has no summary: it does not exist or has not finished.") : Results.Ok(summary);
+    }
+
+    private static async Task<IResult> TopAsync(string id, string phase, int? n, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (Invalid(id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!ResultsLayout.IsValidPhase(phase))
+        {
+            return Results.Problem($"'{phase}' is not a phase name.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (n is < 1 or > 10_000)
+        {
+            return Results.Problem("n must be from 1 to 10000.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var rows = await new ResultsReader(store).ReadMetricsAsync(id, phase, cancellationToken);
+        return rows is null ? NotFound($"Run '{id}' has no phase '{phase}' (yet).") : Results.Ok(rows.Take(n ?? 10));
+    }
+
+    /// <summary>400 for an id that could walk out of the results folder or is otherwise malformed.</summary>
+    private static IResult? Invalid(string id) =>
+        DataLayout.Name.IsValid(id) ? null : Results.Problem($"'{id}' is not a run id.", statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound);
+}
+
+/// <summary>One line of <c>GET /api/runs</c>.</summary>
+public sealed record RunListItem(string Id, string? Name, string? Status, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt);

@@ -1,0 +1,56 @@
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Retention;
+
+namespace SignalReplay.Storage.Results;
+
+/// <summary>
+/// The results keys of SPEC 5, every name validated first so no run id, phase or portfolio id can
+/// walk out of its folder, and the retention class each key carries (SPEC 9).
+/// </summary>
+public static class ResultsLayout
+{
+    public const string Root = "results/";
+
+    public static string Prefix(string workflow) => $"{Root}{DataLayout.Name.Require(workflow, "run")}/";
+
+    public static ObjectKey Metadata(string workflow) => ObjectKey.Parse(Prefix(workflow) + "metadata.json");
+
+    public static ObjectKey Summary(string workflow) => ObjectKey.Parse(Prefix(workflow) + "summary.json");
+
+    /// <summary>The v1 shape's single file, which <see cref="ResultsMigrator"/> converts.</summary>
+    public static ObjectKey V1Results(string workflow) => ObjectKey.Parse(Prefix(workflow) + "results.json");
+
+    public static string PhasePrefix(string workflow, string phase) => $"{Prefix(workflow)}phases/{RequirePhase(phase)}/";
+
+    public static ObjectKey Metrics(string workflow, string phase) => ObjectKey.Parse(PhasePrefix(workflow, phase) + "metrics.parquet");
+
+    public static ObjectKey Trades(string workflow, string phase) => ObjectKey.Parse(PhasePrefix(workflow, phase) + "trades.parquet");
+
+    public static ObjectKey Events(string workflow, string phase, string portfolio) =>
+        ObjectKey.TryParse($"{PhasePrefix(workflow, phase)}events/{portfolio}.jsonl.gz", out var key) && !portfolio.Contains('/', StringComparison.Ordinal)
+            ? key
+            : throw new ArgumentException($"Portfolio id '{portfolio}' cannot name an events file.");
+
+    /// <summary>Phase names: 1 to 32 lower-case letters, digits, '-' or '_'.</summary>
+    public static bool IsValidPhase(string? phase) =>
+        phase is { Length: > 0 and <= 32 } && phase.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_');
+
+    /// <summary>The class a results key is kept under: events, trades, metrics, or summary (metadata and summary).</summary>
+    public static RetentionClass ClassOf(ObjectKey key) => key.Value switch
+    {
+        var k when k.Contains("/events/", StringComparison.Ordinal) => RetentionClass.Events,
+        var k when k.EndsWith("/trades.parquet", StringComparison.Ordinal) => RetentionClass.Trades,
+        var k when k.EndsWith("/metrics.parquet", StringComparison.Ordinal) => RetentionClass.Metrics,
+        _ => RetentionClass.Summary,
+    };
+
+    /// <summary>The write options that tag an object with its retention class (a blob index tag in Azure).</summary>
+    public static ObjectWriteOptions Tagged(ObjectKey key) => new()
+    {
+        Tags = new Dictionary<string, string> { [RetentionPolicy.TagName] = RetentionPolicy.TagValue(ClassOf(key)) },
+    };
+
+    private static string RequirePhase(string phase) => IsValidPhase(phase)
+        ? phase
+        : throw new ArgumentException($"'{phase}' is not a valid phase name: use 1 to 32 lower-case letters, digits, '-' or '_'.");
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Parquet;
+
+namespace SignalReplay.Storage.Results;
+
+/// <summary>Reads runs back from the results layout; absent objects are null, corrupt ones a <see cref="StoredDataException"/> naming the file.</summary>
+public sealed class ResultsReader(IObjectStore store)
+{
+    /// <summary>Every run id under <c>results/</c>, in ordinal order.</summary>
+    public async IAsyncEnumerable<string> ListWorkflowsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? last = null;
+        await foreach (var info in store.ListAsync(ResultsLayout.Root, cancellationToken))
+        {
+            var workflow = info.Key.Value[ResultsLayout.Root.Length..].Split('/')[0];
+            if (workflow != last)
+            {
+                last = workflow;
+                yield return workflow;
+            }
+        }
+    }
+
+    public Task<RunMetadata?> ReadMetadataAsync(string workflow, CancellationToken cancellationToken = default) =>
+        ReadJsonAsync<RunMetadata>(ResultsLayout.Metadata(workflow), cancellationToken);
+
+    public Task<RunSummary?> ReadSummaryAsync(string workflow, CancellationToken cancellationToken = default) =>
+        ReadJsonAsync<RunSummary>(ResultsLayout.Summary(workflow), cancellationToken);
+
+    /// <summary>A phase's metrics rows in rank order, or null when the phase has none.</summary>
+    public async Task<IReadOnlyList<MetricsRow>?> ReadMetricsAsync(string workflow, string phase, CancellationToken cancellationToken = default)
+    {
+        var key = ResultsLayout.Metrics(workflow, phase);
+        if (!await store.ExistsAsync(key, cancellationToken))
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken));
+        return await PhaseParquet.ReadMetricsAsync(buffer, key.Value, cancellationToken);
+    }
+
+    private async Task<T?> ReadJsonAsync<T>(ObjectKey key, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!await store.ExistsAsync(key, cancellationToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(await store.ReadAllBytesAsync(key, cancellationToken), ResultsJson.Options)
+                ?? throw new StoredDataException(key.Value, "is empty (null).");
+        }
+        catch (JsonException error)
+        {
+            throw new StoredDataException(key.Value, $"is not a readable {typeof(T).Name} (line {error.LineNumber + 1}: {error.Message})", error);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Parquet.Schema;
+using SignalReplay.Core.Optimization;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Parquet;
+
+namespace SignalReplay.Storage.Results;
+
+/// <summary>
+/// Writes a run's results in the layout of SPEC 5/9, each object whole (the store's puts are atomic) and
+/// tagged with its retention class. The same outcomes always give the same bytes.
+/// </summary>
+public sealed class ResultsWriter(IObjectStore store)
+{
+    public async Task WritePhaseAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> ranked, CancellationToken cancellationToken = default)
+    {
+        await PutAsync(ResultsLayout.Metrics(workflow, phase), output => PhaseParquet.WriteMetricsAsync(ranked, output, cancellationToken), cancellationToken);
+        await PutAsync(ResultsLayout.Trades(workflow, phase), output => PhaseParquet.WriteTradesAsync(ranked, output, cancellationToken), cancellationToken);
+        foreach (var outcome in ranked.Where(o => o.Result.Events.Count > 0))
+        {
+            await PutAsync(ResultsLayout.Events(workflow, phase, outcome.Config.Id), output => WriteEventsAsync(outcome.Result.Events, output), cancellationToken);
+        }
+    }
+
+    public Task WriteMetadataAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default) =>
+        PutJsonAsync(ResultsLayout.Metadata(workflow), metadata, cancellationToken);
+
+    public Task WriteSummaryAsync(string workflow, RunSummary summary, CancellationToken cancellationToken = default) =>
+        PutJsonAsync(ResultsLayout.Summary(workflow), summary, cancellationToken);
+
+    private Task PutJsonAsync<T>(ObjectKey key, T document, CancellationToken cancellationToken) =>
+        store.PutBytesAsync(key, JsonSerializer.SerializeToUtf8Bytes(document, ResultsJson.Options), ResultsLayout.Tagged(key), cancellationToken);
+
+    private async Task PutAsync(ObjectKey key, Func<Stream, Task> write, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await write(buffer);
+        await store.PutBytesAsync(key, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ResultsLayout.Tagged(key), cancellationToken);
+    }
+
+    /// <summary>One JSON object per line, gzipped; .NET writes a constant gzip header (no name, no time), so the bytes are stable.</summary>
+    private static async Task WriteEventsAsync(IReadOnlyList<TraceEvent> events, Stream output)
+    {
+        await using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
+        await using var text = new StreamWriter(gzip, new UTF8Encoding(false)) { NewLine = "\n" };
+        foreach (var e in events)
+        {
+            await text.WriteLineAsync(JsonSerializer.Serialize(
+                new { kind = e.Kind, time = e.Time, symbol = e.Symbol, quantity = e.Quantity, price = e.Price, detail = e.Detail }, ResultsJson.Compact));
+        }
+    }
+}
