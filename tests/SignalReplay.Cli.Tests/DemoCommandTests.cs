@@ -1,3 +1,6 @@
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Results;
+
 namespace SignalReplay.Cli.Tests;
 
 public sealed class DemoCommandTests : IDisposable
@@ -7,30 +10,47 @@ public sealed class DemoCommandTests : IDisposable
     public void Dispose() => _run.Dispose();
 
     [Fact]
-    public async Task Demo_stores_base_data_generates_signals_once_and_replays_them_into_a_leaderboard()
+    public async Task Demo_writes_every_file_of_the_results_layout_and_chooses_the_best_of_the_last_phase()
     {
-        var (exitCode, output) = await _run.RunAsync("demo", "--days", "3");
+        var (exitCode, output) = await _run.RunAsync("demo", "--days", "8");
 
         Assert.True(exitCode == 0, output);
-        var folder = Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-3d");
-        Assert.True(File.Exists(Path.Combine(folder, "manifest.json")));
-        Assert.Equal(16, Directory.GetFiles(folder, "*.parquet").Length);
-        var signalSet = Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "data", "indices")));
-        Assert.Equal(9, Directory.GetFiles(Path.Combine(signalSet, "signals"), "*.parquet").Length);
-        Assert.Contains("leaderboard: 54 portfolios replayed from signal set ss-", output);
-        Assert.Contains("signals generated once", output);
+        var results = Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "results")));
+        var run = Path.GetFileName(results);
+        Assert.True(File.Exists(Path.Combine(results, "metadata.json")));
+        Assert.True(File.Exists(Path.Combine(results, "summary.json")));
+        foreach (var phase in new[] { "grid", "regime", "validate" })
+        {
+            Assert.True(File.Exists(Path.Combine(results, "phases", phase, "metrics.parquet")), phase);
+            Assert.True(File.Exists(Path.Combine(results, "phases", phase, "trades.parquet")), phase);
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(results, "phases", "grid", "events"), "*.jsonl.gz"));
+
+        var reader = new ResultsReader(new LocalFolderStore(_run.StoreRoot));
+        var summary = await reader.ReadSummaryAsync(run, TestContext.Current.CancellationToken);
+        var validate = await reader.ReadMetricsAsync(run, "validate", TestContext.Current.CancellationToken);
+        var best = validate!.GroupBy(r => r.Candidate).Select(g => (Candidate: g.Key, Score: g.Sum(r => r.Score) / g.Count()))
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Candidate, StringComparer.Ordinal).First();
+        Assert.Equal("validate", summary!.Choice!.Phase);
+        Assert.Equal(best.Candidate, summary.Choice.Candidate);
+        Assert.Equal(best.Score, summary.Choice.Score);
+        Assert.Equal(270, summary.Phases[0].Evaluated);
+        Assert.Contains("Choice (best of phase validate)", output);
+        Assert.Contains($"results/{run}", output.Replace('\\', '/'));
     }
 
     [Fact]
-    public async Task Running_the_demo_twice_is_the_same_dataset()
+    public async Task Running_the_demo_twice_is_the_same_dataset_and_reuses_its_signals()
     {
         await _run.RunAsync("demo", "--days", "2");
         var manifest = await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-2d", "manifest.json"), TestContext.Current.CancellationToken);
 
         var (exitCode, output) = await _run.RunAsync("demo", "--days", "2");
 
-        Assert.Equal(0, exitCode);
-        Assert.Contains("signals reused (cache hit)", output);
+        Assert.True(exitCode == 0, output);
         Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-2d", "manifest.json"), TestContext.Current.CancellationToken));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "data", "indices")));
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(_run.StoreRoot, "results")).Length);
     }
 }

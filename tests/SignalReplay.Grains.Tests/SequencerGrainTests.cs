@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Synthetic;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Grains.Tests;
+
+/// <summary>The sequencer on a 3-silo cluster: phases in order, results in the layout, and a run that survives a dead silo.</summary>
+[Collection(ThreeSiloCollection.Name)]
+public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
+{
+    private const string Dataset = "sequencer";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string Config(string name) => $$"""
+        name: {{name}}
+        data: { dataset: {{Dataset}}, series: [SYNA_1m, SYNB_1m, SYNC_1m], batch_window: 1d }
+        classifiers: [ { name: trend, series: SYNA_1m } ]
+        strategies:
+          - { name: momentum, series: SYNA_1m, params: { fast: [5, 10, 20], slow: [40, 80] } }
+          - { name: breakout, series: SYNC_1m, params: { length: [20, 40] } }
+          - { name: mean_reversion, series: SYNB_1m }
+        portfolio:
+          sizing: [ { fixed_fraction: [0.5, 1] } ]
+          execution: { commission_bps: 1 }
+          risk: { stop_loss: [none, 0.005, 0.01], take_profit: [none, 0.01] }
+        phases:
+          - { name: grid, kind: grid, top: 6, range: { from: 2024-01-02, to: 2024-02-01 } }
+          - { name: regime, kind: regime, classifier: trend, range: { from: 2024-01-02, to: 2024-02-01 } }
+          - { name: validate, kind: validate, top: 2, range: { from: 2024-02-01, to: 2024-02-27 }, walk_forward: 2 }
+        tracing: trade_complete
+        """;
+
+    [Fact]
+    public async Task A_run_whose_sequencer_silo_dies_mid_phase_resumes_and_writes_what_an_undisturbed_run_writes()
+    {
+        await EnsureDatasetAsync();
+        var reference = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"calm-{Guid.NewGuid():N}"), "calm");
+        Assert.Equal("completed", reference.State);
+
+        // A sequencer away from the primary silo (the primary holds the test cluster's membership table).
+        var primary = fixture.Cluster.Primary!.SiloAddress.ToString();
+        var (id, sequencer) = (string.Empty, default(ISequencerGrain)!);
+        for (var i = 0; i < 50 && id.Length == 0; i++)
+        {
+            var candidate = $"storm-{i}-{Guid.NewGuid():N}";
+            var grain = fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>(candidate);
+            if ((await grain.GetStatusAsync()).Host != primary)
+            {
+                (id, sequencer) = (candidate, grain);
+            }
+        }
+
+        Assert.NotEmpty(id);
+        var status = await sequencer.StartAsync(new RunRequest(Config("storm"), "test"));
+        var victim = fixture.Cluster.Silos.Single(silo => silo.SiloAddress.ToString() == status.Host);
+        var clock = Stopwatch.StartNew();
+        while (!(status.CurrentPhase == "grid" && status.Detail?.StartsWith("replaying", StringComparison.Ordinal) == true))
+        {
+            Assert.False(status.IsFinished, $"The run finished before the silo could be killed: {status}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"The grid phase did not start: {status}");
+            await Task.Delay(5, Cancel);
+            status = await sequencer.GetStatusAsync();
+        }
+
+        await fixture.Cluster.KillSiloAsync(victim, Cancel);
+        var resumed = await RunToEndAsync(sequencer, "storm");
+
+        Assert.Equal("completed", resumed.State);
+        Assert.NotEqual(victim.SiloAddress.ToString(), resumed.Host);
+        Assert.True(resumed.Attempts > reference.Attempts, $"Expected a retried attempt: {resumed.Attempts} vs {reference.Attempts}.");
+        var store = fixture.Store;
+        foreach (var phase in new[] { "grid", "regime", "validate" })
+        {
+            Assert.Equal(
+                await store.ReadAllBytesAsync(ResultsLayout.Metrics(reference.RunId, phase), Cancel),
+                await store.ReadAllBytesAsync(ResultsLayout.Metrics(id, phase), Cancel));
+            Assert.Equal(
+                await store.ReadAllBytesAsync(ResultsLayout.Trades(reference.RunId, phase), Cancel),
+                await store.ReadAllBytesAsync(ResultsLayout.Trades(id, phase), Cancel));
+        }
+
+        var reader = new ResultsReader(store);
+        var calm = await reader.ReadSummaryAsync(reference.RunId, Cancel);
+        var storm = await reader.ReadSummaryAsync(id, Cancel);
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(calm! with { Workflow = string.Empty }, ResultsJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(storm! with { Workflow = string.Empty }, ResultsJson.Options));
+        Assert.Equal("validate", storm!.Choice!.Phase);
+    }
+
+    [Fact]
+    public async Task Every_results_object_carries_its_retention_class()
+    {
+        await EnsureDatasetAsync();
+        var status = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"tags-{Guid.NewGuid():N}"), "tags");
+
+        var objects = new List<ObjectInfo>();
+        await foreach (var info in fixture.Store.ListAsync(ResultsLayout.Prefix(status.RunId), Cancel))
+        {
+            objects.Add(info);
+        }
+
+        Assert.Contains(objects, o => o.Key.Value.EndsWith(".jsonl.gz", StringComparison.Ordinal));
+        Assert.All(objects, o => Assert.Equal(SignalReplay.Storage.Retention.RetentionPolicy.TagValue(ResultsLayout.ClassOf(o.Key)), o.Tags["retention"]));
+        Assert.Equal("summary", objects.Single(o => o.Key.Value.EndsWith("summary.json", StringComparison.Ordinal)).Tags["retention"]);
+        Assert.Equal("events", objects.First(o => o.Key.Value.EndsWith(".jsonl.gz", StringComparison.Ordinal)).Tags["retention"]);
+    }
+
+    [Fact]
+    public async Task A_second_start_with_another_configuration_is_refused()
+    {
+        await EnsureDatasetAsync();
+        var grain = fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"twice-{Guid.NewGuid():N}");
+        await RunToEndAsync(grain, "twice");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => grain.StartAsync(new RunRequest(Config("other"), "test")));
+        Assert.Equal("completed", (await grain.StartAsync(new RunRequest(Config("twice"), "test"))).State);
+    }
+
+    private async Task<RunStatus> RunToEndAsync(ISequencerGrain sequencer, string name)
+    {
+        var status = await sequencer.GetStatusAsync();
+        if (status.State == "unknown" || status.Name != name)
+        {
+            status = await sequencer.StartAsync(new RunRequest(Config(name), "test"));
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (!status.IsFinished)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(4), $"The run did not finish: {status}");
+            await Task.Delay(100, Cancel);
+            status = await sequencer.GetStatusAsync();
+        }
+
+        return status;
+    }
+
+    private async Task EnsureDatasetAsync()
+    {
+        if (!await fixture.Store.ExistsAsync(ObjectKey.Parse($"data/base/{Dataset}/manifest.json"), Cancel))
+        {
+            var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 40 });
+            await new BaseDatasetStore(fixture.Store).WriteAsync(Dataset, market.Series, Cancel);
+        }
+    }
+}
