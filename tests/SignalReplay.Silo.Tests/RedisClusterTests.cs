@@ -76,7 +76,7 @@ public sealed class RedisClusterTests(RedisFixture redis)
         var (siloPort, gatewayPort, httpPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         var silo = new ServerProcess(
             "dotnet",
-            [SiloAssembly()],
+            [SiloHost.Assembly()],
             new Dictionary<string, string>
             {
                 ["SignalReplay__Clustering"] = "Redis",
@@ -116,9 +116,12 @@ public sealed class RedisClusterTests(RedisFixture redis)
             await Task.Delay(250, Cancel);
         }
     }
+}
 
-    /// <summary>The silo host built beside this test run (same configuration).</summary>
-    private static string SiloAssembly()
+/// <summary>The silo host built beside this test run (same configuration).</summary>
+internal static class SiloHost
+{
+    public static string Assembly()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
         var path = Path.Combine(RepositoryRoot.Find()!, "src", "SignalReplay.Silo", "bin", configuration, "net10.0", "SignalReplay.Silo.dll");

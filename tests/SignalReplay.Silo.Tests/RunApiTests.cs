@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SignalReplay.Core.Synthetic;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
+
+namespace SignalReplay.Silo.Tests;
+
+/// <summary>The run API on a real silo host process on loopback, with an API key configured.</summary>
+public sealed class RunApiTests : IAsyncLifetime
+{
+    private const string Key = "test-key-123";
+    private readonly TempFolder _folder = new();
+    private ServerProcess? _silo;
+    private HttpClient _http = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var storeRoot = _folder.Combine("store");
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5 });
+        await new BaseDatasetStore(new LocalFolderStore(storeRoot)).WriteAsync("api", market.Series, Cancel);
+        var (siloPort, gatewayPort, httpPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
+        _silo = new ServerProcess(
+            "dotnet",
+            [SiloHost.Assembly()],
+            new Dictionary<string, string>
+            {
+                ["SignalReplay__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+                ["SignalReplay__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+                ["SignalReplay__Store__Kind"] = "LocalFolder",
+                ["SignalReplay__Store__LocalRoot"] = storeRoot,
+                ["SignalReplay__Api__Key"] = Key,
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+            },
+            workingDirectory: _folder.Path);
+        await _silo.WaitForPortAsync(httpPort, TimeSpan.FromSeconds(60), "the silo's HTTP API");
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        _http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    private const string Config = """
+        name: api-run
+        data: { dataset: api, series: [SYNA_1m, SYNC_1m], batch_window: 1d }
+        classifiers: [ { name: trend, series: SYNA_1m } ]
+        strategies:
+          - { name: momentum, series: SYNA_1m, params: { fast: [5, 10], slow: 40 } }
+          - { name: breakout, series: SYNC_1m }
+        portfolio: { risk: { stop_loss: [none, 0.01] } }
+        phases:
+          - { name: grid, kind: grid, top: 3 }
+          - { name: regime, kind: regime, classifier: trend }
+        """;
+
+    [Fact]
+    public async Task A_run_triggered_over_http_is_polled_to_completion_and_its_summary_read()
+    {
+        var started = await _http.PostAsync("/api/runs", new StringContent(Config, MediaTypeHeaderValue.Parse("application/yaml")), Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+        Assert.Equal($"/api/runs/{id}", started.Headers.Location!.OriginalString);
+
+        var clock = Stopwatch.StartNew();
+        JsonElement status;
+        do
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "The run did not finish in 3 minutes.");
+            await Task.Delay(200, Cancel);
+            status = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Cancel);
+        }
+        while (status.GetProperty("state").GetString() == "running");
+
+        Assert.Equal("completed", status.GetProperty("state").GetString());
+        var summary = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/summary", Cancel);
+        Assert.Equal("regime", summary.GetProperty("choice").GetProperty("phase").GetString());
+        var top = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/phases/grid/top?n=2", Cancel);
+        Assert.Equal(2, top.GetArrayLength());
+        Assert.Equal(1, top[0].GetProperty("rank").GetInt32());
+        var runs = await _http.GetFromJsonAsync<JsonElement>("/api/runs", Cancel);
+        Assert.Contains(runs.EnumerateArray(), run => run.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Requests_without_the_key_are_refused_but_health_and_openapi_stay_open()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/runs", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/runs", new StringContent(Config), Cancel)).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
+        wrong.Headers.Add("X-Api-Key", "nope");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(wrong, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz", Cancel)).StatusCode);
+        var openApi = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/runs/{id}/summary", out _));
+    }
+
+    [Theory]
+    [InlineData("/api/runs/..%2F..%2Fdata", HttpStatusCode.BadRequest)]
+    [InlineData("/api/runs/a..%2F..%2Fb/summary", HttpStatusCode.BadRequest)]
+    [InlineData("/api/runs/.hidden/summary", HttpStatusCode.BadRequest)]
+    [InlineData("/api/runs/no-such-run", HttpStatusCode.NotFound)]
+    [InlineData("/api/runs/no-such-run/summary", HttpStatusCode.NotFound)]
+    [InlineData("/api/runs/no-such-run/phases/grid/top", HttpStatusCode.NotFound)]
+    [InlineData("/api/runs/no-such-run/phases/..%2Fx/top", HttpStatusCode.BadRequest)]
+    public async Task Ids_that_walk_out_or_name_nothing_are_refused(string path, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, (await _http.GetAsync(path, Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bad_configuration_is_a_400_naming_the_key_and_line()
+    {
+        var response = await _http.PostAsync("/api/runs", new StringContent(Config.Replace("top: 3", "top: 3, tpo: 1", StringComparison.Ordinal)), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("detail").GetString();
+        Assert.Contains("request body line 9, key 'phases[0].tpo'", detail);
+    }
+
+    [Fact]
+    public async Task A_csv_upload_becomes_a_base_dataset_and_a_bad_line_is_named()
+    {
+        const string csv = "timestamp,open,high,low,close,volume\n2024-01-02T14:30:00Z,10,11,9,10.5,100\n2024-01-02T14:31:00Z,10.5,11,10,10.8,50\n";
+        using var good = new MultipartFormDataContent { { new StringContent(csv), "file", "ABC_1m.csv" } };
+        var created = await _http.PostAsync("/api/datasets/uploaded", good, Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        using var bad = new MultipartFormDataContent { { new StringContent(csv.Replace("10.8", "x", StringComparison.Ordinal)), "file", "ABC_1m.csv" } };
+        var refused = await _http.PostAsync("/api/datasets/other", bad, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("line 3", await refused.Content.ReadAsStringAsync(Cancel));
+
+        using var traversal = new MultipartFormDataContent { { new StringContent(csv), "file", "ABC_1m.csv" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsync("/api/datasets/..%2Fx", traversal, Cancel)).StatusCode);
+    }
+}
