@@ -6,10 +6,10 @@ using SignalReplay.Storage.Objects;
 namespace SignalReplay.Grains.Tests;
 
 /// <summary>
-/// One 2-silo test cluster per collection, both silos on one local folder store, so grain state
-/// written on one silo is read on the other.
+/// A test cluster of <paramref name="silos"/> silos on one local folder store, so grain state written
+/// on one silo is read on another, with in-memory reminders. One per collection.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public abstract class SignalReplayClusterFixture(int silos) : IAsyncLifetime
 {
     private const string StoreRootKey = "SignalReplay:StoreRoot";
     private readonly TempFolder _folder = new();
@@ -22,7 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder((short)silos);
         builder.Properties[StoreRootKey] = StoreRoot;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
@@ -34,17 +34,31 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         _folder.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) =>
-            silo.AddSignalReplay(options => options.Store = ObjectStoreOptions.LocalFolder(silo.Configuration[StoreRootKey]!));
+        public void Configure(ISiloBuilder silo) => silo
+            .UseInMemoryReminderService()
+            .AddSignalReplay(options => options.Store = ObjectStoreOptions.LocalFolder(silo.Configuration[StoreRootKey]!));
     }
 }
+
+/// <summary>Two silos: enough for every grain test of placement across silos.</summary>
+public sealed class ClusterFixture() : SignalReplayClusterFixture(2);
+
+/// <summary>Three silos, for runs that must survive losing one (the primary is never killed).</summary>
+public sealed class ThreeSiloFixture() : SignalReplayClusterFixture(3);
 
 [CollectionDefinition(Name)]
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "Cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class ThreeSiloCollection : ICollectionFixture<ThreeSiloFixture>
+{
+    public const string Name = "ThreeSilos";
 }
