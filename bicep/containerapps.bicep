@@ -35,6 +35,11 @@ param containerName string
 @description('Redis cache for Orleans membership and reminders.')
 param redisName string
 
+@description('Key every /api request must send as X-Api-Key. Kept as a Container Apps secret, never a plain setting.')
+@secure()
+@minLength(16)
+param apiKey string
+
 @description('Fewest silo replicas; 1 keeps the cluster warm.')
 @minValue(0)
 param minReplicas int = 1
@@ -142,6 +147,10 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'redis-connection'
           value: '${redis.properties.hostName}:${redis.properties.sslPort},password=${redis.listKeys().primaryKey},ssl=True,abortConnect=False'
         }
+        {
+          name: 'api-key'
+          value: apiKey
+        }
       ]
     }
     template: {
@@ -173,6 +182,10 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             {
               name: 'SignalReplay__Store__Container'
               value: containerName
+            }
+            {
+              name: 'SignalReplay__Api__Key'
+              secretRef: 'api-key'
             }
             {
               name: 'AZURE_CLIENT_ID'

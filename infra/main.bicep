@@ -10,6 +10,11 @@ param environmentName string
 @minLength(1)
 param location string
 
+@description('Key every /api request must send as X-Api-Key (at least 16 characters): `azd env set SIGNALREPLAY_API_KEY <key>` before `azd up`.')
+@secure()
+@minLength(16)
+param apiKey string
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -87,6 +92,7 @@ module silo '../bicep/containerapps.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     containerName: storage.outputs.containerName
     redisName: redis.outputs.name
+    apiKey: apiKey
   }
 }
 

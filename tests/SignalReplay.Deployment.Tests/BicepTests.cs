@@ -52,7 +52,7 @@ public sealed class BicepTests
         var env = container["env"]!.AsArray().Select(variable => variable!["name"]!.GetValue<string>()).ToList();
         var settings = env.Where(name => name.StartsWith("SignalReplay__", StringComparison.Ordinal)).ToList();
         Assert.Equal(
-            ["SignalReplay__Clustering", "SignalReplay__Redis__ConnectionString", "SignalReplay__Store__Kind", "SignalReplay__Store__AzureServiceUri", "SignalReplay__Store__Container"],
+            ["SignalReplay__Clustering", "SignalReplay__Redis__ConnectionString", "SignalReplay__Store__Kind", "SignalReplay__Store__AzureServiceUri", "SignalReplay__Store__Container", "SignalReplay__Api__Key"],
             settings);
         Assert.Contains("AZURE_CLIENT_ID", env);
 
@@ -63,9 +63,33 @@ public sealed class BicepTests
         values["SignalReplay:Redis:ConnectionString"] = "cache:6380,password=stand-in,ssl=True";
         values["SignalReplay:Store:AzureServiceUri"] = "https://account.blob.core.windows.net/";
         values["SignalReplay:Store:Container"] = "signalreplay";
+        values["SignalReplay:Api:Key"] = "stand-in-key-of-16+";
         var silo = SignalReplay.Silo.SiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         Assert.Equal(SignalReplay.Silo.ClusteringKind.Redis, silo.Clustering);
+        Assert.Equal("stand-in-key-of-16+", silo.ApiKey);
         Assert.Equal(SignalReplay.Storage.Objects.ObjectStoreKind.AzureBlob, silo.Store.Kind);
+    }
+
+    [Fact]
+    public async Task The_api_key_is_a_secure_parameter_held_as_a_secret_and_azd_passes_it_through()
+    {
+        var template = await CompileAsync("bicep/containerapps.bicep");
+        var entry = await CompileAsync("infra/main.bicep");
+
+        Assert.Equal("securestring", template["parameters"]!["apiKey"]!["type"]!.GetValue<string>());
+        Assert.Equal(16, template["parameters"]!["apiKey"]!["minLength"]!.GetValue<int>());
+        var app = Resource(template, "Microsoft.App/containerApps", null)["properties"]!;
+        var secret = app["configuration"]!["secrets"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "api-key")!;
+        Assert.Equal("[parameters('apiKey')]", secret["value"]!.GetValue<string>());
+        var variable = app["template"]!["containers"]![0]!["env"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "SignalReplay__Api__Key")!;
+        Assert.Equal("api-key", variable["secretRef"]!.GetValue<string>());
+        Assert.Null(variable["value"]);
+
+        Assert.Equal("securestring", entry["parameters"]!["apiKey"]!["type"]!.GetValue<string>());
+        var silo = Resource(entry, "Microsoft.Resources/deployments", "silo")["properties"]!["parameters"]!;
+        Assert.Equal("[parameters('apiKey')]", silo["apiKey"]!["value"]!.GetValue<string>());
+        var azd = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Root, "infra", "main.parameters.json"), TestContext.Current.CancellationToken))!;
+        Assert.Equal("${SIGNALREPLAY_API_KEY}", azd["parameters"]!["apiKey"]!["value"]!.GetValue<string>());
     }
 
     /// <summary>
