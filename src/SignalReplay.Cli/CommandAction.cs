@@ -25,6 +25,7 @@ internal static class CommandAction
 
     private static bool IsUserError(Exception error) => error is MarketDataException
         or Abstractions.RunFailedException
+        or Core.Optimization.RunConfigException
         or StoredDataException
         or ArgumentException
         or FormatException

@@ -7,35 +7,27 @@ using SignalReplay.Storage.Results;
 namespace SignalReplay.Cli;
 
 /// <summary>
-/// Runs one optimization on the embedded silo: starts its sequencer grain, shows progress until it
-/// finishes, then prints the leaderboard of the final phase and where the results are.
+/// Runs one optimization, on the embedded silo or on a silo host through its run API: starts its
+/// sequencer, shows progress until it finishes, then prints the leaderboards and where the results are.
 /// </summary>
 internal static class OptimizationRun
 {
+    private static readonly TimeSpan EmbeddedPoll = TimeSpan.FromMilliseconds(200);
+
     public static async Task<RunSummary> RunAsync(IAnsiConsole console, LocalStore store, string configText, string source, CancellationToken cancellationToken)
     {
         var config = RunConfigReader.Parse(configText, source);
-        var grid = TopologyBuilder.Grid(config).Count;
+        console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on the embedded silo.");
         var id = RunIds.New(config.Name);
-        RunStatus status = null!;
-        await console.Status().StartAsync("Starting the embedded silo", async context =>
+        RunStatus status;
+        await using (var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken))
         {
-            await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
             var sequencer = silo.Grains.GetGrain<ISequencerGrain>(id);
-            status = await sequencer.StartAsync(new RunRequest(configText, source));
-            while (!status.IsFinished)
-            {
-                context.Status(Markup.Escape(Progress(status, grid)));
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-                status = await sequencer.GetStatusAsync();
-            }
-        });
-
-        if (status.State == "failed")
-        {
-            throw new RunFailedException($"Run {id} failed: {status.Error}");
+            var started = await sequencer.StartAsync(new RunRequest(configText, source));
+            status = await RunWatch.UntilFinishedAsync(console, started, _ => sequencer.GetStatusAsync(), EmbeddedPoll, cancellationToken);
         }
 
+        RunWatch.ThrowIfFailed(status);
         var summary = await new ResultsReader(store.Objects).ReadSummaryAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"Run {id} completed without a summary.json.");
         SummaryTable.Write(console, summary);
@@ -43,9 +35,21 @@ internal static class OptimizationRun
         return summary;
     }
 
-    private static string Progress(RunStatus status, int grid) =>
-        $"Run {status.RunId}: phase {Math.Min(status.PhasesDone + 1, status.PhaseCount)}/{status.PhaseCount}"
-        + (status.CurrentPhase is { } phase ? $" ({phase})" : string.Empty)
-        + (status.Detail is { } detail ? $": {detail}" : string.Empty)
-        + $" [grid of {grid} configurations]";
+    /// <summary>
+    /// Starts the run on the silo host behind <paramref name="api"/> and follows it there. The file is
+    /// checked here first, so a bad configuration is reported against the user's own file name.
+    /// </summary>
+    public static async Task<RunSummary> RunRemoteAsync(
+        IAnsiConsole console, RunApiClient api, string configText, string source, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var config = RunConfigReader.Parse(configText, source);
+        console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on {api.BaseAddress}.");
+        var started = await api.StartAsync(configText, cancellationToken);
+        var status = await RunWatch.UntilFinishedAsync(console, started, token => api.StatusAsync(started.RunId, token), interval, cancellationToken);
+        RunWatch.ThrowIfFailed(status);
+        var summary = await api.SummaryAsync(status.RunId, cancellationToken);
+        SummaryTable.Write(console, summary);
+        console.MarkupLineInterpolated($"Results: [bold]results/{status.RunId}[/] in the service's store (GET {api.BaseAddress}api/runs/{status.RunId}/summary).");
+        return summary;
+    }
 }

@@ -48,7 +48,39 @@ internal static class ResultsCommands
                 SummaryTable.Write(console, summary);
             }
         }));
-        return new Command("runs", "Runs in the store: list, show.") { list, show };
+        var watchId = new Argument<string>("run") { Description = "Run id (see runs list, or the id optimize printed)." };
+        var interval = RunWatch.PollSeconds(2);
+        var watch = new Command("watch", "Follow a run until it finishes, then print its summary: on a silo host with --api, else through the store's metadata.json.")
+        {
+            watchId,
+            RunWatch.Api,
+            RunWatch.ApiKey,
+            interval,
+        };
+        watch.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var run = parse.GetValue(watchId)!;
+            var every = TimeSpan.FromSeconds(parse.GetValue(interval));
+            using var api = RunWatch.Client(parse);
+            if (api is not null)
+            {
+                var status = await RunWatch.UntilFinishedAsync(console, await api.StatusAsync(run, cancellationToken), token => api.StatusAsync(run, token), every, cancellationToken);
+                RunWatch.ThrowIfFailed(status);
+                SummaryTable.Write(console, await api.SummaryAsync(run, cancellationToken));
+                return;
+            }
+
+            var reader = new ResultsReader(Store(parse).Objects);
+            async Task<Abstractions.RunStatus> FromStoreAsync(CancellationToken token) =>
+                RunWatch.FromMetadata(await reader.ReadMetadataAsync(run, token) ?? throw new ArgumentException($"There is no run '{run}' in the store."));
+            var finished = await RunWatch.UntilFinishedAsync(console, await FromStoreAsync(cancellationToken), FromStoreAsync, every, cancellationToken);
+            RunWatch.ThrowIfFailed(finished);
+            if (await reader.ReadSummaryAsync(run, cancellationToken) is { } summary)
+            {
+                SummaryTable.Write(console, summary);
+            }
+        }));
+        return new Command("runs", "Runs in the store: list, show, watch.") { list, show, watch };
     }
 
     public static Command Results(IAnsiConsole console)

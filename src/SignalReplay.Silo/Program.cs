@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SignalReplay.Silo;
 using SignalReplay.Silo.Api;
 
@@ -8,6 +9,9 @@ var builder = WebApplication.CreateBuilder(args);
 var settings = SiloSettings.Read(builder.Configuration);
 builder.UseOrleans(settings.Apply);
 builder.Services.AddOpenApi();
+
+// Metrics can be infinite (a profit factor without losses): written as "Infinity", as in summary.json.
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithTags("health");

@@ -4,11 +4,11 @@ using SignalReplay.Cli;
 namespace SignalReplay.Cli.Tests;
 
 /// <summary>Runs the real command tree in-process against a temp store and captures what it prints.</summary>
-internal sealed class CommandLineRun : IDisposable
+internal sealed class CommandLineRun(string? storeRoot = null) : IDisposable
 {
     private readonly TempFolder _folder = new();
 
-    public string StoreRoot => _folder.Combine("store");
+    public string StoreRoot => storeRoot ?? _folder.Combine("store");
 
     public string Folder => _folder.Path;
 

@@ -71,28 +71,17 @@ public sealed class RedisClusterTests(RedisFixture redis)
         MaxBufferSize: 20_000,
         BatchWindow: TimeSpan.FromDays(2));
 
-    private async Task<ServerProcess> StartSiloAsync(string storeRoot, string clusterId)
-    {
-        var (siloPort, gatewayPort, httpPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
-        var silo = new ServerProcess(
-            "dotnet",
-            [SiloHost.Assembly()],
+    private Task<SiloHostProcess> StartSiloAsync(string storeRoot, string clusterId) =>
+        SiloHostProcess.StartAsync(
+            storeRoot,
             new Dictionary<string, string>
             {
                 ["SignalReplay__Clustering"] = "Redis",
                 ["SignalReplay__Redis__ConnectionString"] = redis.ConnectionString,
                 ["SignalReplay__ClusterId"] = clusterId,
-                ["SignalReplay__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-                ["SignalReplay__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
                 ["SignalReplay__AdvertisedAddress"] = "127.0.0.1",
-                ["SignalReplay__Store__Kind"] = "LocalFolder",
-                ["SignalReplay__Store__LocalRoot"] = storeRoot,
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
             },
-            workingDirectory: Path.GetDirectoryName(storeRoot));
-        await silo.WaitForPortAsync(gatewayPort, TimeSpan.FromSeconds(60), "the silo");
-        return silo;
-    }
+            waitForHttp: false);
 
     private async Task<IHost> ConnectAsync(string clusterId)
     {
@@ -115,16 +104,5 @@ public sealed class RedisClusterTests(RedisFixture redis)
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{count} silos did not join within 60 s.");
             await Task.Delay(250, Cancel);
         }
-    }
-}
-
-/// <summary>The silo host built beside this test run (same configuration).</summary>
-internal static class SiloHost
-{
-    public static string Assembly()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var path = Path.Combine(RepositoryRoot.Find()!, "src", "SignalReplay.Silo", "bin", configuration, "net10.0", "SignalReplay.Silo.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the silo host first: {path} is missing.", path);
     }
 }

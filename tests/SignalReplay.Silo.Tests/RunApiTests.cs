@@ -14,7 +14,7 @@ public sealed class RunApiTests : IAsyncLifetime
 {
     private const string Key = "test-key-123";
     private readonly TempFolder _folder = new();
-    private ServerProcess? _silo;
+    private SiloHostProcess? _silo;
     private HttpClient _http = null!;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -24,22 +24,8 @@ public sealed class RunApiTests : IAsyncLifetime
         var storeRoot = _folder.Combine("store");
         var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5 });
         await new BaseDatasetStore(new LocalFolderStore(storeRoot)).WriteAsync("api", market.Series, Cancel);
-        var (siloPort, gatewayPort, httpPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
-        _silo = new ServerProcess(
-            "dotnet",
-            [SiloHost.Assembly()],
-            new Dictionary<string, string>
-            {
-                ["SignalReplay__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-                ["SignalReplay__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-                ["SignalReplay__Store__Kind"] = "LocalFolder",
-                ["SignalReplay__Store__LocalRoot"] = storeRoot,
-                ["SignalReplay__Api__Key"] = Key,
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
-            },
-            workingDirectory: _folder.Path);
-        await _silo.WaitForPortAsync(httpPort, TimeSpan.FromSeconds(60), "the silo's HTTP API");
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        _silo = await SiloHostProcess.StartAsync(storeRoot, new Dictionary<string, string> { ["SignalReplay__Api__Key"] = Key });
+        _http = new HttpClient { BaseAddress = _silo.Api };
         _http.DefaultRequestHeaders.Add("X-Api-Key", Key);
     }
 

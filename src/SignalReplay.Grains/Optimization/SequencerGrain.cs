@@ -62,6 +62,9 @@ public sealed class SequencerGrain(
             CreatedAt = DateTimeOffset.UtcNow,
         };
         await state.WriteStateAsync();
+
+        // The run is in the store (runs list, runs watch) from the moment its id is handed out.
+        await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(config));
         await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         EnsureRunning();
         return Status();

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SignalReplay.Abstractions;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Cli;
+
+/// <summary>
+/// The CLI as a client of a silo host's run API (SPEC 10): start a run, follow its status, read its
+/// summary. Refusals come back as the server's own problem detail (bad configuration with line and
+/// key, wrong API key, unknown run), so the user sees what to fix.
+/// </summary>
+internal sealed class RunApiClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly HttpClient _http;
+
+    public RunApiClient(string baseUrl, string? apiKey)
+    {
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"--api '{baseUrl}' is not an http(s) URL, e.g. https://signalreplay.example.net.");
+        }
+
+        _http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(100) };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+    }
+
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    public async Task<RunStatus> StartAsync(string configText, CancellationToken cancellationToken)
+    {
+        using var body = new StringContent(configText, Encoding.UTF8, "application/yaml");
+        using var response = await SendAsync(() => _http.PostAsync("api/runs", body, cancellationToken));
+        return await ReadAsync<RunStatus>(response, "start a run", cancellationToken);
+    }
+
+    public async Task<RunStatus> StatusAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => _http.GetAsync($"api/runs/{Uri.EscapeDataString(runId)}", cancellationToken));
+        return await ReadAsync<RunStatus>(response, $"read run '{runId}'", cancellationToken);
+    }
+
+    public async Task<RunSummary> SummaryAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => _http.GetAsync($"api/runs/{Uri.EscapeDataString(runId)}/summary", cancellationToken));
+        return await ReadAsync<RunSummary>(response, $"read the summary of run '{runId}'", cancellationToken);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            return await send();
+        }
+        catch (HttpRequestException error)
+        {
+            throw new ArgumentException($"Could not reach the run API at {BaseAddress}: {error.Message}", error);
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                ?? throw new InvalidOperationException($"{BaseAddress} answered {what} with an empty body.");
+        }
+
+        var detail = await ProblemDetailAsync(response, cancellationToken);
+        var reason = response.StatusCode == HttpStatusCode.Unauthorized
+            ? "the API key is missing or wrong (--api-key, or SIGNALREPLAY_API_KEY)"
+            : detail;
+        throw new ArgumentException($"{BaseAddress} refused to {what}: {(int)response.StatusCode} {response.ReasonPhrase}: {reason}");
+    }
+
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var problem = JsonDocument.Parse(text);
+            return problem.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { } message ? message : text;
+        }
+        catch (JsonException)
+        {
+            return text;
+        }
+    }
+}

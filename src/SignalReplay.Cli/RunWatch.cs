@@ -1,0 +1,123 @@
+using System.CommandLine;
+using Spectre.Console;
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Cli;
+
+/// <summary>
+/// Following a run until it finishes, wherever it runs: on the embedded silo, on a silo host reached
+/// through its run API (<c>--api</c>), or through the store's metadata.json that some other process
+/// keeps up to date.
+/// </summary>
+internal static class RunWatch
+{
+    public static readonly Option<string?> Api = new("--api")
+    {
+        Description = "Base URL of a silo host's run API (a deployed service, or `dotnet run --project src/SignalReplay.Silo`). Without it the command works on the local store.",
+    };
+
+    public static readonly Option<string?> ApiKey = new("--api-key")
+    {
+        Description = "The run API's key (sent as X-Api-Key) when the host requires one.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SIGNALREPLAY_API_KEY"),
+        HelpName = "key (default: $SIGNALREPLAY_API_KEY)",
+    };
+
+    /// <summary><c>--poll</c>: seconds between two status requests.</summary>
+    public static Option<double> PollSeconds(double seconds) => new("--poll")
+    {
+        Description = "Seconds between two progress requests.",
+        DefaultValueFactory = _ => seconds,
+        Validators = { result => { if (result.GetValueOrDefault<double>() is not (> 0 and <= 3600)) { result.AddError("--poll must be more than 0 and at most 3600 seconds."); } } },
+    };
+
+    /// <summary>The client of <see cref="Api"/>, or null when the command works on the local store.</summary>
+    public static RunApiClient? Client(ParseResult parse) =>
+        parse.GetValue(Api) is { Length: > 0 } url ? new RunApiClient(url, parse.GetValue(ApiKey)) : null;
+
+    /// <summary>
+    /// Polls <paramref name="poll"/> every <paramref name="interval"/> until the run has finished, showing
+    /// its progress: a live status line on a terminal, a line per change when the output is piped.
+    /// </summary>
+    public static async Task<RunStatus> UntilFinishedAsync(
+        IAnsiConsole console, RunStatus first, Func<CancellationToken, Task<RunStatus>> poll, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var status = first;
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            string? shown = null;
+            while (true)
+            {
+                var line = Progress(status);
+                if (line != shown)
+                {
+                    console.MarkupLine(Markup.Escape(line));
+                    shown = line;
+                }
+
+                if (status.IsFinished)
+                {
+                    return status;
+                }
+
+                await Task.Delay(interval, cancellationToken);
+                status = await poll(cancellationToken);
+            }
+        }
+
+        await console.Status().StartAsync(Markup.Escape(Progress(status)), async context =>
+        {
+            while (!status.IsFinished)
+            {
+                context.Status(Markup.Escape(Progress(status)));
+                await Task.Delay(interval, cancellationToken);
+                status = await poll(cancellationToken);
+            }
+        });
+        console.MarkupLine(Markup.Escape(Progress(status)));
+        return status;
+    }
+
+    /// <summary>The status of a run as its metadata.json tells it (no live detail: that lives in the sequencer).</summary>
+    public static RunStatus FromMetadata(RunMetadata metadata)
+    {
+        var phases = PhaseNames(metadata);
+        var done = metadata.Phases.Count;
+        var running = metadata.Status == "running";
+        return new RunStatus(
+            metadata.Workflow, metadata.Status, metadata.Name, done, Math.Max(done, phases.Count),
+            running && done < phases.Count ? phases[done] : null, Detail: null, metadata.Error, metadata.SignalSetId, Attempts: 0, Host: null);
+    }
+
+    public static string Progress(RunStatus status) => status.State switch
+    {
+        "completed" => $"Run {status.RunId}: completed, {status.PhasesDone}/{status.PhaseCount} phases.",
+        "failed" => $"Run {status.RunId}: failed after {status.PhasesDone}/{status.PhaseCount} phases: {status.Error}",
+        _ => $"Run {status.RunId}: phase {Math.Min(status.PhasesDone + 1, status.PhaseCount)}/{status.PhaseCount}"
+            + (status.CurrentPhase is { } phase ? $" ({phase})" : string.Empty)
+            + (status.Detail is { } detail ? $": {detail}" : string.Empty),
+    };
+
+    /// <summary>Throws for a failed run, so the command exits 1 with the run's own error.</summary>
+    public static void ThrowIfFailed(RunStatus status)
+    {
+        if (status.State == "failed")
+        {
+            throw new RunFailedException($"Run {status.RunId} failed: {status.Error}");
+        }
+    }
+
+    private static IReadOnlyList<string> PhaseNames(RunMetadata metadata)
+    {
+        try
+        {
+            return [.. RunConfigReader.Parse(metadata.Config, $"results/{metadata.Workflow}/metadata.json").Phases.Select(p => p.Name)];
+        }
+        catch (RunConfigException)
+        {
+            return [.. metadata.Phases.Select(p => p.Phase)]; // a migrated v1 run keeps a configuration this version does not read
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using SignalReplay.Core.Synthetic;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Cli.Tests;
+
+/// <summary>One real silo host process for the class: its store is the store the CLI reads locally too.</summary>
+public sealed class SiloHostFixture : IAsyncLifetime
+{
+    public const string Key = "cli-test-key";
+
+    private readonly TempFolder _folder = new();
+
+    public SiloHostProcess Host { get; private set; } = null!;
+
+    public string StoreRoot => _folder.Combine("store");
+
+    public async ValueTask InitializeAsync()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5 });
+        await new BaseDatasetStore(new LocalFolderStore(StoreRoot)).WriteAsync("remote", market.Series);
+        Host = await SiloHostProcess.StartAsync(StoreRoot, new Dictionary<string, string> { ["SignalReplay__Api__Key"] = Key });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        _folder.Dispose();
+    }
+}
+
+/// <summary><c>optimize --api</c> and <c>runs watch</c>: the CLI as a client of a silo host, and following a run through the store.</summary>
+public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture<SiloHostFixture>, IDisposable
+{
+    private const string Config = """
+        name: remote-run
+        data: { dataset: remote, series: [SYNA_1m], batch_window: 1d }
+        classifiers: [ { name: trend, series: SYNA_1m } ]
+        strategies:
+          - { name: momentum, series: SYNA_1m, params: { fast: [5, 10], slow: 40 } }
+        portfolio: { risk: { stop_loss: [none, 0.01] } }
+        phases:
+          - { name: grid, kind: grid, top: 2 }
+          - { name: regime, kind: regime, classifier: trend }
+        """;
+
+    private readonly CommandLineRun _run = new(silo.StoreRoot);
+
+    private string Api => silo.Host.Api.ToString();
+
+    public void Dispose() => _run.Dispose();
+
+    [Fact]
+    public async Task Optimize_with_api_runs_on_the_host_follows_it_and_prints_its_summary()
+    {
+        var config = await WriteConfigAsync(Config);
+
+        var (exitCode, output) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.2");
+
+        Assert.True(exitCode == 0, output + silo.Host.Output);
+        var id = RunId().Match(output).Groups["id"].Value;
+        Assert.Contains($"Run {id}: completed, 2/2 phases.", output);
+        Assert.Contains("Choice (best of phase regime)", output);
+        Assert.True(File.Exists(Path.Combine(silo.StoreRoot, "results", id, "summary.json")), "the host wrote the results into its store");
+
+        // Watching a finished run, through the API and through the store, ends at once with its summary.
+        var (apiExit, apiOutput) = await _run.RunAsync("runs", "watch", id, "--api", Api, "--api-key", SiloHostFixture.Key);
+        var (storeExit, storeOutput) = await _run.RunAsync("runs", "watch", id);
+        Assert.True(apiExit == 0, apiOutput);
+        Assert.True(storeExit == 0, storeOutput);
+        foreach (var watched in new[] { apiOutput, storeOutput })
+        {
+            Assert.Contains($"Run {id}: completed, 2/2 phases.", watched);
+            Assert.Contains("Choice (best of phase regime)", watched);
+        }
+    }
+
+    [Fact]
+    public async Task Runs_watch_follows_a_run_started_elsewhere_through_the_store_until_it_completes()
+    {
+        using var http = new HttpClient { BaseAddress = silo.Host.Api };
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloHostFixture.Key);
+        using var started = await http.PostAsync("/api/runs", new StringContent(Config), TestContext.Current.CancellationToken);
+        var id = (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(TestContext.Current.CancellationToken))!.RunId;
+
+        var (exitCode, output) = await _run.RunAsync("runs", "watch", id, "--poll", "0.1");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"Run {id}: completed, 2/2 phases.", output);
+        Assert.Contains("Choice (best of phase regime)", output);
+    }
+
+    [Fact]
+    public async Task Runs_watch_reports_each_phase_as_the_store_metadata_moves_on()
+    {
+        using var local = new CommandLineRun();
+        var results = new ResultsWriter(new LocalFolderStore(local.StoreRoot));
+        var cancel = TestContext.Current.CancellationToken;
+        RunMetadata Metadata(string status, params string[] done) => new(
+            2, "watched-1", "watched", status, Config, null, "remote", new Dictionary<string, string>(), null, null, null,
+            [.. done.Select(phase => new PhaseTiming(phase, phase, 4, 0.1))], null, null, null);
+        await results.WriteMetadataAsync("watched-1", Metadata("running"), cancel);
+
+        var watching = local.RunAsync("runs", "watch", "watched-1", "--poll", "0.05");
+        await Task.Delay(1000, cancel);
+        await results.WriteMetadataAsync("watched-1", Metadata("running", "grid"), cancel);
+        await Task.Delay(1000, cancel);
+        await results.WriteMetadataAsync("watched-1", Metadata("failed", "grid") with { Error = "the regime phase ran out of candidates" }, cancel);
+        var (exitCode, output) = await watching;
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(
+            [
+                "Run watched-1: phase 1/2 (grid)",
+                "Run watched-1: phase 2/2 (regime)",
+                "Run watched-1: failed after 1/2 phases: the regime phase ran out of candidates",
+                "error: Run watched-1 failed: the regime phase ran out of candidates",
+            ],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task A_wrong_api_key_is_one_clear_error_and_no_run()
+    {
+        var config = await WriteConfigAsync(Config.Replace("remote-run", "refused-run", StringComparison.Ordinal));
+
+        var (exitCode, output) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", "wrong");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("401", output);
+        Assert.Contains("API key is missing or wrong", output);
+        Assert.DoesNotContain(Directory.Exists(Path.Combine(silo.StoreRoot, "results")) ? Directory.GetDirectories(Path.Combine(silo.StoreRoot, "results")) : [], d => d.Contains("refused-run", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Watching_an_unknown_run_names_it()
+    {
+        var (apiExit, apiOutput) = await _run.RunAsync("runs", "watch", "no-such-run", "--api", Api, "--api-key", SiloHostFixture.Key);
+        var (storeExit, storeOutput) = await _run.RunAsync("runs", "watch", "no-such-run");
+
+        Assert.Equal(1, apiExit);
+        Assert.Contains("404", apiOutput);
+        Assert.Contains("no-such-run", apiOutput);
+        Assert.Equal(1, storeExit);
+        Assert.Contains("There is no run 'no-such-run' in the store.", storeOutput);
+    }
+
+    [Fact]
+    public async Task A_bad_configuration_is_reported_against_the_users_file_before_anything_is_sent()
+    {
+        var config = await WriteConfigAsync(Config.Replace("top: 2", "topp: 2", StringComparison.Ordinal));
+
+        var (remoteExit, remoteOutput) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", SiloHostFixture.Key);
+        var (localExit, localOutput) = await _run.RunAsync("optimize", config);
+
+        foreach (var (exit, output) in new[] { (remoteExit, remoteOutput), (localExit, localOutput) })
+        {
+            Assert.Equal(1, exit);
+            Assert.Contains($"{config} line 8, key 'phases[0].topp'", output);
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_api_and_a_malformed_url_are_clear_errors()
+    {
+        var config = await WriteConfigAsync(Config);
+
+        var (downExit, downOutput) = await _run.RunAsync("optimize", config, "--api", $"http://127.0.0.1:{LoopbackPort.Free()}");
+        var (badExit, badOutput) = await _run.RunAsync("runs", "watch", "x", "--api", "not a url");
+
+        Assert.Equal(1, downExit);
+        Assert.Contains("Could not reach the run API", downOutput);
+        Assert.Equal(1, badExit);
+        Assert.Contains("--api 'not a url' is not an http(s) URL", badOutput);
+    }
+
+    private async Task<string> WriteConfigAsync(string text)
+    {
+        var path = Path.Combine(_run.Folder, $"run-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, text, TestContext.Current.CancellationToken);
+        return path;
+    }
+
+    [GeneratedRegex(@"Run (?<id>remote-run-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}):")]
+    private static partial Regex RunId();
+}
