@@ -1,10 +1,12 @@
+using SignalReplay.Core.Replay;
+
 namespace SignalReplay.Core.Portfolio;
 
 /// <summary>
 /// SPEC 7's inputs gathered mark by mark in O(days) memory: day-end equity, the running peak and
-/// deepest drawdown, first and last marks, exposure and mean equity. A portfolio keeps this instead of
-/// a per-bar equity curve, so its state stays small however many bars it walks; the sums run in mark
-/// order, so the metrics have the same bits as a computation over the whole curve.
+/// deepest drawdown, first and last marks and exposure. A portfolio keeps this instead of a per-bar
+/// equity curve, so its state stays small however many bars it walks. Nothing here sums over bars:
+/// a run of bars can be marked at once (<see cref="AddRun"/>) with the same bits as bar by bar.
 /// </summary>
 public sealed class MetricsAccumulator
 {
@@ -14,7 +16,6 @@ public sealed class MetricsAccumulator
     private readonly List<double> _dayEndEquity = [];
     private double _peak = double.MinValue;
     private double _maxDrawdown;
-    private double _equitySum;
     private int _marks;
     private int _invested;
     private long _firstTime;
@@ -23,6 +24,12 @@ public sealed class MetricsAccumulator
     private double _lastEquity;
 
     public int Marks => _marks;
+
+    /// <summary>The highest equity marked so far (<see cref="double.MinValue"/> before the first mark).</summary>
+    public double Peak => _peak;
+
+    /// <summary>The largest 1 - equity / peak so far.</summary>
+    public double MaxDrawdown => _maxDrawdown;
 
     /// <summary>The equity at the last mark of each UTC date so far, the current date's included.</summary>
     public IReadOnlyList<double> DayEndEquity => [.. _dayEndEquity, .. _marks > 0 ? [_lastEquity] : Array.Empty<double>()];
@@ -44,22 +51,42 @@ public sealed class MetricsAccumulator
 
     public void Add(long time, double equity, bool invested)
     {
-        if (_marks == 0)
-        {
-            (_firstTime, _firstEquity) = (time, equity);
-        }
-        else if (Math.Floor(time / MillisPerDay) != Math.Floor(_lastTime / MillisPerDay))
-        {
-            _dayEndTime.Add(_lastTime);
-            _dayEndEquity.Add(_lastEquity);
-        }
-
+        Dated(time, equity);
         _peak = Math.Max(_peak, equity);
         _maxDrawdown = Math.Max(_maxDrawdown, 1 - (equity / _peak));
-        _equitySum += equity;
         _invested += invested ? 1 : 0;
         _marks++;
         (_lastTime, _lastEquity) = (time, equity);
+    }
+
+    /// <summary>
+    /// Marks bars [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="table"/> at once, each
+    /// at <paramref name="line"/> of its close: the state <see cref="Add"/> would leave bar by bar.
+    /// <paramref name="peak"/> and <paramref name="maxDrawdown"/> are the running extremes after the run,
+    /// which the caller's walk over the table computed.
+    /// </summary>
+    public void AddRun(BarTable table, int from, int to, EquityLine line, double peak, double maxDrawdown)
+    {
+        if (from >= to)
+        {
+            return;
+        }
+
+        ReadOnlySpan<long> time = table.Series.Time;
+        ReadOnlySpan<double> close = table.Series.Close;
+        Dated(time[from], line.At(close[from]));
+        var days = table.DayStarts;
+        var day = days.BinarySearch(from + 1);
+        for (day = day >= 0 ? day : ~day; day < days.Length && days[day] < to; day++)
+        {
+            _dayEndTime.Add(time[days[day] - 1]);
+            _dayEndEquity.Add(line.At(close[days[day] - 1]));
+        }
+
+        (_peak, _maxDrawdown) = (peak, maxDrawdown);
+        _invested += line.Invested ? to - from : 0;
+        _marks += to - from;
+        (_lastTime, _lastEquity) = (time[to - 1], line.At(close[to - 1]));
     }
 
     public PerformanceMetrics Finish(IReadOnlyList<ClosedTrade> trades, double tradedNotional)
@@ -85,6 +112,42 @@ public sealed class MetricsAccumulator
             TradeCount: trades.Count,
             AverageTradeReturn: averageTradeReturn,
             Exposure: (double)_invested / _marks,
-            Turnover: tradedNotional / (_equitySum / _marks));
+            Turnover: tradedNotional / Mean(DayEndEquity));
     }
+
+    private static double Mean(IReadOnlyList<double> values)
+    {
+        double sum = 0;
+        foreach (var value in values)
+        {
+            sum += value;
+        }
+
+        return sum / values.Count;
+    }
+
+    /// <summary>The first mark, or a new UTC date: the last mark before it is that date's close.</summary>
+    private void Dated(long time, double equity)
+    {
+        if (_marks == 0)
+        {
+            (_firstTime, _firstEquity) = (time, equity);
+        }
+        else if (BarTable.Day(time) != BarTable.Day(_lastTime))
+        {
+            _dayEndTime.Add(_lastTime);
+            _dayEndEquity.Add(_lastEquity);
+        }
+    }
+}
+
+/// <summary>
+/// Equity while cash and a single position stay constant: cash plus position times the price, computed
+/// exactly as the engine marks it, so a run marked at once has the bits of one marked bar by bar.
+/// </summary>
+public readonly record struct EquityLine(double Cash, double Position)
+{
+    public bool Invested => Position != 0;
+
+    public double At(double price) => Cash + (Position == 0 ? 0 : Position * price);
 }

@@ -4,6 +4,8 @@ namespace SignalReplay.Core.Portfolio;
 /// SPEC 7's metrics, with its exact definitions. Equity is marked at every bar close of the traded
 /// series; daily returns are simple returns between the equity at the last bar of consecutive UTC
 /// dates (n dates give n - 1 returns). Every sum runs in bar order, so the same inputs give the same bits.
+/// Turnover is traded notional over the mean of the day-end equities (a run of bars marked at once
+/// must give the bits of the same bars marked one by one, which a per-bar sum could not promise).
 /// </summary>
 public sealed record PerformanceMetrics(
     double TotalReturn,

@@ -14,7 +14,7 @@ namespace SignalReplay.Core.Portfolio;
 /// open (sized on the previous closes: nothing of this slice's closes is known at its opens), then
 /// stops, then the new closes.
 /// </summary>
-public sealed class PortfolioEngine
+public sealed partial class PortfolioEngine
 {
     private readonly PortfolioConfig _config;
     private readonly IReadOnlyList<IRiskValidator> _validators;
@@ -123,10 +123,8 @@ public sealed class PortfolioEngine
         {
             if (book.Arrived is { } bar)
             {
-                book.LastClose = bar.Close;
-                book.Volatility.Update(bar);
+                Observe(book, bar);
                 _sliceBarTime = Math.Max(_sliceBarTime, bar.Time);
-                book.Arrived = null;
             }
         }
     }
@@ -161,9 +159,7 @@ public sealed class PortfolioEngine
             {
                 if (book.Arrived is { } bar)
                 {
-                    book.LastClose = bar.Close;
-                    book.Volatility.Update(bar);
-                    book.Arrived = null;
+                    Observe(book, bar);
                 }
             }
 
@@ -346,7 +342,7 @@ public sealed class PortfolioEngine
             if (book.Target[slot] != book.SizedTarget[slot])
             {
                 var weighted = book.Target[slot] * book.Assignments[slot].Weight;
-                book.Allocation[slot] = _config.Sizing.Quantity(weighted, equity, price, _config.Execution, book.Volatility.Value);
+                book.Allocation[slot] = _config.Sizing.Quantity(weighted, equity, price, _config.Execution, BarVolatility(book));
                 book.SizedTarget[slot] = book.Target[slot];
             }
         }
@@ -363,7 +359,7 @@ public sealed class PortfolioEngine
         if (decision.Reason is not null)
         {
             _riskRejects++;
-            Trace(book, new TraceEvent("RISK_REJECT", time, book.Series.Symbol, order - decision.Quantity, price, decision.Reason));
+            Trace(book, "RISK_REJECT", time, order - decision.Quantity, price, decision.Reason);
         }
 
         if (decision.Quantity != 0)
@@ -383,17 +379,17 @@ public sealed class PortfolioEngine
             return;
         }
 
-        Trace(book, new TraceEvent("ORDER", time, book.Series.Symbol, quantity, price, reason));
+        Trace(book, "ORDER", time, quantity, price, reason);
         var fill = _config.Execution.Execute(quantity, price);
         _cash += fill.CashFlow;
         _tradedNotional += Math.Abs(quantity) * fill.Price;
-        Trace(book, new TraceEvent("FILL", time, book.Series.Symbol, quantity, fill.Price, $"commission={fill.Commission:R}"));
+        Trace(book, "FILL", time, quantity, fill.Price, Traced ? $"commission={fill.Commission:R}" : null);
 
         if (book.Position == 0)
         {
             (book.AverageEntry, book.EntryTime, book.MaxQuantity, book.TradePnl, book.RegimeAtOpen) = (fill.Price, time, quantity, -fill.Commission, _regime);
             book.Position = quantity;
-            Trace(book, new TraceEvent("POSITION_OPEN", time, book.Series.Symbol, quantity, fill.Price));
+            Trace(book, "POSITION_OPEN", time, quantity, fill.Price);
             return;
         }
 
@@ -420,15 +416,42 @@ public sealed class PortfolioEngine
             RegimeAtClose = _regime,
         };
         _trades.Add(trade);
-        Trace(book, new TraceEvent("POSITION_CLOSE", time, book.Series.Symbol, -quantity, fill.Price, $"pnl={trade.Pnl:R}"));
+        Trace(book, "POSITION_CLOSE", time, -quantity, fill.Price, Traced ? $"pnl={trade.Pnl:R}" : null);
         if (_config.Tracing == TraceRetention.TradeComplete)
         {
             book.OpenTradeEvents.Clear();
         }
     }
 
-    private void Trace(Book book, TraceEvent traced)
+    /// <summary>A bar's close is now the book's mark and part of its volatility.</summary>
+    private void Observe(Book book, in Bar bar)
     {
+        book.LastClose = bar.Close;
+        book.LastBar = book.ArrivedIndex;
+        if (_table is null)
+        {
+            book.Volatility.Update(bar);
+        }
+
+        book.Arrived = null;
+    }
+
+    /// <summary>The traded series' per-bar volatility up to the book's last close (from the shared table in event time).</summary>
+    private double BarVolatility(Book book) => _table is null
+        ? book.Volatility.Value
+        : book.LastBar < 0 ? double.NaN : _table.Volatility(book.Volatility.Length)[book.LastBar];
+
+    /// <summary>Whether this portfolio keeps any event (details are not even formatted when it does not).</summary>
+    private bool Traced => _config.Tracing != TraceRetention.None;
+
+    private void Trace(Book book, string kind, long time, double quantity, double price, string? detail = null)
+    {
+        if (!Traced)
+        {
+            return;
+        }
+
+        var traced = new TraceEvent(kind, time, book.Series.Symbol, quantity, price, detail);
         switch (_config.Tracing)
         {
             case TraceRetention.All:
@@ -499,6 +522,12 @@ public sealed class PortfolioEngine
 
         /// <summary>This slice's bar, until the slice's bars are applied.</summary>
         public Bar? Arrived { get; set; }
+
+        /// <summary>In event time, the bar index of <see cref="Arrived"/>.</summary>
+        public int ArrivedIndex { get; set; } = -1;
+
+        /// <summary>In event time, the bar index of <see cref="LastClose"/> (-1 before the first).</summary>
+        public int LastBar { get; set; } = -1;
 
         public double LastClose { get; set; } = double.NaN;
 

@@ -112,6 +112,15 @@ public sealed record MaxDrawdownHaltValidator(double MaxDrawdown) : IRiskValidat
 /// </summary>
 public sealed record StopLevels(double? StopLoss, double? TakeProfit)
 {
+    /// <summary>The stop and take-profit prices of a position entered at <paramref name="entry"/> (null where not set).</summary>
+    public (double? Stop, double? Take) Levels(double position, double entry)
+    {
+        var longSide = position > 0;
+        return (
+            StopLoss is { } sl ? entry * (longSide ? 1 - sl : 1 + sl) : null,
+            TakeProfit is { } tp ? entry * (longSide ? 1 + tp : 1 - tp) : null);
+    }
+
     /// <summary>The exit price if the bar [open, high, low] touches a level of a position entered at <paramref name="entry"/>, else null.</summary>
     public double? ExitPrice(double position, double entry, double open, double high, double low)
     {
@@ -121,8 +130,7 @@ public sealed record StopLevels(double? StopLoss, double? TakeProfit)
         }
 
         var longSide = position > 0;
-        double? stop = StopLoss is { } sl ? entry * (longSide ? 1 - sl : 1 + sl) : null;
-        double? take = TakeProfit is { } tp ? entry * (longSide ? 1 + tp : 1 - tp) : null;
+        var (stop, take) = Levels(position, entry);
 
         // A gap through a level fills at the open; within the bar the stop is assumed hit first (the cautious reading).
         if (stop is { } s && (longSide ? open <= s : open >= s))

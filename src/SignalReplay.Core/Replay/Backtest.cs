@@ -44,13 +44,70 @@ public static class Backtest
     /// <summary>
     /// Replays <paramref name="set"/> over <paramref name="series"/> (the base bars it was generated from):
     /// a signal row is delivered at the slice where its primary bar ends, a classifier change where its bar ends.
+    /// A portfolio that trades one series runs in event time over it (<see cref="EventTimeReplay"/>), the
+    /// others walk every slice together; both give the bits of <see cref="Full"/>.
     /// </summary>
     public static IReadOnlyList<PortfolioResult> FromSignalSet(
         IReadOnlyList<BarSeries> series,
         SignalSet set,
         IReadOnlyList<string> classifierNames,
+        IReadOnlyList<PortfolioConfig> portfolios,
+        bool eventTime = true)
+    {
+        var results = new PortfolioResult[portfolios.Count];
+        var tables = new Dictionary<SeriesId, BarTable>();
+        var stepped = new List<int>();
+        for (var p = 0; p < portfolios.Count; p++)
+        {
+            var config = portfolios[p];
+            var traded = config.Assignments[0].Series;
+            var home = series.FirstOrDefault(s => s.Id == traded);
+            if (!eventTime || home is null || !EventTimeReplay.Fits(config, traded, ClassifierSeriesOf))
+            {
+                stepped.Add(p);
+                continue;
+            }
+
+            if (!tables.TryGetValue(traded, out var table))
+            {
+                tables[traded] = table = new BarTable(home);
+            }
+
+            var regimes = config.RegimeFilter is { } filter && classifierNames.Contains(filter.Classifier)
+                ? set.ClassifierChanges.FirstOrDefault(c => c.Classifier == filter.Classifier)
+                : null;
+            var replay = new EventTimeReplay(new PortfolioEngine(config), table, config.Assignments.Select(a => a.StrategyInstance), regimes);
+            foreach (var index in set.Signals.Where(i => config.Assignments.Any(a => a.StrategyInstance == i.StrategyInstance)))
+            {
+                replay.Add(index.StrategyInstance, index.BarIdx, index.Value);
+            }
+
+            results[p] = replay.Finish();
+        }
+
+        var lockstep = PerSlice(series, set, classifierNames, [.. stepped.Select(p => portfolios[p])]);
+        for (var i = 0; i < stepped.Count; i++)
+        {
+            results[stepped[i]] = lockstep[i];
+        }
+
+        return results;
+
+        SeriesId? ClassifierSeriesOf(string classifier) => set.ClassifierSeries.TryGetValue(classifier, out var id) ? id : null;
+    }
+
+    /// <summary>The per-bar replay: every portfolio walks every slice of every series together.</summary>
+    private static IReadOnlyList<PortfolioResult> PerSlice(
+        IReadOnlyList<BarSeries> series,
+        SignalSet set,
+        IReadOnlyList<string> classifierNames,
         IReadOnlyList<PortfolioConfig> portfolios)
     {
+        if (portfolios.Count == 0)
+        {
+            return [];
+        }
+
         var engines = portfolios.Select(p => new PortfolioEngine(p)).ToList();
         var dispatcher = new SliceDispatcher(engines);
         var ids = series.Select(s => s.Id).ToArray();

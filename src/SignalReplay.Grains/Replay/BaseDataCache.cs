@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SignalReplay.Core.Generation;
+using SignalReplay.Core.Replay;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Signals;
@@ -14,6 +15,7 @@ public sealed class BaseDataCache(IObjectStore store)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<BarSeries>>> _series = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<(SignalSetManifest, SignalSet)>>> _sets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<BarTable>>> _tables = new(StringComparer.Ordinal);
     private int _loads;
 
     /// <summary>How many objects this silo has loaded from the store: base series plus signal sets.</summary>
@@ -25,6 +27,10 @@ public sealed class BaseDataCache(IObjectStore store)
             Interlocked.Increment(ref _loads);
             return new BaseDatasetStore(store).ReadSeriesAsync(dataset, series);
         })).Value;
+
+    /// <summary>The event-time structures over a series (SPEC 6), built once per silo from its one copy of the bars.</summary>
+    public Task<BarTable> TableAsync(string dataset, SeriesId series) =>
+        _tables.GetOrAdd($"{dataset}/{series}", _ => new Lazy<Task<BarTable>>(async () => new BarTable(await SeriesAsync(dataset, series)))).Value;
 
     public Task<(SignalSetManifest Manifest, SignalSet Set)> SignalSetAsync(string id) =>
         _sets.GetOrAdd(id, _ => new Lazy<Task<(SignalSetManifest, SignalSet)>>(async () =>

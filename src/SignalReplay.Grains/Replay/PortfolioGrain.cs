@@ -10,10 +10,11 @@ namespace SignalReplay.Grains.Replay;
 
 /// <summary>
 /// One portfolio of a replay run (key <c>{run}/{portfolio}</c>), a thin shell around the Core
-/// <see cref="PortfolioEngine"/>. It subscribes to its own strategies' signal streams only, walks the
-/// silo's shared base bars in slices (marking to market and applying stops between signals), and
-/// releases each slice once every stream it listens to has passed its time. The dispatch order per
-/// slice is <see cref="SliceDispatcher"/>'s, so the result equals the in-process replay bit for bit.
+/// <see cref="PortfolioEngine"/>. It subscribes to its own strategies' signal streams only. A portfolio
+/// that trades one series runs in event time over the silo's shared <see cref="BarTable"/>
+/// (<see cref="EventTimeReplay"/>); any other walks the silo's shared base bars in slices. Either way a
+/// bar is applied once every stream it listens to has passed its time, in <see cref="SliceDispatcher"/>'s
+/// order, so the result equals the in-process replay bit for bit.
 /// </summary>
 [Reentrant] // CompleteAsync waits for batches that arrive as other calls into this grain.
 public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
@@ -21,6 +22,8 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, StrategyFeed> _feeds = new(StringComparer.Ordinal);
     private PortfolioEngine? _engine;
+    private EventTimeReplay? _replay;
+    private BarTable? _table;
     private SliceDispatcher? _dispatcher;
     private SliceWalker? _walker;
     private IReadOnlyList<SeriesId> _walked = [];
@@ -37,6 +40,18 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         (_objective, _details) = (Objective.Parse(objective), details);
         var (manifest, set) = await cache.SignalSetAsync(signalSetId);
         _engine = new PortfolioEngine(config);
+        var run = this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
+        var traded = config.Assignments[0].Series;
+        if (EventTimeReplay.Fits(config, traded, classifier => set.ClassifierSeries.TryGetValue(classifier, out var series) ? series : null))
+        {
+            // One series: event time over the silo's shared table, fed straight from the streams.
+            _table = await cache.TableAsync(manifest.Dataset, traded);
+            var regimes = config.RegimeFilter is { } only ? set.ClassifierChanges.FirstOrDefault(c => c.Classifier == only.Classifier) : null;
+            _replay = new EventTimeReplay(_engine, _table, config.Assignments.Select(a => a.StrategyInstance), regimes);
+            await SubscribeAsync(run, config);
+            return;
+        }
+
         _dispatcher = new SliceDispatcher([_engine]);
 
         // Walk the traded series and, with a regime filter, its classifier's series: the other series'
@@ -58,7 +73,12 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         }
 
         _walker = new SliceWalker(bars);
-        var run = this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
+        await SubscribeAsync(run, config);
+    }
+
+    /// <summary>Subscribes to the signal streams of this portfolio's own strategies, and no others.</summary>
+    private async Task SubscribeAsync(string run, PortfolioConfig config)
+    {
         var provider = this.GetStreamProvider(StreamNames.Provider);
         foreach (var assignment in config.Assignments.OrderBy(a => a.StrategyInstance, StringComparer.Ordinal))
         {
@@ -98,9 +118,25 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         try
         {
             _delivered++;
-            _feeds[batch.StrategyInstance].Add(batch);
-            Walk(_feeds.Values.Min(feed => feed.Through));
-            if (_feeds.Values.All(feed => feed.Complete) && _walker!.NextEnd == long.MaxValue)
+            var feed = _feeds[batch.StrategyInstance];
+            feed.Note(batch);
+            var through = _feeds.Values.Min(f => f.Through);
+            var complete = _feeds.Values.All(f => f.Complete);
+            if (_replay is not null)
+            {
+                _replay.Add(batch.StrategyInstance, batch.BarIdx, batch.Value);
+                _replay.AdvanceTo(complete ? _table!.Count : _table!.EndedBy(through));
+                if (complete)
+                {
+                    _done.TrySetResult();
+                }
+
+                return Task.CompletedTask;
+            }
+
+            feed.Add(batch);
+            Walk(through);
+            if (complete && _walker!.NextEnd == long.MaxValue)
             {
                 _done.TrySetResult();
             }
@@ -155,15 +191,15 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
 
         public bool Complete { get; private set; }
 
+        /// <summary>How far the stream has promised, after <paramref name="batch"/>.</summary>
+        public void Note(SignalBatch batch) => (Through, Complete) = (batch.Through, batch.Complete);
+
         public void Add(SignalBatch batch)
         {
             for (var i = 0; i < batch.BarIdx.Length; i++)
             {
                 _rows.Enqueue((batch.BarIdx[i], batch.Value[i]));
             }
-
-            Through = batch.Through;
-            Complete = batch.Complete;
         }
 
         public bool TryTake(int barIdx, out double previous, out double value)

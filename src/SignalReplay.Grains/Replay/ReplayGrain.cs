@@ -67,18 +67,18 @@ public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain
                 .GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{run}/{index.StrategyInstance}"))));
         }
 
+        // Each stream gets its rounds in order; the streams are published side by side, so a round costs
+        // one queue hop, not one per strategy.
         var (first, last) = await SpanAsync(manifest);
-        var rounds = 0;
-        var published = 0;
-        foreach (var window in BarBatches.Windows(first, last, spec.BatchWindow))
+        var windows = BarBatches.Windows(first, last, spec.BatchWindow).ToList();
+        await Task.WhenAll(sources.Select(async source =>
         {
-            rounds++;
-            foreach (var source in sources)
+            foreach (var window in windows)
             {
                 await source.Stream.OnNextAsync(source.Take(window.End, window.IsLast));
-                published++;
             }
-        }
+        }));
+        var (rounds, published) = (windows.Count, windows.Count * sources.Count);
 
         var summaries = await Task.WhenAll(portfolios.Select(p => p.CompleteAsync()));
         return new ReplaySummary(summaries, rounds, published, summaries.Sum(s => s.SignalBatchesDelivered));

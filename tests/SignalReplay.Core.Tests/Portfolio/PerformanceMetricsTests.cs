@@ -92,7 +92,19 @@ public sealed class PerformanceMetricsTests
         Assert.Equal(3.0, metrics.ProfitFactor);                 // 30 won / 10 lost
         Assert.Equal(0.025, metrics.AverageTradeReturn, 12);     // (0.10 - 0.05 + 0.10 - 0.05) / 4
         Assert.Equal(0.75, metrics.Exposure);                    // 3 of 4 bars held a position
-        Assert.Equal(2.0, metrics.Turnover);                     // 200 traded / mean equity 100
+        Assert.Equal(2.0, metrics.Turnover);                     // 200 traded / mean day-end equity 100
+    }
+
+    [Fact]
+    public void Turnover_divides_traded_notional_by_the_mean_day_end_equity()
+    {
+        // Day 1 closes at 300 (its 100 mark at 14:00 is not a close), day 2 at 100: mean day-end equity 200.
+        // A mean over every mark would be 500 / 3 and give 2.4 instead.
+        long[] time = [At(1, 14), At(1, 15), At(2, 15)];
+
+        var metrics = PerformanceMetrics.Compute(time, [100, 300, 100], [true, true, true], [], tradedNotional: 400);
+
+        Assert.Equal(2.0, metrics.Turnover);
     }
 
     [Fact]

@@ -32,15 +32,7 @@ public sealed class IsomorphismTests
         Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
         foreach (var (expected, actual) in full.Zip(replayed))
         {
-            Assert.Equal(expected.PortfolioId, actual.PortfolioId);
-            Assert.Equal(expected.Trades, actual.Trades);
-            Assert.Equal(expected.EquityTime, actual.EquityTime);
-            Assert.Equal(expected.Equity.Select(BitConverter.DoubleToInt64Bits), actual.Equity.Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(expected.Metrics, actual.Metrics);
-            Assert.Equal(expected.OpenPositions, actual.OpenPositions);
-            Assert.Equal(expected.Events, actual.Events);
-            Assert.Equal(expected.BoundaryTrades, actual.BoundaryTrades);
-            Assert.Equal(expected.RiskRejects, actual.RiskRejects);
+            PortfolioResultAssert.Identical(expected, actual);
         }
     }
 
