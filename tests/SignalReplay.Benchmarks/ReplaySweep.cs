@@ -25,6 +25,9 @@ namespace SignalReplay.Benchmarks;
 /// </summary>
 internal static class ReplaySweep
 {
+    /// <summary>Days of signals per stream batch (one round): 51 rounds a year at 7, 13 at 28.</summary>
+    private static readonly int Window = int.TryParse(Environment.GetEnvironmentVariable("REPLAY_WINDOW_DAYS"), out var days) ? days : 28;
+
     public static async Task RunAsync()
     {
         var root = Directory.CreateTempSubdirectory("signalreplay-replay-").FullName;
@@ -43,20 +46,35 @@ internal static class ReplaySweep
             var signals = set.Signals.Sum(s => s.Count);
             Console.WriteLine($"{series.Count:N0} bars, {strategies.Count} strategies ({signals:N0} signals), {configs.Count} portfolios");
 
+            // Every path runs once on a few configurations first, so no timing includes JIT compilation.
             var process = Process.GetCurrentProcess();
+            Backtest.FromSignalSet([series], set, [], configs[..5]);
+            Backtest.FromSignalSet([series], set, [], configs[..5], eventTime: false);
+            Regenerate(configs[..2], strategies, series);
             var clock = Stopwatch.StartNew();
+            Backtest.FromSignalSet([series], set, [], configs);
+            var inProcessColdSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
             var inProcess = Backtest.FromSignalSet([series], set, [], configs);
             var inProcessSeconds = clock.Elapsed.TotalSeconds;
             process.Refresh();
             var inProcessPeak = process.PeakWorkingSet64;
 
             clock.Restart();
-            var regenerated = configs.Select(config =>
-            {
-                var strategy = strategies.Single(s => s.InstanceId == config.Assignments[0].StrategyInstance);
-                return Backtest.Full([series], [strategy], [], [config])[0];
-            }).ToList();
+            var perBar = Backtest.FromSignalSet([series], set, [], configs, eventTime: false);
+            var perBarSeconds = clock.Elapsed.TotalSeconds;
+
+            clock.Restart();
+            var regenerated = Regenerate(configs, strategies, series);
             var regenerateSeconds = clock.Elapsed.TotalSeconds;
+
+            clock.Restart();
+            foreach (var config in configs)
+            {
+                SignalGeneration.Run([series], [strategies.Single(s => s.InstanceId == config.Assignments[0].StrategyInstance)], []);
+            }
+
+            var generateOnlySeconds = clock.Elapsed.TotalSeconds;
 
             var host = Host.CreateApplicationBuilder();
             host.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -66,8 +84,11 @@ internal static class ReplaySweep
             using var app = host.Build();
             await app.StartAsync();
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var spec = new ReplaySpec(generated.Manifest.Id, [.. configs.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(7));
+            var spec = new ReplaySpec(generated.Manifest.Id, [.. configs.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(Window));
             await grains.GetGrain<IReplayGrain>("warm-up").RunAsync(spec with { Portfolios = spec.Portfolios[..5] });
+            clock.Restart();
+            await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
+            var grainColdSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             var summary = await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
             var grainSeconds = clock.Elapsed.TotalSeconds;
@@ -75,21 +96,33 @@ internal static class ReplaySweep
             var peak = process.PeakWorkingSet64;
             await app.StopAsync();
 
-            var same = summary.Portfolios.Select(p => p.Digest).SequenceEqual(inProcess.Select(PortfolioDigest.Of))
-                && regenerated.Select(PortfolioDigest.Of).SequenceEqual(inProcess.Select(PortfolioDigest.Of));
+            var digests = inProcess.Select(PortfolioDigest.Of).ToList();
+            var same = summary.Portfolios.Select(p => p.Digest).SequenceEqual(digests)
+                && regenerated.Select(PortfolioDigest.Of).SequenceEqual(digests)
+                && perBar.Select(PortfolioDigest.Of).SequenceEqual(digests);
             Console.WriteLine();
             Console.WriteLine("| path | wall s | signal deliveries/s | peak working set MB |");
             Console.WriteLine("| --- | ---: | ---: | ---: |");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Core replay loop in-process (500 portfolios) | {inProcessSeconds:F2} | | {inProcessPeak / 1e6:F0} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| replay on grains, embedded silo ({summary.SignalBatchesDelivered:N0} batches) | {grainSeconds:F2} | {summary.SignalBatchesDelivered / grainSeconds:N0} batches, {configs.Count * signals / (double)strategies.Count / grainSeconds:N0} signals | {peak / 1e6:F0} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| regenerating signals per configuration (Core, in-process) | {regenerateSeconds:F2} | | |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"grains / in-process: {grainSeconds / inProcessSeconds:F2}x; regenerate / grains: {regenerateSeconds / grainSeconds:F1}x; all three bit-identical: {same}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Core replay in-process, event time (500 portfolios, one thread; first run {inProcessColdSeconds:F2} s) | {inProcessSeconds:F2} | {configs.Count * signals / (double)strategies.Count / inProcessSeconds:N0} signals | {inProcessPeak / 1e6:F0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Core replay in-process, per-bar reference loop | {perBarSeconds:F2} | | |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| replay on grains, embedded silo ({summary.SignalBatchesDelivered:N0} batches; first run {grainColdSeconds:F2} s) | {grainSeconds:F2} | {summary.SignalBatchesDelivered / grainSeconds:N0} batches, {configs.Count * signals / (double)strategies.Count / grainSeconds:N0} signals | {peak / 1e6:F0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| regenerating per configuration: full mode (generate + trade, Core) | {regenerateSeconds:F2} | | |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| regenerating per configuration: signal generation alone (Core) | {generateOnlySeconds:F2} | | |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"grains / in-process: {grainSeconds / inProcessSeconds:F2}x; full-mode regeneration / grains: {regenerateSeconds / grainSeconds:F1}x; generation alone / grains: {generateOnlySeconds / grainSeconds:F1}x; all four bit-identical: {same}"));
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>The sweep without a signal store: every configuration generates its strategy's signals and trades them in one pass.</summary>
+    private static List<PortfolioResult> Regenerate(IReadOnlyList<PortfolioConfig> configs, IReadOnlyList<Strategy> strategies, BarSeries series) =>
+        [.. configs.Select(config =>
+        {
+            var strategy = strategies.Single(s => s.InstanceId == config.Assignments[0].StrategyInstance);
+            return Backtest.Full([series], [strategy], [], [config])[0];
+        })];
 
     private static List<PortfolioConfig> Configs(IReadOnlyList<Strategy> strategies)
     {
