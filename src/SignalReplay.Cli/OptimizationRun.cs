@@ -45,11 +45,8 @@ internal static class OptimizationRun
         var config = RunConfigReader.Parse(configText, source);
         console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on {api.BaseAddress}.");
         var started = await api.StartAsync(configText, cancellationToken);
-        var status = await RunWatch.UntilFinishedAsync(console, started, token => api.StatusAsync(started.RunId, token), interval, cancellationToken);
-        RunWatch.ThrowIfFailed(status);
-        var summary = await api.SummaryAsync(status.RunId, cancellationToken);
-        SummaryTable.Write(console, summary);
-        console.MarkupLineInterpolated($"Results: [bold]results/{status.RunId}[/] in the service's store (GET {api.BaseAddress}api/runs/{status.RunId}/summary).");
+        var summary = await RunWatch.FollowRemoteAsync(console, api, started, interval, cancellationToken);
+        console.MarkupLineInterpolated($"Results: [bold]results/{started.RunId}[/] in the service's store (GET {api.BaseAddress}api/runs/{started.RunId}/summary).");
         return summary;
     }
 }

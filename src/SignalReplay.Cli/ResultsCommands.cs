@@ -64,9 +64,7 @@ internal static class ResultsCommands
             using var api = RunWatch.Client(parse);
             if (api is not null)
             {
-                var status = await RunWatch.UntilFinishedAsync(console, await api.StatusAsync(run, cancellationToken), token => api.StatusAsync(run, token), every, cancellationToken);
-                RunWatch.ThrowIfFailed(status);
-                SummaryTable.Write(console, await api.SummaryAsync(run, cancellationToken));
+                await RunWatch.FollowRemoteAsync(console, api, await api.StatusAsync(run, cancellationToken), every, cancellationToken);
                 return;
             }
 

@@ -80,6 +80,16 @@ internal static class RunWatch
         return status;
     }
 
+    /// <summary>Follows a run on the host behind <paramref name="api"/> until it finishes, then prints and returns its summary.</summary>
+    public static async Task<RunSummary> FollowRemoteAsync(IAnsiConsole console, RunApiClient api, RunStatus first, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var status = await UntilFinishedAsync(console, first, token => api.StatusAsync(first.RunId, token), interval, cancellationToken);
+        ThrowIfFailed(status);
+        var summary = await api.SummaryAsync(status.RunId, cancellationToken);
+        SummaryTable.Write(console, summary);
+        return summary;
+    }
+
     /// <summary>The status of a run as its metadata.json tells it (no live detail: that lives in the sequencer).</summary>
     public static RunStatus FromMetadata(RunMetadata metadata)
     {
