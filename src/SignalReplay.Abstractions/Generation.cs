@@ -75,7 +75,12 @@ public interface IFeatureGrain : IGrainWithStringKey
 /// <summary>Names shared by producers and consumers of streams.</summary>
 public static class StreamNames
 {
-    public const string Provider = "signalreplay";
+    /// <summary>
+    /// The stream provider. Orleans keeps a provider's subscriptions in the grain storage of the same
+    /// name when there is one, so this must not be the store-backed storage's name: subscriptions live
+    /// for one run and belong in memory ("PubSubStore"), not as files in the user's store.
+    /// </summary>
+    public const string Provider = "signalreplay-streams";
     public const string Bars = "bars";
 
     /// <summary>One stream per strategy instance and run: <c>{run}/{strategy instance}</c>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Orleans.Storage;
 using SignalReplay.Grains.Storage;
 using SignalReplay.Storage.Objects;
@@ -23,7 +24,11 @@ public static class SignalReplaySiloBuilderExtensions
         // The pulling agent's default 100 ms poll is idle time at the end of every run; 10 ms costs little.
         silo.AddMemoryStreams(Abstractions.StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
             agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10))));
-        silo.AddMemoryGrainStorage("PubSubStore");
+        // Stream subscriptions last one run: memory, never the object store (see StreamNames.Provider), and in
+        // Orleans' binary form: the default JSON serializer rewrote each stream's whole subscriber list per
+        // subscription, which cost more than the replay it set up.
+        silo.AddMemoryGrainStorage("PubSubStore", storage => storage.Configure<Serializer>((options, serializer) =>
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
         silo.Services.AddGrainStorage(SignalReplayOptions.StorageName, (services, name) => new ObjectStoreGrainStorage(
             name,
             services.GetRequiredService<IObjectStore>(),

@@ -84,6 +84,24 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Stream_subscriptions_live_in_memory_and_leave_nothing_in_the_store()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 3, Seed = 17 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategy = DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 3, ["slow"] = 20 });
+        var set = await GenerateAsync("subscriptions", [market.Series[0]], [strategy], []);
+
+        var summary = await ReplayAsync(set, Enumerable.Range(0, 3).Select(p => new PortfolioConfig(
+            $"s{p}", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(0.5), ExecutionModel.Default, RiskLimits.None)));
+
+        Assert.All(summary.Portfolios, p => Assert.True(p.SignalBatchesDelivered > 0));
+        var pubSubState = await fixture.Store.ListAsync("grain-state/", Cancel)
+            .Where(info => info.Key.ToString().Contains("PubSub", StringComparison.OrdinalIgnoreCase))
+            .ToListAsync(Cancel);
+        Assert.Empty(pubSubState);
+    }
+
+    [Fact]
     public async Task Base_data_is_loaded_once_per_silo_not_once_per_portfolio()
     {
         var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 13 });
