@@ -12,21 +12,10 @@ public static class PortfolioDigest
 {
     public static string Of(PortfolioResult result)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var eight = new byte[8];
-        void Long(long value)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(eight, value);
-            hash.AppendData(eight);
-        }
-
-        void Number(double value) => Long(BitConverter.DoubleToInt64Bits(value));
-        void Text(string? value)
-        {
-            var bytes = Encoding.UTF8.GetBytes(value ?? "\u0000");
-            Long(bytes.Length);
-            hash.AppendData(bytes);
-        }
+        var hash = new HashWriter();
+        void Long(long value) => hash.Long(value);
+        void Number(double value) => hash.Long(BitConverter.DoubleToInt64Bits(value));
+        void Text(string? value) => hash.Text(value ?? "\u0000");
 
         Text(result.PortfolioId);
         Long(result.Trades.Count);
@@ -78,6 +67,63 @@ public static class PortfolioDigest
 
         Long(result.BoundaryTrades);
         Long(result.RiskRejects);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return hash.Finish();
+    }
+
+    /// <summary>
+    /// Feeds the hash through a buffer: a sweep digests hundreds of thousands of trades, and one hash
+    /// call per eight-byte field cost more than the replay itself. The bytes hashed are the same.
+    /// </summary>
+    private sealed class HashWriter
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly byte[] _buffer = new byte[16 * 1024];
+        private int _used;
+
+        public void Long(long value)
+        {
+            Reserve(sizeof(long));
+            BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_used), value);
+            _used += sizeof(long);
+        }
+
+        /// <summary>The UTF-8 length as a long, then the bytes.</summary>
+        public void Text(string value)
+        {
+            var length = Encoding.UTF8.GetByteCount(value);
+            Long(length);
+            if (length > _buffer.Length)
+            {
+                Flush();
+                _hash.AppendData(Encoding.UTF8.GetBytes(value));
+                return;
+            }
+
+            Reserve(length);
+            _used += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_used));
+        }
+
+        public string Finish()
+        {
+            Flush();
+            using (_hash)
+            {
+                return Convert.ToHexStringLower(_hash.GetHashAndReset());
+            }
+        }
+
+        private void Reserve(int bytes)
+        {
+            if (_used + bytes > _buffer.Length)
+            {
+                Flush();
+            }
+        }
+
+        private void Flush()
+        {
+            _hash.AppendData(_buffer, 0, _used);
+            _used = 0;
+        }
     }
 }

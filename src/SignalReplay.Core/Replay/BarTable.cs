@@ -101,9 +101,11 @@ public sealed class BarTable
     /// The volatility a portfolio's <see cref="LogReturnVolatility"/> of <paramref name="length"/> would hold
     /// after each bar, had it seen every bar from the first (computed once per length, by the same class).
     /// </summary>
-    public double[] Volatility(int length) => _volatility.GetOrAdd(length, n =>
+    public double[] Volatility(int length) => _volatility.GetOrAdd(length, static (n, table) => table.ComputeVolatility(n), this);
+
+    private double[] ComputeVolatility(int length)
     {
-        var volatility = new LogReturnVolatility(n);
+        var volatility = new LogReturnVolatility(length);
         var values = new double[Count];
         for (var i = 0; i < values.Length; i++)
         {
@@ -112,7 +114,7 @@ public sealed class BarTable
         }
 
         return values;
-    });
+    }
 
     /// <summary>
     /// Visits bars [<paramref name="from"/>, <paramref name="to"/>) in order through <paramref name="walker"/>:
