@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,16 +34,16 @@ internal static class GenerationThroughput
             var bars = market.Series.Sum(s => (long)s.Count);
             Console.WriteLine($"{market.Series.Count} series, {bars:N0} bars, {request.Strategies.Count} strategy instances, {request.Classifiers.Count} classifiers, {runs} timed runs after 1 warm-up");
 
-            var compute = Time(runs, () => SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, GenerationSpecs.Options(spec)));
+            var compute = Timings.Measure(runs, () => SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, GenerationSpecs.Options(spec)));
             var signals = new SignalSetStore(store);
-            var preloaded = await TimeAsync(runs, async () =>
+            var preloaded = await Timings.MeasureAsync(runs, async () =>
             {
                 var plan = await signals.PlanAsync(request);
                 var set = SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, GenerationSpecs.Options(spec));
                 var result = await signals.StoreAsync(plan, set);
                 await store.DeleteAsync(ObjectKey.Parse($"data/indices/{result.Manifest.Id}/manifest.json"));
             });
-            var endToEnd = await TimeAsync(runs, async () =>
+            var endToEnd = await Timings.MeasureAsync(runs, async () =>
             {
                 var result = await signals.GenerateAsync(request);
                 await store.DeleteAsync(ObjectKey.Parse($"data/indices/{result.Manifest.Id}/manifest.json"));
@@ -57,7 +56,7 @@ internal static class GenerationThroughput
             await app.StartAsync();
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             GenerationSummary? last = null;
-            var onGrains = await TimeAsync(runs, async () =>
+            var onGrains = await Timings.MeasureAsync(runs, async () =>
             {
                 last = await grains.GetGrain<IGenerationGrain>($"bench-{Guid.NewGuid():N}").RunAsync(spec);
                 await store.DeleteAsync(ObjectKey.Parse($"data/indices/{last.SignalSetId}/manifest.json"));
@@ -102,27 +101,7 @@ internal static class GenerationThroughput
             BatchWindow: TimeSpan.FromDays(7));
     }
 
-    private static double[] Time(int runs, Action action) => TimeAsync(runs, () => { action(); return Task.CompletedTask; }).GetAwaiter().GetResult();
-
-    private static async Task<double[]> TimeAsync(int runs, Func<Task> action)
-    {
-        await action(); // warm-up: JIT, activations, first loads
-        var seconds = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await action();
-            seconds[i] = clock.Elapsed.TotalSeconds;
-        }
-
-        Array.Sort(seconds);
-        return seconds;
-    }
-
-    private static void Row(string name, double[] seconds, long bars, double[] baseline)
-    {
-        var median = seconds[seconds.Length / 2];
+    private static void Row(string name, Timings seconds, long bars, Timings baseline) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {median:F3} | {seconds[0]:F3} | {bars / median:N0} | {median / baseline[baseline.Length / 2]:F2}x |"));
-    }
+            $"| {name} | {seconds.Median:F3} | {seconds.Min:F3} | {bars / seconds.Median:N0} | {seconds.Median / baseline.Median:F2}x |"));
 }

@@ -16,10 +16,10 @@ if (args.Length > 0 && args[0] == "generation")
     return;
 }
 
-// `-- replay` times the 500-portfolio replay sweep on grains against in-process and regeneration.
+// `-- replay [runs]` times the 500-portfolio replay sweep on grains against in-process and regeneration.
 if (args.Length > 0 && args[0] == "replay")
 {
-    await ReplaySweep.RunAsync();
+    await ReplaySweep.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
     return;
 }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,7 @@ internal static class ReplaySweep
     /// <summary>Days of signals per stream batch (one round): 51 rounds a year at 7, 13 at 28.</summary>
     private static readonly int Window = int.TryParse(Environment.GetEnvironmentVariable("REPLAY_WINDOW_DAYS"), out var days) ? days : 28;
 
-    public static async Task RunAsync()
+    public static async Task RunAsync(int runs)
     {
         var root = Directory.CreateTempSubdirectory("signalreplay-replay-").FullName;
         try
@@ -44,37 +45,27 @@ internal static class ReplaySweep
             var set = await new SignalSetStore(store).ReadAsync(generated.Manifest.Id);
             var configs = Configs(strategies);
             var signals = set.Signals.Sum(s => s.Count);
-            Console.WriteLine($"{series.Count:N0} bars, {strategies.Count} strategies ({signals:N0} signals), {configs.Count} portfolios");
+            var deliveries = configs.Count * signals / (double)strategies.Count;
+            Console.WriteLine($"{series.Count:N0} bars, {strategies.Count} strategies ({signals:N0} signals), {configs.Count} portfolios, {runs} timed runs per fast path, GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
 
-            // Every path runs once on a few configurations first, so no timing includes JIT compilation.
-            var process = Process.GetCurrentProcess();
-            Backtest.FromSignalSet([series], set, [], configs[..5]);
-            Backtest.FromSignalSet([series], set, [], configs[..5], eventTime: false);
+            // Each path keeps only the digests of its portfolios, so no path's results weigh on the next one's heap.
+            List<string> Digests(IEnumerable<PortfolioResult> results) => [.. results.Select(PortfolioDigest.Of)];
+            var digests = Digests(Backtest.FromSignalSet([series], set, [], configs[..5]));
+            var inProcess = Timings.Measure(runs, () => digests = Digests(Backtest.FromSignalSet([series], set, [], configs)));
+            var inProcessPeak = PeakWorkingSet();
+
+            Digests(Backtest.FromSignalSet([series], set, [], configs[..5], eventTime: false));
+            var perBar = Timings.Measure(0, () => Check("per-bar loop", digests, Digests(Backtest.FromSignalSet([series], set, [], configs, eventTime: false))));
+
             Regenerate(configs[..2], strategies, series);
-            var clock = Stopwatch.StartNew();
-            Backtest.FromSignalSet([series], set, [], configs);
-            var inProcessColdSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            var inProcess = Backtest.FromSignalSet([series], set, [], configs);
-            var inProcessSeconds = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            var inProcessPeak = process.PeakWorkingSet64;
-
-            clock.Restart();
-            var perBar = Backtest.FromSignalSet([series], set, [], configs, eventTime: false);
-            var perBarSeconds = clock.Elapsed.TotalSeconds;
-
-            clock.Restart();
-            var regenerated = Regenerate(configs, strategies, series);
-            var regenerateSeconds = clock.Elapsed.TotalSeconds;
-
-            clock.Restart();
-            foreach (var config in configs)
+            var regenerate = Timings.Measure(0, () => Check("full-mode regeneration", digests, Digests(Regenerate(configs, strategies, series))));
+            var generateOnly = Timings.Measure(0, () =>
             {
-                SignalGeneration.Run([series], [strategies.Single(s => s.InstanceId == config.Assignments[0].StrategyInstance)], []);
-            }
-
-            var generateOnlySeconds = clock.Elapsed.TotalSeconds;
+                foreach (var config in configs)
+                {
+                    SignalGeneration.Run([series], [strategies.Single(s => s.InstanceId == config.Assignments[0].StrategyInstance)], []);
+                }
+            });
 
             var host = Host.CreateApplicationBuilder();
             host.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -86,35 +77,51 @@ internal static class ReplaySweep
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             var spec = new ReplaySpec(generated.Manifest.Id, [.. configs.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(Window));
             await grains.GetGrain<IReplayGrain>("warm-up").RunAsync(spec with { Portfolios = spec.Portfolios[..5] });
-            clock.Restart();
-            await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
-            var grainColdSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            var summary = await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
-            var grainSeconds = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            var peak = process.PeakWorkingSet64;
+            ReplaySummary? summary = null;
+            var pause = GC.GetTotalPauseDuration();
+            var onGrains = await Timings.MeasureAsync(runs, async () =>
+            {
+                summary = await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
+                Check("grains", digests, [.. summary.Portfolios.Select(p => p.Digest)]);
+            });
+            var gcPausePerRun = (GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1);
+            var peak = PeakWorkingSet();
             await app.StopAsync();
 
-            var digests = inProcess.Select(PortfolioDigest.Of).ToList();
-            var same = summary.Portfolios.Select(p => p.Digest).SequenceEqual(digests)
-                && regenerated.Select(PortfolioDigest.Of).SequenceEqual(digests)
-                && perBar.Select(PortfolioDigest.Of).SequenceEqual(digests);
             Console.WriteLine();
-            Console.WriteLine("| path | wall s | signal deliveries/s | peak working set MB |");
-            Console.WriteLine("| --- | ---: | ---: | ---: |");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Core replay in-process, event time (500 portfolios, one thread; first run {inProcessColdSeconds:F2} s) | {inProcessSeconds:F2} | {configs.Count * signals / (double)strategies.Count / inProcessSeconds:N0} signals | {inProcessPeak / 1e6:F0} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Core replay in-process, per-bar reference loop | {perBarSeconds:F2} | | |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| replay on grains, embedded silo ({summary.SignalBatchesDelivered:N0} batches; first run {grainColdSeconds:F2} s) | {grainSeconds:F2} | {summary.SignalBatchesDelivered / grainSeconds:N0} batches, {configs.Count * signals / (double)strategies.Count / grainSeconds:N0} signals | {peak / 1e6:F0} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| regenerating per configuration: full mode (generate + trade, Core) | {regenerateSeconds:F2} | | |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| regenerating per configuration: signal generation alone (Core) | {generateOnlySeconds:F2} | | |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"grains / in-process: {grainSeconds / inProcessSeconds:F2}x; full-mode regeneration / grains: {regenerateSeconds / grainSeconds:F1}x; generation alone / grains: {generateOnlySeconds / grainSeconds:F1}x; all four bit-identical: {same}"));
+            Console.WriteLine("| path | median s | min s | first run s | signals delivered/s (median) | peak working set MB |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            Row("Core replay in-process, event time (one thread)", inProcess, $"{deliveries / inProcess.Median:N0}", $"{inProcessPeak:F0}");
+            Row("Core replay in-process, per-bar reference loop", perBar, "", "");
+            Row($"replay on grains, embedded silo ({summary!.SignalBatchesDelivered:N0} stream batches, GC pauses {gcPausePerRun:F3} s a run)", onGrains, $"{deliveries / onGrains.Median:N0}", $"{peak:F0}");
+            Row("regenerating per configuration: full mode (generate + trade, Core)", regenerate, "", "");
+            Row("regenerating per configuration: signal generation alone (Core)", generateOnly, "", "");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"grains / in-process: {onGrains.Median / inProcess.Median:F2}x; full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
     }
+
+    private static void Check(string path, List<string> expected, List<string> actual)
+    {
+        if (!actual.SequenceEqual(expected))
+        {
+            throw new InvalidOperationException($"The {path} results differ from the in-process replay's.");
+        }
+    }
+
+    private static double PeakWorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1e6;
+    }
+
+    private static void Row(string path, Timings seconds, string rate, string peak) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {path} | {seconds.Median:F2} | {seconds.Min:F2} | {seconds.First:F2} | {rate} | {peak} |"));
 
     /// <summary>The sweep without a signal store: every configuration generates its strategy's signals and trades them in one pass.</summary>
     private static List<PortfolioResult> Regenerate(IReadOnlyList<PortfolioConfig> configs, IReadOnlyList<Strategy> strategies, BarSeries series) =>
