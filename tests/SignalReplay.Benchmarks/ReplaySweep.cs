@@ -26,8 +26,11 @@ namespace SignalReplay.Benchmarks;
 /// </summary>
 internal static class ReplaySweep
 {
-    /// <summary>Days of signals per stream batch (one round): 51 rounds a year at 7, 13 at 28.</summary>
-    private static readonly int Window = int.TryParse(Environment.GetEnvironmentVariable("REPLAY_WINDOW_DAYS"), out var days) ? days : 28;
+    /// <summary>
+    /// Days of signals per stream batch (one round): 51 rounds a year at 7 (a run config's default
+    /// <c>batch_window</c>), 13 at 28.
+    /// </summary>
+    private static readonly int Window = int.TryParse(Environment.GetEnvironmentVariable("REPLAY_WINDOW_DAYS"), out var days) ? days : 7;
 
     public static async Task RunAsync(int runs)
     {
@@ -86,6 +89,18 @@ internal static class ReplaySweep
             });
             var gcPausePerRun = (GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1);
             var peak = PeakWorkingSet();
+
+            // Memory against the number of portfolios: the managed heap's peak during a run, above what the
+            // silo held before it (base data, signal set, BarTable stay loaded between runs).
+            var scaling = new List<(int Portfolios, double PeakMb)>();
+            foreach (var count in new[] { 125, 250, 500 })
+            {
+                var before = GC.GetTotalMemory(forceFullCollection: true);
+                using var sampler = new HeapPeakSampler();
+                await grains.GetGrain<IReplayGrain>($"memory-{Guid.NewGuid():N}").RunAsync(spec with { Portfolios = spec.Portfolios[..count] });
+                scaling.Add((count, (sampler.Stop() - before) / 1e6));
+            }
+
             await app.StopAsync();
 
             Console.WriteLine();
@@ -98,6 +113,13 @@ internal static class ReplaySweep
             Row("regenerating per configuration: signal generation alone (Core)", generateOnly, "", "");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"grains / in-process: {onGrains.Median / inProcess.Median:F2}x; full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
+            Console.WriteLine();
+            Console.WriteLine("| portfolios on grains | peak managed heap above the idle silo, MB | per portfolio, KB |");
+            Console.WriteLine("| ---: | ---: | ---: |");
+            foreach (var (count, peakMb) in scaling)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count} | {peakMb:F1} | {peakMb * 1000 / count:F0} |"));
+            }
         }
         finally
         {
@@ -111,6 +133,36 @@ internal static class ReplaySweep
         {
             throw new InvalidOperationException($"The {path} results differ from the in-process replay's.");
         }
+    }
+
+    /// <summary>Samples the managed heap every millisecond on a thread of its own until stopped; returns the largest size seen.</summary>
+    private sealed class HeapPeakSampler : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stopped;
+        private long _peak;
+
+        public HeapPeakSampler()
+        {
+            _thread = new Thread(() =>
+            {
+                while (!_stopped)
+                {
+                    _peak = Math.Max(_peak, GC.GetTotalMemory(forceFullCollection: false));
+                    Thread.Sleep(1);
+                }
+            }) { IsBackground = true };
+            _thread.Start();
+        }
+
+        public long Stop()
+        {
+            _stopped = true;
+            _thread.Join();
+            return _peak;
+        }
+
+        public void Dispose() => Stop();
     }
 
     private static double PeakWorkingSet()
