@@ -25,7 +25,8 @@ public sealed record GenerationSummary(
     [property: Id(1)] bool CacheHit,
     [property: Id(2)] long BytesWritten,
     [property: Id(3)] long BarsProcessed,
-    [property: Id(4)] int BatchesDelivered);
+    [property: Id(4)] int BatchesDelivered,
+    [property: Id(5)] int SignalBatchesPublished = 0);
 
 /// <summary>
 /// A batch of one series' bars on the <c>bars</c> stream, in columns; <see cref="Through"/> promises that
@@ -67,7 +68,18 @@ public interface IFeatureGrain : IGrainWithStringKey
     [Alias("Start")]
     Task StartAsync(GenerationSpec spec);
 
-    /// <summary>Completes once every series has sent its last batch and every slice is processed; stores the set.</summary>
+    /// <summary>
+    /// Starts the container of a full run: it stores nothing and publishes, as slices are released, the rows
+    /// of <paramref name="strategies"/> on their signal streams and the changes of <paramref name="classifiers"/>
+    /// on their regime streams.
+    /// </summary>
+    [Alias("StartFull")]
+    Task StartFullAsync(GenerationSpec spec, string[] strategies, string[] classifiers);
+
+    /// <summary>
+    /// Completes once every series has sent its last batch and every slice is processed; stores the set
+    /// (a full run stores nothing, and its summary names no signal set).
+    /// </summary>
     [Alias("Complete")]
     Task<GenerationSummary> CompleteAsync();
 }
@@ -85,6 +97,9 @@ public static class StreamNames
 
     /// <summary>One stream per strategy instance and run: <c>{run}/{strategy instance}</c>.</summary>
     public const string Signals = "signals";
+
+    /// <summary>One stream per classifier and run: <c>{run}/{classifier}</c>.</summary>
+    public const string Regimes = "regimes";
 }
 
 /// <summary>A run that failed for a reason the caller can act on (overflow, bad input); the message says which.</summary>

@@ -43,6 +43,30 @@ public sealed record ReplaySpec(
     [property: Id(3)] string Objective = "max:sharpe",
     [property: Id(4)] bool Details = false);
 
+/// <summary>
+/// A full run (SPEC 3 <c>full</c>): generate the signals of <see cref="Generation"/> and trade them in the
+/// same pass, storing nothing. The portfolios' strategies are named by the instance ids the generation
+/// spec's strategies get.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.full-spec")]
+public sealed record FullSpec(
+    [property: Id(0)] GenerationSpec Generation,
+    [property: Id(1)] PortfolioWire[] Portfolios,
+    [property: Id(2)] string Objective = "max:sharpe",
+    [property: Id(3)] bool Details = false);
+
+/// <summary>
+/// How a portfolio grain starts: the base dataset it walks, the series its regime filter's classifier
+/// counts bars in (null without a filter), and how it scores itself.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.portfolio-start")]
+public sealed record PortfolioStart(
+    [property: Id(0)] string Dataset,
+    [property: Id(1)] PortfolioWire Portfolio,
+    [property: Id(2)] string? RegimeSeries,
+    [property: Id(3)] string Objective,
+    [property: Id(4)] bool Details);
+
 /// <summary>What one portfolio produced: its metrics by name, a digest of every bit of its result, and its deliveries.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.portfolio-summary")]
 public sealed record PortfolioSummary(
@@ -115,6 +139,26 @@ public sealed record SignalBatch(
     [property: Id(3)] long Through,
     [property: Id(4)] bool Complete);
 
+/// <summary>
+/// A batch of one classifier's changes on its stream (<c>{run}/{classifier}</c> in <see cref="StreamNames.Regimes"/>),
+/// with the same watermark rules as <see cref="SignalBatch"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.regime-batch")]
+public sealed record RegimeBatch(
+    [property: Id(0)] string Classifier,
+    [property: Id(1)] int[] BarIdx,
+    [property: Id(2)] string[] NewRegime,
+    [property: Id(3)] long Through,
+    [property: Id(4)] bool Complete);
+
+/// <summary>Runs the full topology (SPEC 3): series grains -> the feature grain -> signal and regime streams -> portfolio grains; nothing stored.</summary>
+[Alias("signalreplay.IFullGrain")]
+public interface IFullGrain : IGrainWithStringKey
+{
+    [Alias("Run")]
+    Task<ReplaySummary> RunAsync(FullSpec spec);
+}
+
 /// <summary>Runs the replay topology (SPEC 3): a signal source and portfolio grains, nothing else.</summary>
 [Alias("signalreplay.IReplayGrain")]
 public interface IReplayGrain : IGrainWithStringKey
@@ -123,13 +167,16 @@ public interface IReplayGrain : IGrainWithStringKey
     Task<ReplaySummary> RunAsync(ReplaySpec spec);
 }
 
-/// <summary>One portfolio of a run (key <c>{run}/{portfolio}</c>): subscribes to its strategies' signal streams only.</summary>
+/// <summary>
+/// One portfolio of a run (key <c>{run}/{portfolio}</c>): subscribes to its strategies' signal streams and
+/// its regime filter's classifier stream only. The same grain serves replay and full runs.
+/// </summary>
 [Alias("signalreplay.IPortfolioGrain")]
 public interface IPortfolioGrain : IGrainWithStringKey
 {
-    /// <summary>Subscribes to the portfolio's strategies; it will score itself by <paramref name="objective"/>.</summary>
+    /// <summary>Subscribes to the portfolio's streams; it will score itself by the start's objective.</summary>
     [Alias("Start")]
-    Task StartAsync(string signalSetId, PortfolioWire portfolio, string objective, bool details);
+    Task StartAsync(PortfolioStart start);
 
     /// <summary>Completes once every subscribed stream is complete and every bar is walked.</summary>
     [Alias("Complete")]

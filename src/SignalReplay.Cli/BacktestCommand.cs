@@ -1,13 +1,12 @@
 using System.CommandLine;
 using Spectre.Console;
-using SignalReplay.Core.Portfolio;
-using SignalReplay.Core.Replay;
+using SignalReplay.Abstractions;
 using SignalReplay.Grains.Generation;
-using SignalReplay.Storage.BaseData;
+using SignalReplay.Grains.Replay;
 
 namespace SignalReplay.Cli;
 
-/// <summary><c>backtest</c>: full mode (SPEC 3): generate and trade in one pass, storing nothing.</summary>
+/// <summary><c>backtest</c>: full mode (SPEC 3) on the embedded silo: generate and trade in one pass, storing nothing.</summary>
 internal static class BacktestCommand
 {
     public static Command Build(IAnsiConsole console)
@@ -33,18 +32,17 @@ internal static class BacktestCommand
             var request = GenerationSpecs.ToRequest(spec);
             var configs = portfolio.Build(parse, request.Strategies.Select(s => (s.InstanceId, s.Primary)));
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
-            var datasets = new BaseDatasetStore(store.Objects);
-            var series = new List<BarSeries>();
-            foreach (var id in request.Series)
-            {
-                series.Add(await datasets.ReadSeriesAsync(request.Dataset, id, cancellationToken));
-            }
 
-            IReadOnlyList<PortfolioResult> results = [];
-            console.Status().Start($"Backtesting {configs.Count} portfolio(s) in full mode", _ =>
-                results = Backtest.Full(series, request.Strategies, request.Classifiers, configs, GenerationSpecs.Options(spec)));
-            MetricsTable.Write(console, $"full mode over {request.Dataset}", results.Select(r =>
-                (r.PortfolioId, (IReadOnlyDictionary<string, double>)PerformanceMetrics.Names.ToDictionary(n => n, r.Metrics.Get), r.FinalEquity)), parse.GetValue(portfolio.Top));
+            ReplaySummary? summary = null;
+            await console.Status().StartAsync("Starting the embedded silo", async status =>
+            {
+                await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
+                status.Status($"Backtesting {configs.Count} portfolio(s) in full mode: series grains -> feature grain -> portfolio grains");
+                summary = await silo.Grains.GetGrain<IFullGrain>($"cli-{Guid.NewGuid():N}")
+                    .RunAsync(new FullSpec(spec, [.. configs.Select(PortfolioWires.FromConfig)]));
+            });
+            MetricsTable.Write(console, $"full mode over {request.Dataset}", summary!.Portfolios.Select(p => (p.PortfolioId, (IReadOnlyDictionary<string, double>)p.Metrics, p.FinalEquity)), parse.GetValue(portfolio.Top));
+            console.MarkupLineInterpolated($"{summary.Rounds} rounds; nothing was stored (replay a stored signal set with generate + replay).");
         }));
         return command;
     }

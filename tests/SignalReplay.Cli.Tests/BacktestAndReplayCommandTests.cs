@@ -42,6 +42,15 @@ public sealed class BacktestAndReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtesting_an_unknown_dataset_is_refused_naming_it()
+    {
+        var (exitCode, output) = await _run.RunAsync("backtest", "--dataset", "nope", "--strategy", "momentum@SYNA_1m");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("There is no base dataset 'nope'", output.ReplaceLineEndings(""));
+    }
+
+    [Fact]
     public async Task Replaying_an_unknown_signal_set_is_refused()
     {
         var (exitCode, output) = await _run.RunAsync("replay", "--signal-set", "ss-000000000000000000000000");

@@ -30,20 +30,43 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         return result.Manifest.Id;
     }
 
+    private Task<ReplaySummary> FullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers, IEnumerable<PortfolioConfig> portfolios)
+    {
+        static DeciderWire Wire(Decider decider, string? label = null) =>
+            new(decider.Kind, [.. decider.Series.Select(s => s.ToString())], new Dictionary<string, double>(decider.Parameters), label);
+        var defaults = new GenerationOptions();
+        var generation = new GenerationSpec(
+            dataset,
+            [.. series.Select(s => s.Id.ToString())],
+            [.. strategies.Select(s => Wire(s))],
+            [.. classifiers.Select(c => Wire(c.Value, c.Key))],
+            defaults.MaxBufferSize,
+            defaults.BatchWindow);
+        return fixture.Cluster.GrainFactory.GetGrain<IFullGrain>($"full-{Guid.NewGuid():N}")
+            .RunAsync(new FullSpec(generation, [.. portfolios.Select(PortfolioWires.FromConfig)]));
+    }
+
     private async Task AssertGrainsEqualFullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
     {
         var set = await GenerateAsync(dataset, series, strategies, classifiers);
         var grid = PortfolioGrid.Build(strategies);
+        var stored = await fixture.Store.ListAsync("data/indices/", Cancel).CountAsync(Cancel);
 
-        var summary = await ReplayAsync(set, grid);
+        var replay = await ReplayAsync(set, grid);
+        var fullOnGrains = await FullAsync(dataset, series, strategies, classifiers, grid);
         var full = Backtest.Full(series, strategies, classifiers, grid);
 
-        Assert.Equal(grid.Count, summary.Portfolios.Length);
+        Assert.Equal(grid.Count, replay.Portfolios.Length);
         Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
-        Assert.Equal(full.Select(PortfolioDigest.Of), summary.Portfolios.Select(p => p.Digest));
-        Assert.Equal(full.Select(r => r.Metrics.Sharpe), summary.Portfolios.Select(p => p.Metrics["sharpe"]));
+        Assert.Equal(full.Select(PortfolioDigest.Of), replay.Portfolios.Select(p => p.Digest));
+        Assert.Equal(full.Select(PortfolioDigest.Of), fullOnGrains.Portfolios.Select(p => p.Digest));
+        Assert.Equal(full.Select(r => r.Metrics.Sharpe), replay.Portfolios.Select(p => p.Metrics["sharpe"]));
+        Assert.Equal(full.Select(r => r.Metrics.Sharpe), fullOnGrains.Portfolios.Select(p => p.Metrics["sharpe"]));
+        Assert.Equal(stored, await fixture.Store.ListAsync("data/indices/", Cancel).CountAsync(Cancel)); // full mode stores nothing
     }
 
+    // Each case runs the grid three ways: replay on the 2-silo cluster over the stored set, full mode on the
+    // cluster (series grains -> feature grain -> the same streams, nothing stored), and full mode in-process.
     [Fact]
     public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_synthetic_data()
     {
@@ -81,6 +104,58 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         Assert.Equal(20 * summary.Rounds, summary.SignalBatchesPublished);
         Assert.Equal(20 * summary.Rounds, summary.SignalBatchesDelivered);     // not 200 per round
         Assert.All(summary.Portfolios, p => Assert.Equal(2 * summary.Rounds, p.SignalBatchesDelivered));
+    }
+
+    [Fact]
+    public async Task In_full_mode_each_signal_also_reaches_only_the_portfolio_that_trades_it()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 11 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategies = Enumerable.Range(0, 20)
+            .Select(i => DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 2 + i, ["slow"] = 40 + i }))
+            .ToList();
+        await new BaseDatasetStore(fixture.Store).WriteAsync("delivery-full", [market.Series[0]], Cancel);
+        var portfolios = Enumerable.Range(0, 10).Select(p => new PortfolioConfig(
+            $"d{p}",
+            [new StrategyAssignment(strategies[2 * p].InstanceId, a, 0.5), new StrategyAssignment(strategies[(2 * p) + 1].InstanceId, a, 0.5)],
+            new FixedFractionSizing(1),
+            ExecutionModel.Default,
+            RiskLimits.None)).ToList();
+
+        var summary = await FullAsync("delivery-full", [market.Series[0]], strategies, [], portfolios);
+
+        // One batch per strategy each time the released time moves; each reaches its one portfolio.
+        Assert.True(summary.SignalBatchesPublished >= 20 * 5);
+        Assert.Equal(summary.SignalBatchesPublished, summary.SignalBatchesDelivered);
+        Assert.Equal(Backtest.Full([market.Series[0]], strategies, [], portfolios).Select(PortfolioDigest.Of), summary.Portfolios.Select(p => p.Digest));
+    }
+
+    [Fact]
+    public async Task A_full_run_naming_a_strategy_it_does_not_generate_is_refused_by_name()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 3, Seed = 29 });
+        var a = SeriesId.Parse("SYNA_1m");
+        await new BaseDatasetStore(fixture.Store).WriteAsync("unknown-full", [market.Series[0]], Cancel);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => FullAsync("unknown-full", [market.Series[0]], [DeciderCatalog.Strategy("momentum", [a])], [],
+            [new PortfolioConfig("p1", [new StrategyAssignment("breakout(length=99,long_only=0)@SYNA_1m", a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+
+        Assert.Contains("Portfolio 'p1' names strategy 'breakout(length=99,long_only=0)@SYNA_1m', which the run's generation spec does not hold", error.Message);
+    }
+
+    [Fact]
+    public async Task A_portfolio_filtering_on_a_classifier_the_set_lacks_is_refused_by_name()
+    {
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 3, Seed = 31 });
+        var a = SeriesId.Parse("SYNA_1m");
+        var strategy = DeciderCatalog.Strategy("momentum", [a]);
+        var set = await GenerateAsync("unknown-classifier", [market.Series[0]], [strategy], []);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
+            [new PortfolioConfig("p1", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None,
+                new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }))]));
+
+        Assert.Contains("Portfolio 'p1' filters on classifier 'trend', which signal set", error.Message);
     }
 
     [Fact]

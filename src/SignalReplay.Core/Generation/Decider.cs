@@ -24,10 +24,15 @@ public abstract class Decider
         Primary = series.MinBy(s => s.Timeframe.NominalMillis);
         PrimaryOrdinal = series.ToList().IndexOf(Primary);
         parameters.RejectUnknown();
+        Parameters = parameters.Read.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
         InstanceId = $"{parameters.Describe(kind)}@{string.Join('+', series)}";
     }
 
+    /// <summary>The catalog name (<c>momentum</c>, <c>trend</c>, ...).</summary>
     public string Kind { get; }
+
+    /// <summary>Every parameter, defaults included: given back to the catalog with <see cref="Kind"/> and <see cref="Series"/>, they make the same instance.</summary>
+    public IReadOnlyDictionary<string, double> Parameters { get; }
 
     /// <summary>Stable and readable: <c>momentum(fast=10,slow=50,long_only=0)@SPY_1m</c>.</summary>
     public string InstanceId { get; }

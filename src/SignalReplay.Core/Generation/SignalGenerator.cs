@@ -29,6 +29,8 @@ public sealed class SignalGenerator
     private readonly DecisionContext _context = new();
     private readonly Action<SignalEvent>? _onSignal;
     private readonly Action<string, string?>? _onRegime;
+    private int[]? _signalsTaken;
+    private int[]? _changesTaken;
 
     /// <param name="series">Every series the run reads, in ordinal order.</param>
     /// <param name="strategies">The strategy instances, each captured into its own signal index.</param>
@@ -165,6 +167,39 @@ public sealed class SignalGenerator
         }
 
         return slices;
+    }
+
+    /// <summary>
+    /// The signal rows and classifier changes captured since the previous call, per strategy instance and
+    /// per classifier (those with none left out): full mode on grains publishes them as it generates.
+    /// </summary>
+    public CapturedRows TakeCaptured()
+    {
+        _signalsTaken ??= new int[_signalBuilders.Length];
+        _changesTaken ??= new int[_classifierBuilders.Length];
+        var signals = new List<(string, int[], double[])>();
+        for (var s = 0; s < _signalBuilders.Length; s++)
+        {
+            if (_signalBuilders[s].Count > _signalsTaken[s])
+            {
+                var (barIdx, value) = _signalBuilders[s].RowsFrom(_signalsTaken[s]);
+                signals.Add((_strategies[s].Decider.InstanceId, barIdx, value));
+                _signalsTaken[s] = _signalBuilders[s].Count;
+            }
+        }
+
+        var changes = new List<(string, int[], string[])>();
+        for (var c = 0; c < _classifierBuilders.Length; c++)
+        {
+            if (_classifierBuilders[c].Count > _changesTaken[c])
+            {
+                var (barIdx, regime) = _classifierBuilders[c].RowsFrom(_changesTaken[c]);
+                changes.Add((_classifierNames[c], barIdx, regime));
+                _changesTaken[c] = _classifierBuilders[c].Count;
+            }
+        }
+
+        return new CapturedRows(signals, changes);
     }
 
     /// <summary>The captured signal set; the generator should see no more slices after this.</summary>
@@ -333,3 +368,8 @@ public sealed class SignalGenerator
         public AlignmentIndex Build() => new(primary, others, [.. _at.Select(a => a.ToArray())], [.. _bars.Select(b => b.ToArray())]);
     }
 }
+
+/// <summary>Rows captured by a <see cref="SignalGenerator"/> over some slices: signals per strategy instance, changes per classifier.</summary>
+public sealed record CapturedRows(
+    IReadOnlyList<(string Strategy, int[] BarIdx, double[] Value)> Signals,
+    IReadOnlyList<(string Classifier, int[] BarIdx, string[] NewRegime)> Changes);

@@ -43,6 +43,32 @@ public sealed class TimeAlignmentBuffer
     public bool IsDrained => _buffered == 0 && _complete.All(done => done);
 
     /// <summary>
+    /// Every slice ending at or before this time has been released by <see cref="TryNext"/>, or never will
+    /// be: a series' next bar is held (later slices end at or after its end), has been promised past
+    /// its watermark, or will never come (complete). <see cref="long.MaxValue"/> once drained.
+    /// </summary>
+    public long ReleasedThrough
+    {
+        get
+        {
+            var through = long.MaxValue;
+            for (var s = 0; s < _series.Count; s++)
+            {
+                if (_pending[s].TryPeek(out var next))
+                {
+                    through = Math.Min(through, _series[s].Timeframe.BarEnd(next.Time) - 1);
+                }
+                else if (!_complete[s])
+                {
+                    through = Math.Min(through, _watermark[s]);
+                }
+            }
+
+            return through;
+        }
+    }
+
+    /// <summary>
     /// Adds the next bars of series <paramref name="ordinal"/>, in start order. <paramref name="through"/>
     /// promises that no later bar of the series ends at or before it (null: the end of the last bar given);
     /// <paramref name="complete"/> says the series has no more bars.

@@ -155,5 +155,12 @@ public sealed class ClassifierChangeIndexBuilder(string classifier)
         return true;
     }
 
+    /// <summary>Changes recorded so far.</summary>
+    public int Count => _barIdx.Count;
+
+    /// <summary>The changes from <paramref name="from"/> on, as new arrays (full mode hands them on while generating).</summary>
+    public (int[] BarIdx, string[] NewRegime) RowsFrom(int from) =>
+        ([.. _barIdx.Skip(from)], [.. _new.Skip(from)]);
+
     public ClassifierChangeIndex Build() => new(classifier, [.. _barIdx], [.. _old], [.. _new]);
 }

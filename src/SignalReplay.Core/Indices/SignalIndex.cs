@@ -167,6 +167,13 @@ public sealed class SignalIndexBuilder(string strategyInstance, SeriesId primary
         return true;
     }
 
+    /// <summary>Rows recorded so far.</summary>
+    public int Count => _barIdx.Count;
+
+    /// <summary>The rows from <paramref name="from"/> on, as new arrays (full mode hands them on while generating).</summary>
+    public (int[] BarIdx, double[] Value) RowsFrom(int from) =>
+        ([.. _barIdx.Skip(from)], [.. _value.Skip(from)]);
+
     public SignalIndex Build() => new(
         strategyInstance,
         primarySeries,

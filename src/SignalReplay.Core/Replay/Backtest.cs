@@ -76,7 +76,12 @@ public static class Backtest
             var regimes = config.RegimeFilter is { } filter && classifierNames.Contains(filter.Classifier)
                 ? set.ClassifierChanges.FirstOrDefault(c => c.Classifier == filter.Classifier)
                 : null;
-            var replay = new EventTimeReplay(new PortfolioEngine(config), table, config.Assignments.Select(a => a.StrategyInstance), regimes);
+            var replay = new EventTimeReplay(new PortfolioEngine(config), table, config.Assignments.Select(a => a.StrategyInstance), regimes?.Classifier);
+            if (regimes is not null)
+            {
+                replay.AddRegimes(regimes.BarIdx, regimes.NewRegime);
+            }
+
             foreach (var index in set.Signals.Where(i => config.Assignments.Any(a => a.StrategyInstance == i.StrategyInstance)))
             {
                 replay.Add(index.StrategyInstance, index.BarIdx, index.Value);

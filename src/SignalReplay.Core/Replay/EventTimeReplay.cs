@@ -1,5 +1,4 @@
 using SignalReplay.Core.Generation;
-using SignalReplay.Core.Indices;
 using SignalReplay.Core.Portfolio;
 
 namespace SignalReplay.Core.Replay;
@@ -9,25 +8,26 @@ namespace SignalReplay.Core.Replay;
 /// its regime classifier's changes are merged by bar and handed to the engine in
 /// <see cref="SliceDispatcher"/>'s order (regime changes, then signals by strategy id); the bars between
 /// them are applied as runs from the shared <see cref="BarTable"/>. Rows may arrive in batches
-/// (<see cref="Add"/>), as they do from signal streams; <see cref="AdvanceTo"/> applies what is complete.
+/// (<see cref="Add"/>, <see cref="AddRegimes"/>), as they do from streams; <see cref="AdvanceTo"/> applies
+/// what is complete.
 /// </summary>
 public sealed class EventTimeReplay
 {
     private readonly PortfolioEngine _engine;
     private readonly BarTable _table;
-    private readonly ClassifierChangeIndex? _regimes;
+    private readonly string? _classifier;
+    private readonly Queue<(int BarIdx, string Regime)> _regimes = new();
     private readonly Dictionary<string, Feed> _byStrategy = new(StringComparer.Ordinal);
     private readonly Feed[] _feeds;
-    private int _regimeRow;
 
     /// <summary>
     /// Puts <paramref name="engine"/> in event time over <paramref name="table"/>, fed by <paramref name="strategies"/>
-    /// and by <paramref name="regimes"/>: the changes of its regime filter's classifier, counted in this series' bars (null without one).
+    /// and by the changes of <paramref name="classifier"/> (its regime filter's, counted in this series' bars; null without one).
     /// </summary>
-    public EventTimeReplay(PortfolioEngine engine, BarTable table, IEnumerable<string> strategies, ClassifierChangeIndex? regimes)
+    public EventTimeReplay(PortfolioEngine engine, BarTable table, IEnumerable<string> strategies, string? classifier)
     {
         engine.UseEventTime(table);
-        (_engine, _table, _regimes) = (engine, table, regimes);
+        (_engine, _table, _classifier) = (engine, table, classifier);
         _feeds = [.. strategies.Distinct().Order(StringComparer.Ordinal).Select(s => new Feed(s))];
         foreach (var feed in _feeds)
         {
@@ -54,6 +54,20 @@ public sealed class EventTimeReplay
         feed.Add(barIdx, value);
     }
 
+    /// <summary>Queues changes of the regime classifier (ascending bar_idx, after any queued before).</summary>
+    public void AddRegimes(ReadOnlySpan<int> barIdx, ReadOnlySpan<string> regimes)
+    {
+        if (_classifier is null)
+        {
+            throw new InvalidOperationException($"Portfolio '{_engine.Id}' has no regime filter to take regime changes for.");
+        }
+
+        for (var i = 0; i < barIdx.Length; i++)
+        {
+            _regimes.Enqueue((barIdx[i], regimes[i]));
+        }
+    }
+
     /// <summary>Applies every bar before <paramref name="bar"/>: all rows before it must have been added.</summary>
     public void AdvanceTo(int bar)
     {
@@ -61,9 +75,9 @@ public sealed class EventTimeReplay
         while (NextEvent() is var next && next < bar)
         {
             _engine.OnEventBar(next);
-            while (_regimes is not null && _regimeRow < _regimes.Count && _regimes.BarIdx[_regimeRow] == next)
+            while (_regimes.TryPeek(out var change) && change.BarIdx == next)
             {
-                _engine.OnRegime(_regimes.Classifier, _regimes.NewRegime[_regimeRow++]);
+                _engine.OnRegime(_classifier!, _regimes.Dequeue().Regime);
             }
 
             foreach (var feed in _feeds)
@@ -90,7 +104,7 @@ public sealed class EventTimeReplay
 
     private int NextEvent()
     {
-        var next = _regimes is not null && _regimeRow < _regimes.Count ? _regimes.BarIdx[_regimeRow] : int.MaxValue;
+        var next = _regimes.TryPeek(out var change) ? change.BarIdx : int.MaxValue;
         foreach (var feed in _feeds)
         {
             next = Math.Min(next, feed.Head);

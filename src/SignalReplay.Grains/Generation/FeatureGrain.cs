@@ -2,6 +2,7 @@ using Orleans.Concurrency;
 using Orleans.Streams;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
+using SignalReplay.Grains.Full;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Signals;
 
@@ -11,6 +12,8 @@ namespace SignalReplay.Grains.Generation;
 /// The feature container of one run (key: the run id, which is also its bar stream's key). A thin
 /// shell: batches from the stream go into the Core <see cref="TimeAlignmentBuffer"/> and
 /// <see cref="SignalGenerator"/>, the same objects the in-process pipeline uses, so both give the same bits.
+/// A generate run stores the captured set at the end; a full run stores nothing and publishes what each
+/// batch released on the run's signal and regime streams instead (<see cref="FullRunPublisher"/>).
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Bars)]
 [Reentrant] // CompleteAsync waits for batches that arrive as other calls into this grain.
@@ -20,7 +23,9 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
     private TimeAlignmentBuffer? _buffer;
     private SignalGenerator? _generator;
     private GenerationPlan? _plan;
+    private FullRunPublisher? _publisher;
     private int _batches;
+    private long _bars;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,11 +42,25 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
         _generator = new SignalGenerator(request.Series, request.Strategies, request.Classifiers);
     }
 
+    public Task StartFullAsync(GenerationSpec spec, string[] strategies, string[] classifiers)
+    {
+        var request = GenerationSpecs.ToRequest(spec);
+        _buffer = new TimeAlignmentBuffer(request.Series, spec.MaxBufferSize);
+        _generator = new SignalGenerator(request.Series, request.Strategies, request.Classifiers);
+        _publisher = new FullRunPublisher(this.GetStreamProvider(StreamNames.Provider), this.GetPrimaryKeyString(), strategies, classifiers);
+        return Task.CompletedTask;
+    }
+
     public async Task<GenerationSummary> CompleteAsync()
     {
         try
         {
             await _drained.Task;
+            if (_publisher is not null)
+            {
+                return new GenerationSummary(string.Empty, false, 0, _bars, _batches, _publisher.SignalBatchesPublished);
+            }
+
             var set = _generator!.Build();
             var result = await new SignalSetStore(store).StoreAsync(_plan!, set);
             return new GenerationSummary(result.Manifest.Id, false, result.BytesWritten, set.BarsProcessed, _batches);
@@ -53,12 +72,12 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
         }
     }
 
-    private Task OnBatchAsync(BarBatch batch, StreamSequenceToken? token)
+    private async Task OnBatchAsync(BarBatch batch, StreamSequenceToken? token)
     {
         if (_buffer is null || _generator is null)
         {
             _drained.TrySetException(new InvalidOperationException($"Run {this.GetPrimaryKeyString()} received bars before it was started."));
-            return Task.CompletedTask;
+            return;
         }
 
         try
@@ -72,6 +91,13 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
             _buffer.Add(batch.Series, bars, batch.Through, batch.Complete);
             _generator.Drain(_buffer);
             _batches++;
+            _bars += bars.Length;
+            if (_publisher is not null)
+            {
+                // The stream hands this grain one batch at a time, so publications stay in order.
+                await _publisher.PublishAsync(_generator.TakeCaptured(), _buffer.ReleasedThrough, _buffer.IsDrained);
+            }
+
             if (_buffer.IsDrained)
             {
                 _drained.TrySetResult();
@@ -82,7 +108,5 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
             // The run fails with the reason, in a type every caller can deserialize; the silo and its stream carry on.
             _drained.TrySetException(new RunFailedException($"Run {this.GetPrimaryKeyString()} failed: {error.Message}"));
         }
-
-        return Task.CompletedTask;
     }
 }

@@ -34,14 +34,26 @@ public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrai
         var run = this.GetPrimaryKeyString();
         var feature = GrainFactory.GetGrain<IFeatureGrain>(run);
         await feature.StartAsync(spec);
-        var series = spec.Series.Select(name => GrainFactory.GetGrain<ISeriesGrain>($"{spec.Dataset}/{name}")).ToArray();
+        await PublishSeriesAsync(GrainFactory, run, spec, plan);
+        return await feature.CompleteAsync();
+    }
+
+    /// <summary>
+    /// Has every series grain publish its bars on the run's bar stream, window by window, all series of a
+    /// window before the next; returns the number of windows (rounds).
+    /// </summary>
+    internal static async Task<int> PublishSeriesAsync(IGrainFactory grains, string run, GenerationSpec spec, GenerationPlan plan)
+    {
+        var series = spec.Series.Select(name => grains.GetGrain<ISeriesGrain>($"{spec.Dataset}/{name}")).ToArray();
         var first = plan.Spans.Values.Min(span => span.First);
         var last = plan.Spans.Values.Max(span => span.Last);
+        var rounds = 0;
         foreach (var window in BarBatches.Windows(first, last, spec.BatchWindow))
         {
             await Task.WhenAll(series.Select((grain, ordinal) => grain.PublishAsync(run, ordinal, window.Start, window.End, window.IsLast)));
+            rounds++;
         }
 
-        return await feature.CompleteAsync();
+        return rounds;
     }
 }

@@ -9,9 +9,10 @@ using SignalReplay.Core.Replay;
 namespace SignalReplay.Grains.Replay;
 
 /// <summary>
-/// One portfolio of a replay run (key <c>{run}/{portfolio}</c>), a thin shell around the Core
-/// <see cref="PortfolioEngine"/>. It subscribes to its own strategies' signal streams only. A portfolio
-/// that trades one series runs in event time over the silo's shared <see cref="BarTable"/>
+/// One portfolio of a replay or full run (key <c>{run}/{portfolio}</c>), a thin shell around the Core
+/// <see cref="PortfolioEngine"/>. It subscribes to its own strategies' signal streams and its regime
+/// filter's classifier stream, and no others; both kinds of run publish the same streams. A portfolio that
+/// trades one series runs in event time over the silo's shared <see cref="BarTable"/>
 /// (<see cref="EventTimeReplay"/>); any other walks the silo's shared base bars in slices. Either way a
 /// bar is applied once every stream it listens to has passed its time, in <see cref="SliceDispatcher"/>'s
 /// order, so the result equals the in-process replay bit for bit.
@@ -21,62 +22,61 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, StrategyFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly List<Feed> _streams = [];
     private PortfolioEngine? _engine;
     private EventTimeReplay? _replay;
     private BarTable? _table;
     private SliceDispatcher? _dispatcher;
     private SliceWalker? _walker;
     private IReadOnlyList<SeriesId> _walked = [];
-    private ClassifierChangeIndex? _regimes;
+    private RegimeFeed? _regimes;
     private int _regimeSeries = -1;
-    private int _regimeRow;
     private int _delivered;
     private Objective _objective = Objective.Parse("sharpe");
     private bool _details;
 
-    public async Task StartAsync(string signalSetId, PortfolioWire portfolio, string objective, bool details)
+    public async Task StartAsync(PortfolioStart start)
     {
-        var config = PortfolioWires.ToConfig(portfolio);
-        (_objective, _details) = (Objective.Parse(objective), details);
-        var (manifest, set) = await cache.SignalSetAsync(signalSetId);
+        var config = PortfolioWires.ToConfig(start.Portfolio);
+        (_objective, _details) = (Objective.Parse(start.Objective), start.Details);
         _engine = new PortfolioEngine(config);
         var run = this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
-        var traded = config.Assignments[0].Series;
-        if (EventTimeReplay.Fits(config, traded, classifier => set.ClassifierSeries.TryGetValue(classifier, out var series) ? series : null))
-        {
-            // One series: event time over the silo's shared table, fed straight from the streams.
-            _table = await cache.TableAsync(manifest.Dataset, traded);
-            var regimes = config.RegimeFilter is { } only ? set.ClassifierChanges.FirstOrDefault(c => c.Classifier == only.Classifier) : null;
-            _replay = new EventTimeReplay(_engine, _table, config.Assignments.Select(a => a.StrategyInstance), regimes);
-            await SubscribeAsync(run, config);
-            return;
-        }
-
-        _dispatcher = new SliceDispatcher([_engine]);
-
-        // Walk the traded series and, with a regime filter, its classifier's series: the other series'
-        // bars would reach this engine only to be ignored.
-        var walked = config.Assignments.Select(a => a.Series).ToList();
+        SeriesId? regimeSeries = null;
         if (config.RegimeFilter is { } filter)
         {
-            _regimes = set.ClassifierChanges.FirstOrDefault(c => c.Classifier == filter.Classifier)
-                ?? throw new ArgumentException($"Portfolio '{config.Id}' filters on classifier '{filter.Classifier}', which signal set {signalSetId} does not hold.");
-            walked.Add(set.ClassifierSeries[filter.Classifier]);
+            regimeSeries = start.RegimeSeries is { } name
+                ? SeriesId.Parse(name)
+                : throw new ArgumentException($"Portfolio '{config.Id}' filters on classifier '{filter.Classifier}', but the run names no series for it.");
+            _regimes = new RegimeFeed(filter.Classifier);
         }
 
-        _walked = [.. walked.Distinct().OrderBy(s => s.ToString(), StringComparer.Ordinal)];
-        _regimeSeries = _regimes is null ? -1 : _walked.ToList().IndexOf(set.ClassifierSeries[_regimes.Classifier]);
-        var bars = new List<BarSeries>();
-        foreach (var series in _walked)
+        var traded = config.Assignments[0].Series;
+        if (EventTimeReplay.Fits(config, traded, _ => regimeSeries))
         {
-            bars.Add(await cache.SeriesAsync(manifest.Dataset, series));
+            // One series: event time over the silo's shared table, fed straight from the streams.
+            _table = await cache.TableAsync(start.Dataset, traded);
+            _replay = new EventTimeReplay(_engine, _table, config.Assignments.Select(a => a.StrategyInstance), config.RegimeFilter?.Classifier);
+        }
+        else
+        {
+            // Walk the traded series and, with a regime filter, its classifier's series: the other series'
+            // bars would reach this engine only to be ignored.
+            _dispatcher = new SliceDispatcher([_engine]);
+            _walked = [.. config.Assignments.Select(a => a.Series).Append(regimeSeries ?? traded).Distinct().OrderBy(s => s.ToString(), StringComparer.Ordinal)];
+            _regimeSeries = regimeSeries is { } regime ? _walked.ToList().IndexOf(regime) : -1;
+            var bars = new List<BarSeries>();
+            foreach (var series in _walked)
+            {
+                bars.Add(await cache.SeriesAsync(start.Dataset, series));
+            }
+
+            _walker = new SliceWalker(bars);
         }
 
-        _walker = new SliceWalker(bars);
         await SubscribeAsync(run, config);
     }
 
-    /// <summary>Subscribes to the signal streams of this portfolio's own strategies, and no others.</summary>
+    /// <summary>Subscribes to the signal streams of this portfolio's own strategies and to its regime classifier's stream, and no others.</summary>
     private async Task SubscribeAsync(string run, PortfolioConfig config)
     {
         var provider = this.GetStreamProvider(StreamNames.Provider);
@@ -84,8 +84,16 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         {
             var feed = new StrategyFeed(assignment.StrategyInstance, _walked.ToList().IndexOf(assignment.Series));
             _feeds[assignment.StrategyInstance] = feed;
+            _streams.Add(feed);
             var stream = provider.GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{run}/{assignment.StrategyInstance}"));
             await stream.SubscribeAsync((batch, _) => OnBatchAsync(batch));
+        }
+
+        if (_regimes is not null)
+        {
+            _streams.Add(_regimes);
+            var stream = provider.GetStream<RegimeBatch>(StreamId.Create(StreamNames.Regimes, $"{run}/{_regimes.Classifier}"));
+            await stream.SubscribeAsync((batch, _) => OnRegimesAsync(batch));
         }
     }
 
@@ -113,18 +121,44 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         }
     }
 
-    private Task OnBatchAsync(SignalBatch batch)
+    private Task OnBatchAsync(SignalBatch batch) => Apply(() =>
+    {
+        _delivered++;
+        var feed = _feeds[batch.StrategyInstance];
+        feed.Note(batch.Through, batch.Complete);
+        if (_replay is not null)
+        {
+            _replay.Add(batch.StrategyInstance, batch.BarIdx, batch.Value);
+        }
+        else
+        {
+            feed.Add(batch);
+        }
+    });
+
+    private Task OnRegimesAsync(RegimeBatch batch) => Apply(() =>
+    {
+        _regimes!.Note(batch.Through, batch.Complete);
+        if (_replay is not null)
+        {
+            _replay.AddRegimes(batch.BarIdx, batch.NewRegime);
+        }
+        else
+        {
+            _regimes.Add(batch);
+        }
+    });
+
+    /// <summary>Takes a batch in, then applies every bar that all streams have passed; a bad batch fails the portfolio.</summary>
+    private Task Apply(Action take)
     {
         try
         {
-            _delivered++;
-            var feed = _feeds[batch.StrategyInstance];
-            feed.Note(batch);
-            var through = _feeds.Values.Min(f => f.Through);
-            var complete = _feeds.Values.All(f => f.Complete);
+            take();
+            var through = _streams.Min(f => f.Through);
+            var complete = _streams.TrueForAll(f => f.Complete);
             if (_replay is not null)
             {
-                _replay.Add(batch.StrategyInstance, batch.BarIdx, batch.Value);
                 _replay.AdvanceTo(complete ? _table!.Count : _table!.EndedBy(through));
                 if (complete)
                 {
@@ -134,7 +168,6 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
                 return Task.CompletedTask;
             }
 
-            feed.Add(batch);
             Walk(through);
             if (complete && _walker!.NextEnd == long.MaxValue)
             {
@@ -158,9 +191,9 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
             {
                 if (bar.Series == _regimeSeries)
                 {
-                    while (_regimeRow < _regimes!.Count && _regimes.BarIdx[_regimeRow] == bar.BarIdx)
+                    while (_regimes!.TryTake(bar.BarIdx, out var regime))
                     {
-                        _dispatcher!.Regime(_regimes.Classifier, _regimes.NewRegime[_regimeRow++]);
+                        _dispatcher!.Regime(_regimes.Classifier, regime);
                     }
                 }
 
@@ -177,8 +210,18 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         }
     }
 
-    /// <summary>One subscribed strategy: its queued rows and how far its stream has promised.</summary>
-    private sealed class StrategyFeed(string strategyInstance, int series)
+    /// <summary>One subscribed stream and how far it has promised: no later row counts a bar ending at or before <see cref="Through"/>.</summary>
+    private abstract class Feed
+    {
+        public long Through { get; private set; } = long.MinValue;
+
+        public bool Complete { get; private set; }
+
+        public void Note(long through, bool complete) => (Through, Complete) = (through, complete);
+    }
+
+    /// <summary>One subscribed strategy: its queued rows and its last value.</summary>
+    private sealed class StrategyFeed(string strategyInstance, int series) : Feed
     {
         private readonly Queue<(int BarIdx, double Value)> _rows = new();
         private double _value;
@@ -186,13 +229,6 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         public string StrategyInstance => strategyInstance;
 
         public int Series => series;
-
-        public long Through { get; private set; } = long.MinValue;
-
-        public bool Complete { get; private set; }
-
-        /// <summary>How far the stream has promised, after <paramref name="batch"/>.</summary>
-        public void Note(SignalBatch batch) => (Through, Complete) = (batch.Through, batch.Complete);
 
         public void Add(SignalBatch batch)
         {
@@ -213,6 +249,34 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
 
             _rows.Dequeue();
             value = _value = row.Value;
+            return true;
+        }
+    }
+
+    /// <summary>The regime filter's classifier: its queued changes.</summary>
+    private sealed class RegimeFeed(string classifier) : Feed
+    {
+        private readonly Queue<(int BarIdx, string Regime)> _changes = new();
+
+        public string Classifier => classifier;
+
+        public void Add(RegimeBatch batch)
+        {
+            for (var i = 0; i < batch.BarIdx.Length; i++)
+            {
+                _changes.Enqueue((batch.BarIdx[i], batch.NewRegime[i]));
+            }
+        }
+
+        public bool TryTake(int barIdx, out string regime)
+        {
+            regime = string.Empty;
+            if (!_changes.TryPeek(out var change) || change.BarIdx != barIdx)
+            {
+                return false;
+            }
+
+            regime = _changes.Dequeue().Regime;
             return true;
         }
     }

@@ -11,9 +11,9 @@ namespace SignalReplay.Grains.Replay;
 /// <summary>
 /// The replay topology (SPEC 3): checks the signal set against its base data, starts one portfolio
 /// grain per configuration, then acts as the signal source, publishing each strategy's signals on its
-/// own stream one time window (round) at a time. A portfolio subscribes to its strategies' streams
-/// only, so a signal reaches exactly the portfolios that trade it. No series or feature grain runs.
-/// The grain's key is the run id.
+/// own stream (and each filtering classifier's changes on its own) one time window (round) at a time.
+/// A portfolio subscribes to its strategies' streams only, so a signal reaches exactly the portfolios
+/// that trade it. No series or feature grain runs. The grain's key is the run id.
 /// </summary>
 public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain, IReplayGrain
 {
@@ -34,37 +34,27 @@ public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain
             throw new RunFailedException(error.Message);
         }
 
-        foreach (var portfolio in spec.Portfolios)
-        {
-            var unknown = portfolio.Assignments.FirstOrDefault(a => !manifest.Strategies.Contains(a.StrategyInstance));
-            if (unknown is not null)
-            {
-                throw new ArgumentException(
-                    $"Portfolio '{portfolio.Id}' names strategy '{unknown.StrategyInstance}', which signal set {manifest.Id} does not hold; it holds {string.Join(", ", manifest.Strategies)}.");
-            }
+        PortfolioRun.Validate(spec.Portfolios, manifest.Strategies, set.ClassifierSeries, $"signal set {manifest.Id}", spec.Objective);
+        var run = this.GetPrimaryKeyString();
+        var portfolios = await PortfolioRun.StartAsync(GrainFactory, run, manifest.Dataset, spec.Portfolios, set.ClassifierSeries, spec.Objective, spec.Details);
 
-            PortfolioWires.ToConfig(portfolio);
+        var (strategies, classifiers) = PortfolioRun.Streams(spec.Portfolios);
+        var provider = this.GetStreamProvider(StreamNames.Provider);
+        var sources = new List<Source>();
+        foreach (var index in set.Signals.Where(index => strategies.Contains(index.StrategyInstance)))
+        {
+            var stream = provider.GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{run}/{index.StrategyInstance}"));
+            var ends = EndTimes(await cache.SeriesAsync(manifest.Dataset, index.PrimarySeries), index.BarIdx);
+            sources.Add(new Source(ends, isSignals: true, (from, to, through, complete) => stream.OnNextAsync(new SignalBatch(
+                index.StrategyInstance, index.BarIdx[from..to].ToArray(), index.Value[from..to].ToArray(), through, complete))));
         }
 
-        Objective.Parse(spec.Objective);
-
-        var run = this.GetPrimaryKeyString();
-        var portfolios = spec.Portfolios.Select(p => GrainFactory.GetGrain<IPortfolioGrain>($"{run}/{p.Id}")).ToArray();
-        await Task.WhenAll(portfolios.Select((grain, i) => grain.StartAsync(spec.SignalSetId, spec.Portfolios[i], spec.Objective, spec.Details)));
-
-        var traded = spec.Portfolios.SelectMany(p => p.Assignments).Select(a => a.StrategyInstance).ToHashSet(StringComparer.Ordinal);
-        var sources = new List<Source>();
-        foreach (var index in set.Signals.Where(index => traded.Contains(index.StrategyInstance)))
+        foreach (var changes in set.ClassifierChanges.Where(changes => classifiers.Contains(changes.Classifier)))
         {
-            var primary = await cache.SeriesAsync(manifest.Dataset, index.PrimarySeries);
-            var ends = new long[index.Count];
-            for (var row = 0; row < ends.Length; row++)
-            {
-                ends[row] = primary.EndTime(index.BarIdx[row]);
-            }
-
-            sources.Add(new Source(index, ends, this.GetStreamProvider(StreamNames.Provider)
-                .GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{run}/{index.StrategyInstance}"))));
+            var stream = provider.GetStream<RegimeBatch>(StreamId.Create(StreamNames.Regimes, $"{run}/{changes.Classifier}"));
+            var ends = EndTimes(await cache.SeriesAsync(manifest.Dataset, set.ClassifierSeries[changes.Classifier]), changes.BarIdx);
+            sources.Add(new Source(ends, isSignals: false, (from, to, through, complete) => stream.OnNextAsync(new RegimeBatch(
+                changes.Classifier, changes.BarIdx[from..to].ToArray(), changes.NewRegime[from..to].ToArray(), through, complete))));
         }
 
         // Each stream gets its rounds in order; the streams are published side by side, so a round costs
@@ -75,13 +65,25 @@ public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain
         {
             foreach (var window in windows)
             {
-                await source.Stream.OnNextAsync(source.Take(window.End, window.IsLast));
+                await source.PublishAsync(window.End, window.IsLast);
             }
         }));
-        var (rounds, published) = (windows.Count, windows.Count * sources.Count);
+        var published = windows.Count * sources.Count(s => s.IsSignals);
 
-        var summaries = await Task.WhenAll(portfolios.Select(p => p.CompleteAsync()));
-        return new ReplaySummary(summaries, rounds, published, summaries.Sum(s => s.SignalBatchesDelivered));
+        var summaries = await portfolios.CompleteAsync();
+        return new ReplaySummary(summaries, windows.Count, published, summaries.Sum(s => s.SignalBatchesDelivered));
+    }
+
+    /// <summary>The end time of each row's bar in <paramref name="bars"/>.</summary>
+    private static long[] EndTimes(BarSeries bars, ReadOnlySpan<int> barIdx)
+    {
+        var ends = new long[barIdx.Length];
+        for (var row = 0; row < ends.Length; row++)
+        {
+            ends[row] = bars.EndTime(barIdx[row]);
+        }
+
+        return ends;
     }
 
     /// <summary>The span of bar end times over the set's base series.</summary>
@@ -101,15 +103,16 @@ public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain
         return (first, last);
     }
 
-    /// <summary>One strategy's stream and how far its rows have been published.</summary>
-    private sealed class Source(Core.Indices.SignalIndex index, long[] ends, IAsyncStream<SignalBatch> stream)
+    /// <summary>One stream of the set (a strategy's signals or a classifier's changes) and how far its rows have been published.</summary>
+    private sealed class Source(long[] ends, bool isSignals, Func<int, int, long, bool, Task> publish)
     {
         private int _row;
 
-        public IAsyncStream<SignalBatch> Stream => stream;
+        /// <summary>Whether the stream carries signals (counted as published signal batches) rather than regime changes.</summary>
+        public bool IsSignals => isSignals;
 
-        /// <summary>The rows whose primary bar ends at or before <paramref name="through"/>, not yet published.</summary>
-        public SignalBatch Take(long through, bool complete)
+        /// <summary>Publishes the rows whose bar ends at or before <paramref name="through"/>, not yet published (all that are left when <paramref name="complete"/>).</summary>
+        public Task PublishAsync(long through, bool complete)
         {
             var from = _row;
             while (_row < ends.Length && (complete || ends[_row] <= through))
@@ -117,12 +120,7 @@ public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain
                 _row++;
             }
 
-            return new SignalBatch(
-                index.StrategyInstance,
-                index.BarIdx[from.._row].ToArray(),
-                index.Value[from.._row].ToArray(),
-                complete ? long.MaxValue : through,
-                complete);
+            return publish(from, _row, complete ? long.MaxValue : through, complete);
         }
     }
 }

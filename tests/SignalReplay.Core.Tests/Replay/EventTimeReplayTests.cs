@@ -144,7 +144,7 @@ public sealed class EventTimeReplayTests
     {
         var (series, _, _) = Case();
         var engine = new PortfolioEngine(new PortfolioConfig("late", [new StrategyAssignment("x", A)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None));
-        var replay = new EventTimeReplay(engine, new BarTable(series), ["x"], regimes: null);
+        var replay = new EventTimeReplay(engine, new BarTable(series), ["x"], classifier: null);
         replay.AdvanceTo(100);
 
         replay.Add("x", [50], [1.0]);
