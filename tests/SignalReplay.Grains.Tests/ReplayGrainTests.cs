@@ -18,6 +18,10 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>A portfolio trading one strategy at a fixed fraction of 1, default execution, no risk limits.</summary>
+    private static PortfolioConfig Trading(string id, string strategy, SeriesId series, RegimeFilter? filter = null) =>
+        new(id, [new StrategyAssignment(strategy, series)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None, filter);
+
     private Task<ReplaySummary> ReplayAsync(string signalSet, IEnumerable<PortfolioConfig> portfolios, TimeSpan? window = null) =>
         fixture.Cluster.GrainFactory.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
             .RunAsync(new ReplaySpec(signalSet, [.. portfolios.Select(PortfolioWires.FromConfig)], window ?? TimeSpan.FromDays(1)));
@@ -138,7 +142,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         await new BaseDatasetStore(fixture.Store).WriteAsync("unknown-full", [market.Series[0]], Cancel);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => FullAsync("unknown-full", [market.Series[0]], [DeciderCatalog.Strategy("momentum", [a])], [],
-            [new PortfolioConfig("p1", [new StrategyAssignment("breakout(length=99,long_only=0)@SYNA_1m", a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+            [Trading("p1", "breakout(length=99,long_only=0)@SYNA_1m", a)]));
 
         Assert.Contains("Portfolio 'p1' names strategy 'breakout(length=99,long_only=0)@SYNA_1m', which the run's generation spec does not hold", error.Message);
     }
@@ -152,8 +156,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var set = await GenerateAsync("unknown-classifier", [market.Series[0]], [strategy], []);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
-            [new PortfolioConfig("p1", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None,
-                new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }))]));
+            [Trading("p1", strategy.InstanceId, a, new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }))]));
 
         Assert.Contains("Portfolio 'p1' filters on classifier 'trend', which signal set", error.Message);
     }
@@ -201,7 +204,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var set = await GenerateAsync("unknown-strategy", [market.Series[0]], [DeciderCatalog.Strategy("momentum", [a])], []);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
-            [new PortfolioConfig("p1", [new StrategyAssignment("breakout(length=99,long_only=0)@SYNA_1m", a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+            [Trading("p1", "breakout(length=99,long_only=0)@SYNA_1m", a)]));
 
         Assert.Contains("Portfolio 'p1' names strategy 'breakout(length=99,long_only=0)@SYNA_1m'", error.Message);
     }
@@ -219,7 +222,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         await fixture.Store.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), cancellationToken: Cancel);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
-            [new PortfolioConfig("p1", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+            [Trading("p1", strategy.InstanceId, a)]));
 
         Assert.Contains("regenerate the signals", error.Message);
     }
@@ -236,7 +239,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         await fixture.Store.PutBytesAsync(key, bytes[..(bytes.Length / 3)], cancellationToken: Cancel);
 
         var error = await Assert.ThrowsAsync<RunFailedException>(() => ReplayAsync(set,
-            [new PortfolioConfig("p1", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None)]));
+            [Trading("p1", strategy.InstanceId, a)]));
 
         Assert.Contains(key.Value, error.Message);
     }

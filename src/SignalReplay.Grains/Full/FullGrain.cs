@@ -2,8 +2,6 @@ using SignalReplay.Abstractions;
 using SignalReplay.Grains.Generation;
 using SignalReplay.Grains.Replay;
 using SignalReplay.Storage.Objects;
-using SignalReplay.Storage.Parquet;
-using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Grains.Full;
 
@@ -18,15 +16,7 @@ public sealed class FullGrain(IObjectStore store) : Grain, IFullGrain
     public async Task<ReplaySummary> RunAsync(FullSpec spec)
     {
         var request = GenerationSpecs.ToRequest(spec.Generation);
-        GenerationPlan plan;
-        try
-        {
-            plan = await new SignalSetStore(store).PlanAsync(request);
-        }
-        catch (StoredDataException error)
-        {
-            throw new RunFailedException(error.Message);
-        }
+        var plan = await GenerationGrain.PlanAsync(store, request);
 
         var classifierSeries = request.Classifiers.ToDictionary(c => c.Key, c => c.Value.Primary, StringComparer.Ordinal);
         PortfolioRun.Validate(spec.Portfolios, [.. request.Strategies.Select(s => s.InstanceId)], classifierSeries, "the run's generation spec", spec.Objective);

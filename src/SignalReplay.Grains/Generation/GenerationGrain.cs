@@ -16,16 +16,7 @@ public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrai
 {
     public async Task<GenerationSummary> RunAsync(GenerationSpec spec)
     {
-        GenerationPlan plan;
-        try
-        {
-            plan = await new SignalSetStore(store).PlanAsync(GenerationSpecs.ToRequest(spec));
-        }
-        catch (StoredDataException error)
-        {
-            throw new RunFailedException(error.Message);
-        }
-
+        var plan = await PlanAsync(store, GenerationSpecs.ToRequest(spec));
         if (plan.Existing is { } existing)
         {
             return new GenerationSummary(existing.Id, CacheHit: true, 0, existing.Bars.Values.Sum(), 0);
@@ -36,6 +27,20 @@ public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrai
         await feature.StartAsync(spec);
         await PublishSeriesAsync(GrainFactory, run, spec, plan);
         return await feature.CompleteAsync();
+    }
+
+    /// <summary>Plans a generation against the store: its set id, spans and base hashes; stored-data errors become <see cref="RunFailedException"/>.</summary>
+    internal static async Task<GenerationPlan> PlanAsync(IObjectStore store, GenerationRequest request)
+    {
+        try
+        {
+            return await new SignalSetStore(store).PlanAsync(request);
+        }
+        catch (StoredDataException error)
+        {
+            // Storage exceptions are not wire types: callers get the reason in one that is.
+            throw new RunFailedException(error.Message);
+        }
     }
 
     /// <summary>
