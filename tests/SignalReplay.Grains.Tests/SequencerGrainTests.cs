@@ -58,11 +58,12 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         var status = await sequencer.StartAsync(new RunRequest(Config("storm"), "test"));
         var victim = fixture.Cluster.Silos.Single(silo => silo.SiloAddress.ToString() == status.Host);
         var clock = Stopwatch.StartNew();
-        while (!(status.CurrentPhase == "grid" && status.Detail?.StartsWith("replaying", StringComparison.Ordinal) == true))
+        // Killed while some phase replays (a replay takes tens of milliseconds now: any of the run's replays will do).
+        while (status.Detail?.StartsWith("replaying", StringComparison.Ordinal) != true)
         {
             Assert.False(status.IsFinished, $"The run finished before the silo could be killed: {status}");
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"The grid phase did not start: {status}");
-            await Task.Delay(5, Cancel);
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"No phase started replaying: {status}");
+            await Task.Delay(1, Cancel);
             status = await sequencer.GetStatusAsync();
         }
 
