@@ -47,6 +47,50 @@ public sealed class SignalGenerationTests
     }
 
     [Fact]
+    public void Rows_taken_while_generating_add_up_to_the_captured_set_each_row_once()
+    {
+        var market = SignalReplay.Core.Synthetic.SyntheticMarket.Generate(SignalReplay.Core.Synthetic.SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 3 });
+        var series = market.Series.Take(2).ToList();
+        var ids = series.Select(s => s.Id).ToArray();
+        var generator = new SignalGenerator(
+            ids,
+            [DeciderCatalog.Strategy("momentum", [ids[0]], new Dictionary<string, double> { ["fast"] = 3, ["slow"] = 12 }), DeciderCatalog.Strategy("breakout", [ids[1]], new Dictionary<string, double> { ["length"] = 10 })],
+            [new("trend", DeciderCatalog.Classifier("trend", [ids[0]], new Dictionary<string, double> { ["fast"] = 5, ["slow"] = 20 }))]);
+        var buffer = new TimeAlignmentBuffer(ids, 20_000);
+        var signals = new Dictionary<string, List<(int, double)>>();
+        var changes = new Dictionary<string, List<(int, string)>>();
+        var takes = 0;
+        foreach (var window in BarBatches.Windows(series, TimeSpan.FromDays(1)))
+        {
+            for (var s = 0; s < series.Count; s++)
+            {
+                buffer.Add(s, BarBatches.Slice(series[s], window), window.End, window.IsLast);
+            }
+
+            generator.Drain(buffer);
+            var taken = generator.TakeCaptured();
+            takes += taken.Signals.Count;
+            foreach (var (strategy, barIdx, value) in taken.Signals)
+            {
+                (signals.TryGetValue(strategy, out var rows) ? rows : signals[strategy] = []).AddRange(barIdx.Zip(value));
+            }
+
+            foreach (var (classifier, barIdx, regime) in taken.Changes)
+            {
+                (changes.TryGetValue(classifier, out var rows) ? rows : changes[classifier] = []).AddRange(barIdx.Zip(regime));
+            }
+        }
+
+        var set = generator.Build();
+        Assert.True(takes > 2, "rows should arrive over several windows");
+        Assert.All(set.Signals, index => Assert.True(index.Count > 0));
+        Assert.All(set.ClassifierChanges, index => Assert.True(index.Count > 0));
+        Assert.Empty(generator.TakeCaptured().Signals);
+        Assert.All(set.Signals, index => Assert.Equal(index.BarIdx.ToArray().Zip(index.Value.ToArray()), signals[index.StrategyInstance]));
+        Assert.All(set.ClassifierChanges, index => Assert.Equal(index.BarIdx.ToArray().Zip(index.NewRegime.ToArray()), changes[index.Classifier]));
+    }
+
+    [Fact]
     public void The_batch_window_changes_nothing_so_any_producer_batching_gives_the_same_bits()
     {
         var series = Lean();

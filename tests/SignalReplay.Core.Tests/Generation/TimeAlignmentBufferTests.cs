@@ -38,6 +38,40 @@ public sealed class TimeAlignmentBufferTests
     }
 
     [Fact]
+    public void Released_through_is_the_last_time_no_slice_can_still_come_for()
+    {
+        var buffer = new TimeAlignmentBuffer([Spy, Bac], 100);
+        Assert.Equal(long.MinValue, buffer.ReleasedThrough); // nothing promised yet
+
+        // SPY sends 13:30-13:36 (ends 13:31..13:37); BAC only its 13:30 bar (ends 13:35).
+        buffer.Add(0, [At(0), At(1), At(2), At(3), At(4), At(5), At(6)]);
+        buffer.Add(1, [At(0)]);
+        DrainAll(buffer);
+        // BAC's next bar could end at 13:40, but it promised nothing past 13:35: slices through 13:35 are out.
+        Assert.Equal(Open + (5 * 60_000L), buffer.ReleasedThrough);
+
+        // BAC promises through 13:45: SPY's held bars (ending 13:36 and 13:37) go out, and SPY itself now
+        // bounds the time (its next bar is unknown, known only through the end of its last bar, 13:37).
+        buffer.Add(1, [], through: Open + (15 * 60_000L));
+        DrainAll(buffer);
+        Assert.Equal(Open + (7 * 60_000L), buffer.ReleasedThrough);
+
+        // BAC's 13:45 bar (ends 13:50) is held: SPY, known only through 13:37, still bounds the time.
+        buffer.Add(1, [At(15)]);
+        Assert.Equal(Open + (7 * 60_000L), buffer.ReleasedThrough);
+
+        // SPY is complete: BAC's bar goes out, and BAC, known through 13:50 only, bounds the time.
+        buffer.Add(0, [At(7)], complete: true);
+        DrainAll(buffer);
+        Assert.Equal(Open + (20 * 60_000L), buffer.ReleasedThrough);
+
+        buffer.Add(1, [], complete: true);
+        DrainAll(buffer);
+        Assert.True(buffer.IsDrained);
+        Assert.Equal(long.MaxValue, buffer.ReleasedThrough);
+    }
+
+    [Fact]
     public void A_slice_waits_until_every_series_is_known_through_its_time()
     {
         var buffer = new TimeAlignmentBuffer([Spy, SeriesId.Parse("IBM_1m")], 100);
