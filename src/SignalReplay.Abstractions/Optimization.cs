@@ -4,7 +4,10 @@ namespace SignalReplay.Abstractions;
 [GenerateSerializer, Immutable, Alias("signalreplay.run-request")]
 public sealed record RunRequest([property: Id(0)] string Config, [property: Id(1)] string Source);
 
-/// <summary>Where a run stands. <see cref="State"/> is <c>unknown</c>, <c>running</c>, <c>completed</c> or <c>failed</c>.</summary>
+/// <summary>
+/// Where a run stands. <see cref="State"/> is <c>unknown</c>, <c>running</c>, <c>interrupted</c> (stopped on
+/// request and resumable), <c>completed</c> or <c>failed</c>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.run-status")]
 public sealed record RunStatus(
     [property: Id(0)] string RunId,
@@ -19,7 +22,8 @@ public sealed record RunStatus(
     [property: Id(9)] int Attempts,
     [property: Id(10)] string? Host)
 {
-    public bool IsFinished => State is "completed" or "failed";
+    /// <summary>Nothing more will happen unless someone acts: the run ended, or was interrupted and waits to be resumed.</summary>
+    public bool IsFinished => State is "completed" or "failed" or "interrupted";
 }
 
 /// <summary>
@@ -37,4 +41,15 @@ public interface ISequencerGrain : IGrainWithStringKey
     /// <summary>The run's status; a run interrupted by a silo failure resumes when asked.</summary>
     [Alias("Status")]
     Task<RunStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Stops a running run where it stands, saved as <c>interrupted</c> with <paramref name="reason"/>: what it
+    /// finished is kept, work in flight is dropped. A no-op for a run that is not running.
+    /// </summary>
+    [Alias("Interrupt")]
+    Task<RunStatus> InterruptAsync(string reason);
+
+    /// <summary>Continues an interrupted run from its first unfinished phase; a no-op for any other.</summary>
+    [Alias("Resume")]
+    Task<RunStatus> ResumeAsync();
 }

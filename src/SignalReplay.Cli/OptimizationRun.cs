@@ -23,15 +23,58 @@ internal static class OptimizationRun
         await using (var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken))
         {
             var sequencer = silo.Grains.GetGrain<ISequencerGrain>(id);
-            var started = await sequencer.StartAsync(new RunRequest(configText, source));
-            status = await RunWatch.UntilFinishedAsync(console, started, _ => sequencer.GetStatusAsync(), EmbeddedPoll, cancellationToken);
+            status = await FollowAsync(console, sequencer, await sequencer.StartAsync(new RunRequest(configText, source)), cancellationToken);
         }
 
+        return await SummaryAsync(console, store, status, cancellationToken);
+    }
+
+    /// <summary>Continues an interrupted run of the store on the embedded silo, from its first unfinished phase.</summary>
+    public static async Task<RunSummary> ResumeAsync(IAnsiConsole console, LocalStore store, string id, CancellationToken cancellationToken)
+    {
+        RunStatus status;
+        await using (var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken))
+        {
+            var sequencer = silo.Grains.GetGrain<ISequencerGrain>(id);
+            var resumed = await sequencer.ResumeAsync();
+            if (resumed.State == "unknown")
+            {
+                throw new ArgumentException($"There is no run '{id}' in {store.Root}.");
+            }
+
+            console.MarkupLineInterpolated($"Resuming run {id} at phase {Math.Min(resumed.PhasesDone + 1, resumed.PhaseCount)}/{resumed.PhaseCount}, on the embedded silo.");
+            status = await FollowAsync(console, sequencer, resumed, cancellationToken);
+        }
+
+        return await SummaryAsync(console, store, status, cancellationToken);
+    }
+
+    /// <summary>
+    /// Shows the run's progress until it finishes. On Ctrl-C the run is interrupted, not abandoned: what it
+    /// finished is kept and <c>runs resume</c> continues it (a run left "running" by a dead process resumes the same way).
+    /// </summary>
+    private static async Task<RunStatus> FollowAsync(IAnsiConsole console, ISequencerGrain sequencer, RunStatus started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunWatch.UntilFinishedAsync(console, started, _ => sequencer.GetStatusAsync(), EmbeddedPoll, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var interrupted = await sequencer.InterruptAsync("interrupted from the command line");
+            console.MarkupLineInterpolated(
+                $"Interrupted run {interrupted.RunId} after {interrupted.PhasesDone}/{interrupted.PhaseCount} phases; [bold]signalreplay runs resume {interrupted.RunId}[/] continues it.");
+            throw;
+        }
+    }
+
+    private static async Task<RunSummary> SummaryAsync(IAnsiConsole console, LocalStore store, RunStatus status, CancellationToken cancellationToken)
+    {
         RunWatch.ThrowIfFailed(status);
-        var summary = await new ResultsReader(store.Objects).ReadSummaryAsync(id, cancellationToken)
-            ?? throw new InvalidOperationException($"Run {id} completed without a summary.json.");
+        var summary = await new ResultsReader(store.Objects).ReadSummaryAsync(status.RunId, cancellationToken)
+            ?? throw new InvalidOperationException($"Run {status.RunId} completed without a summary.json.");
         SummaryTable.Write(console, summary);
-        console.MarkupLineInterpolated($"Results: [bold]{Path.Combine(store.Root, "results", id)}[/] (metadata.json, phases/*/metrics.parquet, trades.parquet, events/, summary.json).");
+        console.MarkupLineInterpolated($"Results: [bold]{Path.Combine(store.Root, "results", status.RunId)}[/] (metadata.json, phases/*/metrics.parquet, trades.parquet, events/, summary.json).");
         return summary;
     }
 

@@ -78,7 +78,14 @@ internal static class ResultsCommands
                 SummaryTable.Write(console, summary);
             }
         }));
-        return new Command("runs", "Runs in the store: list, show, watch.") { list, show, watch };
+        var resumeId = new Argument<string>("run") { Description = "Run id (see runs list)." };
+        var resume = new Command("resume", "Continue an interrupted run (Ctrl-C) on the embedded silo from its first unfinished phase, then print its summary.")
+        {
+            resumeId,
+        };
+        resume.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+            await OptimizationRun.ResumeAsync(console, Store(parse), parse.GetValue(resumeId)!, cancellationToken)));
+        return new Command("runs", "Runs in the store: list, show, watch, resume.") { list, show, watch, resume };
     }
 
     public static Command Results(IAnsiConsole console)

@@ -105,17 +105,21 @@ internal static class RunWatch
     {
         "completed" => $"Run {status.RunId}: completed, {status.PhasesDone}/{status.PhaseCount} phases.",
         "failed" => $"Run {status.RunId}: failed after {status.PhasesDone}/{status.PhaseCount} phases: {status.Error}",
+        "interrupted" => $"Run {status.RunId}: interrupted after {status.PhasesDone}/{status.PhaseCount} phases ({status.Error}).",
         _ => $"Run {status.RunId}: phase {Math.Min(status.PhasesDone + 1, status.PhaseCount)}/{status.PhaseCount}"
             + (status.CurrentPhase is { } phase ? $" ({phase})" : string.Empty)
             + (status.Detail is { } detail ? $": {detail}" : string.Empty),
     };
 
-    /// <summary>Throws for a failed run, so the command exits 1 with the run's own error.</summary>
+    /// <summary>Throws for a failed or interrupted run, so the command exits 1 with the run's own error.</summary>
     public static void ThrowIfFailed(RunStatus status)
     {
-        if (status.State == "failed")
+        switch (status.State)
         {
-            throw new RunFailedException($"Run {status.RunId} failed: {status.Error}");
+            case "failed":
+                throw new RunFailedException($"Run {status.RunId} failed: {status.Error}");
+            case "interrupted":
+                throw new RunFailedException($"Run {status.RunId} was {status.Error}; signalreplay runs resume {status.RunId} continues it.");
         }
     }
 

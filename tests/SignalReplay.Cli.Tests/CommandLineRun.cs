@@ -12,7 +12,10 @@ internal sealed class CommandLineRun(string? storeRoot = null) : IDisposable
 
     public string Folder => _folder.Path;
 
-    public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
+
+    /// <summary>Runs a command that <paramref name="interrupt"/> can stop, as Ctrl-C stops the real one.</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(CancellationToken interrupt, params string[] args)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -25,7 +28,7 @@ internal sealed class CommandLineRun(string? storeRoot = null) : IDisposable
         console.Profile.Width = 200;
         var exitCode = await SignalReplayCommandLine.Build(console)
             .Parse([.. args, "--store", StoreRoot])
-            .InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+            .InvokeAsync(cancellationToken: interrupt);
         return (exitCode, output.ToString());
     }
 

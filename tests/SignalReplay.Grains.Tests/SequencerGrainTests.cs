@@ -57,40 +57,42 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         Assert.NotEmpty(id);
         var status = await sequencer.StartAsync(new RunRequest(Config("storm"), "test"));
         var victim = fixture.Cluster.Silos.Single(silo => silo.SiloAddress.ToString() == status.Host);
-        var clock = Stopwatch.StartNew();
         // Killed while some phase replays (a replay takes tens of milliseconds now: any of the run's replays will do).
-        while (status.Detail?.StartsWith("replaying", StringComparison.Ordinal) != true)
-        {
-            Assert.False(status.IsFinished, $"The run finished before the silo could be killed: {status}");
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"No phase started replaying: {status}");
-            await Task.Delay(1, Cancel);
-            status = await sequencer.GetStatusAsync();
-        }
-
+        await UntilReplayingAsync(sequencer, status);
         await fixture.Cluster.KillSiloAsync(victim, Cancel);
         var resumed = await RunToEndAsync(sequencer, "storm");
 
         Assert.Equal("completed", resumed.State);
         Assert.NotEqual(victim.SiloAddress.ToString(), resumed.Host);
         Assert.True(resumed.Attempts > reference.Attempts, $"Expected a retried attempt: {resumed.Attempts} vs {reference.Attempts}.");
-        var store = fixture.Store;
-        foreach (var phase in new[] { "grid", "regime", "validate" })
-        {
-            Assert.Equal(
-                await store.ReadAllBytesAsync(ResultsLayout.Metrics(reference.RunId, phase), Cancel),
-                await store.ReadAllBytesAsync(ResultsLayout.Metrics(id, phase), Cancel));
-            Assert.Equal(
-                await store.ReadAllBytesAsync(ResultsLayout.Trades(reference.RunId, phase), Cancel),
-                await store.ReadAllBytesAsync(ResultsLayout.Trades(id, phase), Cancel));
-        }
+        var storm = await AssertSameResultsAsync(reference.RunId, id);
+        Assert.Equal("validate", storm.Choice!.Phase);
+    }
 
-        var reader = new ResultsReader(store);
-        var calm = await reader.ReadSummaryAsync(reference.RunId, Cancel);
-        var storm = await reader.ReadSummaryAsync(id, Cancel);
-        Assert.Equal(
-            System.Text.Json.JsonSerializer.Serialize(calm! with { Workflow = string.Empty }, ResultsJson.Options),
-            System.Text.Json.JsonSerializer.Serialize(storm! with { Workflow = string.Empty }, ResultsJson.Options));
-        Assert.Equal("validate", storm!.Choice!.Phase);
+    [Fact]
+    public async Task An_interrupted_run_keeps_what_it_finished_and_resumes_to_the_results_of_an_undisturbed_run()
+    {
+        await EnsureDatasetAsync();
+        var reference = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"steady-{Guid.NewGuid():N}"), "steady");
+        var id = $"paused-{Guid.NewGuid():N}";
+        var sequencer = fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>(id);
+        await UntilReplayingAsync(sequencer, await sequencer.StartAsync(new RunRequest(Config("paused"), "test")));
+
+        var interrupted = await sequencer.InterruptAsync("paused by the test");
+        Assert.Equal("interrupted", interrupted.State);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), Cancel); // the replay in flight ends, and is dropped
+        var later = await sequencer.GetStatusAsync();
+        Assert.Equal(("interrupted", interrupted.PhasesDone, "paused by the test"), (later.State, later.PhasesDone, later.Error));
+        Assert.Equal("interrupted", (await new ResultsReader(fixture.Store).ReadMetadataAsync(id, Cancel))!.Status);
+        Assert.Equal("paused by the test", (await sequencer.InterruptAsync("again")).Error); // interrupting twice changes nothing
+
+        Assert.Equal("running", (await sequencer.ResumeAsync()).State);
+        var done = await RunToEndAsync(sequencer, "paused");
+
+        Assert.Equal("completed", done.State);
+        Assert.Null(done.Error);
+        await AssertSameResultsAsync(reference.RunId, id);
+        Assert.Equal("completed", (await sequencer.ResumeAsync()).State); // resuming a finished run changes nothing
     }
 
     [Fact]
@@ -120,6 +122,38 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
 
         await Assert.ThrowsAsync<ArgumentException>(() => grain.StartAsync(new RunRequest(Config("other"), "test")));
         Assert.Equal("completed", (await grain.StartAsync(new RunRequest(Config("twice"), "test"))).State);
+    }
+
+    /// <summary>Polls until some phase of the run is replaying (a phase's replay lasts tens of milliseconds).</summary>
+    private static async Task UntilReplayingAsync(ISequencerGrain sequencer, RunStatus status)
+    {
+        var clock = Stopwatch.StartNew();
+        while (status.Detail?.StartsWith("replaying", StringComparison.Ordinal) != true)
+        {
+            Assert.False(status.IsFinished, $"The run finished before it could be disturbed: {status}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"No phase started replaying: {status}");
+            await Task.Delay(1, Cancel);
+            status = await sequencer.GetStatusAsync();
+        }
+    }
+
+    /// <summary>Asserts that two runs of the same configuration wrote the same metrics and trades in every phase and the same summary.</summary>
+    private async Task<RunSummary> AssertSameResultsAsync(string reference, string run)
+    {
+        var store = fixture.Store;
+        foreach (var phase in new[] { "grid", "regime", "validate" })
+        {
+            Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Metrics(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Metrics(run, phase), Cancel));
+            Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Trades(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Trades(run, phase), Cancel));
+        }
+
+        var reader = new ResultsReader(store);
+        var expected = await reader.ReadSummaryAsync(reference, Cancel);
+        var actual = await reader.ReadSummaryAsync(run, Cancel);
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(expected! with { Workflow = string.Empty }, ResultsJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(actual! with { Workflow = string.Empty }, ResultsJson.Options));
+        return actual!;
     }
 
     private async Task<RunStatus> RunToEndAsync(ISequencerGrain sequencer, string name)

@@ -15,7 +15,8 @@ namespace SignalReplay.Grains.Optimization;
 /// the phase's results, and persists what the phase selected before starting the next. Work runs in the
 /// background of the activation; a reminder, or any status call, wakes a run whose silo died, and it
 /// resumes at the first unfinished phase. Work interrupted by a dead silo is retried under fresh grain keys;
-/// every step is deterministic, so a resumed run writes the same bytes as an undisturbed one.
+/// every step is deterministic, so a resumed run writes the same bytes as an undisturbed one. A run can
+/// also be interrupted on request (the CLI does on Ctrl-C) and resumed later the same way.
 /// </summary>
 public sealed class SequencerGrain(
     [PersistentState("sequencer", SignalReplayOptions.StorageName)] IPersistentState<SequencerState> state,
@@ -27,9 +28,13 @@ public sealed class SequencerGrain(
     private const int MaxAttempts = 8;
     private const int SummaryTop = 10;
 
+    private readonly SemaphoreSlim _saving = new(1, 1);
     private Task? _work;
     private string? _detail;
     private RunConfig? _config;
+
+    /// <summary>Interrupted on request while the work was in flight: the work stops at its next step and writes nothing more.</summary>
+    private bool Interrupted => state.State.State == "interrupted";
 
     /// <summary>The run's configuration, parsed once per activation.</summary>
     private RunConfig Config => _config ??= RunConfigReader.Parse(state.State.Config!, state.State.Source);
@@ -61,7 +66,7 @@ public sealed class SequencerGrain(
             State = "running",
             CreatedAt = DateTimeOffset.UtcNow,
         };
-        await state.WriteStateAsync();
+        await SaveAsync();
 
         // The run is in the store (runs list, runs watch) from the moment its id is handed out.
         await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(config));
@@ -74,6 +79,35 @@ public sealed class SequencerGrain(
     {
         EnsureRunning();
         return Task.FromResult(Status());
+    }
+
+    public async Task<RunStatus> InterruptAsync(string reason)
+    {
+        if (state.State.State == "running")
+        {
+            state.State.State = "interrupted";
+            state.State.Error = reason;
+            _detail = null;
+            await SaveAsync();
+            await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
+        }
+
+        return Status();
+    }
+
+    public async Task<RunStatus> ResumeAsync()
+    {
+        if (Interrupted)
+        {
+            state.State.State = "running";
+            state.State.Error = null;
+            await SaveAsync();
+            await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
+            await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+
+        EnsureRunning();
+        return Status();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
@@ -117,7 +151,7 @@ public sealed class SequencerGrain(
                     .GetGrain<IGenerationGrain>($"{run}/generate/a{attempt}")
                     .RunAsync(GenerationSpecOf(config)));
                 state.State.SignalSetId = generated.SignalSetId;
-                await state.WriteStateAsync();
+                await SaveAsync();
             }
 
             IReadOnlyList<PortfolioConfig> incoming = state.State.Phases.Count == 0
@@ -140,6 +174,11 @@ public sealed class SequencerGrain(
                         config.Data.Window,
                         phase.Objective.ToString(),
                         Details: true)));
+                if (Interrupted)
+                {
+                    return;
+                }
+
                 var outcomes = planned
                     .Select((p, i) => new PortfolioOutcome(p.Config, p.Candidate, PortfolioResults.ToResult(replayed.Portfolios[i]), replayed.Portfolios[i].Score))
                     .ToList();
@@ -155,12 +194,22 @@ public sealed class SequencerGrain(
                     [.. RunSummaries.TopCandidates(result, SummaryTop)],
                     [.. result.Selected.Select(PortfolioWires.FromConfig)],
                     clock.Elapsed.TotalSeconds));
-                await state.WriteStateAsync();
+                await SaveAsync();
                 incoming = result.Selected;
+            }
+
+            if (Interrupted)
+            {
+                return;
             }
 
             await results.WriteSummaryAsync(run, RunSummaries.Of(run, state.State.Phases));
             await FinishAsync("completed", error: null);
+        }
+        catch (Exception error) when (Interrupted)
+        {
+            // Work in flight when the run was interrupted (the silo may be stopping too): dropped, not a failure.
+            logger.LogInformation(error, "Run {Run} was interrupted; its work in flight ended with an error", run);
         }
         catch (Exception error) when (error is RunFailedException or ArgumentException or InvalidOperationException or RunAttemptsExhaustedException)
         {
@@ -178,8 +227,13 @@ public sealed class SequencerGrain(
     {
         for (var tries = 1; ; tries++)
         {
+            if (Interrupted)
+            {
+                throw new OperationCanceledException($"Run {this.GetPrimaryKeyString()} was interrupted.");
+            }
+
             state.State.Attempts++;
-            await state.WriteStateAsync();
+            await SaveAsync();
             var attempt = state.State.Attempts;
             try
             {
@@ -206,11 +260,25 @@ public sealed class SequencerGrain(
         state.State.State = outcome;
         state.State.Error = error;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        await SaveAsync();
         await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
         if (await this.GetReminder(ResumeReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Writes the state, one write at a time: an interrupt can arrive while the work is saving.</summary>
+    private async Task SaveAsync()
+    {
+        await _saving.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _saving.Release();
         }
     }
 

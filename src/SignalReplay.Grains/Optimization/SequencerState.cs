@@ -15,7 +15,7 @@ public sealed class SequencerState
     [Id(1)]
     public string Source { get; set; } = string.Empty;
 
-    /// <summary><c>unknown</c>, <c>running</c>, <c>completed</c> or <c>failed</c>.</summary>
+    /// <summary><c>unknown</c>, <c>running</c>, <c>interrupted</c> (stopped on request, resumable), <c>completed</c> or <c>failed</c>.</summary>
     [Id(2)]
     public string State { get; set; } = "unknown";
 
