@@ -79,13 +79,41 @@ internal static class ResultsCommands
             }
         }));
         var resumeId = new Argument<string>("run") { Description = "Run id (see runs list)." };
-        var resume = new Command("resume", "Continue an interrupted run (Ctrl-C) on the embedded silo from its first unfinished phase, then print its summary.")
+        var resume = new Command("resume", "Continue an interrupted run from its first unfinished phase and follow it: on a silo host with --api, else on the embedded silo.")
         {
             resumeId,
+            RunWatch.Api,
+            RunWatch.ApiKey,
+            interval,
         };
         resume.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
-            await OptimizationRun.ResumeAsync(console, Store(parse), parse.GetValue(resumeId)!, cancellationToken)));
-        return new Command("runs", "Runs in the store: list, show, watch, resume.") { list, show, watch, resume };
+        {
+            var run = parse.GetValue(resumeId)!;
+            using var api = RunWatch.Client(parse);
+            if (api is not null)
+            {
+                var resumed = await api.ActAsync(run, "resume", cancellationToken);
+                await RunWatch.FollowRemoteAsync(console, api, resumed, TimeSpan.FromSeconds(parse.GetValue(interval)), cancellationToken);
+                return;
+            }
+
+            await OptimizationRun.ResumeAsync(console, Store(parse), run, cancellationToken);
+        }));
+        var interruptId = new Argument<string>("run") { Description = "Run id (see runs list)." };
+        var interrupt = new Command("interrupt", "Stop a run on a silo host where it stands (runs resume continues it). An embedded run stops with Ctrl-C.")
+        {
+            interruptId,
+            RunWatch.Api,
+            RunWatch.ApiKey,
+        };
+        interrupt.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            using var api = RunWatch.Client(parse)
+                ?? throw new ArgumentException("runs interrupt acts on a silo host: give --api URL (an embedded run stops with Ctrl-C).");
+            var status = await api.ActAsync(parse.GetValue(interruptId)!, "interrupt", cancellationToken);
+            console.MarkupLine(Markup.Escape(RunWatch.Progress(status)));
+        }));
+        return new Command("runs", "Runs in the store: list, show, watch, resume, interrupt.") { list, show, watch, resume, interrupt };
     }
 
     public static Command Results(IAnsiConsole console)

@@ -51,6 +51,13 @@ internal sealed class RunApiClient : IDisposable
         return await ReadAsync<RunStatus>(response, $"read run '{runId}'", cancellationToken);
     }
 
+    /// <summary>POSTs <paramref name="action"/> (<c>interrupt</c> or <c>resume</c>) to a run.</summary>
+    public async Task<RunStatus> ActAsync(string runId, string action, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => _http.PostAsync($"api/runs/{Uri.EscapeDataString(runId)}/{action}", content: null, cancellationToken));
+        return await ReadAsync<RunStatus>(response, $"{action} run '{runId}'", cancellationToken);
+    }
+
     public async Task<RunSummary> SummaryAsync(string runId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => _http.GetAsync($"api/runs/{Uri.EscapeDataString(runId)}/summary", cancellationToken));

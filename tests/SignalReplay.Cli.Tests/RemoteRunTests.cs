@@ -94,6 +94,39 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
     }
 
     [Fact]
+    public async Task A_run_interrupted_on_the_host_is_resumed_and_followed_from_the_cli()
+    {
+        using var http = new HttpClient { BaseAddress = silo.Host.Api };
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloHostFixture.Key);
+        var cancel = TestContext.Current.CancellationToken;
+        using var started = await http.PostAsync("/api/runs", new StringContent(Config), cancel);
+        var id = (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.RunId;
+        using var interrupted = await http.PostAsync($"/api/runs/{id}/interrupt", null, cancel);
+        Assert.Equal("interrupted", (await interrupted.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.State);
+
+        var (againExit, again) = await _run.RunAsync("runs", "interrupt", id, "--api", Api, "--api-key", SiloHostFixture.Key);
+        var (resumeExit, resumed) = await _run.RunAsync("runs", "resume", id, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.1");
+
+        Assert.True(againExit == 0, again);
+        Assert.Contains($"Run {id}: interrupted after", again);
+        Assert.True(resumeExit == 0, resumed);
+        Assert.Contains($"Run {id}: completed, 2/2 phases.", resumed);
+        Assert.Contains("Choice (best of phase regime)", resumed);
+    }
+
+    [Fact]
+    public async Task Runs_interrupt_needs_a_host_and_names_a_run_it_lacks()
+    {
+        var (localExit, local) = await _run.RunAsync("runs", "interrupt", "some-run");
+        var (unknownExit, unknown) = await _run.RunAsync("runs", "interrupt", "no-such-run", "--api", Api, "--api-key", SiloHostFixture.Key);
+
+        Assert.Equal(1, localExit);
+        Assert.Contains("give --api URL", local.ReplaceLineEndings(""));
+        Assert.Equal(1, unknownExit);
+        Assert.Contains("There is no run 'no-such-run'", unknown.ReplaceLineEndings(""));
+    }
+
+    [Fact]
     public async Task Runs_watch_reports_each_phase_as_the_store_metadata_moves_on()
     {
         using var local = new CommandLineRun();

@@ -82,6 +82,36 @@ public sealed class RunApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_interrupted_over_http_stays_interrupted_until_resumed_then_completes()
+    {
+        var started = await _http.PostAsync("/api/runs", new StringContent(Config, MediaTypeHeaderValue.Parse("application/yaml")), Cancel);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+
+        var interrupted = await _http.PostAsync($"/api/runs/{id}/interrupt", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, interrupted.StatusCode);
+        var status = await interrupted.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal("interrupted", status.GetProperty("state").GetString());
+        Assert.Equal("interrupted through the run API", status.GetProperty("error").GetString());
+        await Task.Delay(500, Cancel);
+        Assert.Equal("interrupted", (await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Cancel)).GetProperty("state").GetString());
+
+        var resumed = await _http.PostAsync($"/api/runs/{id}/resume", null, Cancel);
+        Assert.Equal("running", (await resumed.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("state").GetString());
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "The resumed run did not finish in 3 minutes.");
+            await Task.Delay(200, Cancel);
+            status = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Cancel);
+        }
+        while (status.GetProperty("state").GetString() == "running");
+
+        Assert.Equal("completed", status.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"/api/runs/{id}/summary", Cancel)).StatusCode);
+    }
+
+    [Fact]
     public async Task Requests_without_the_key_are_refused_but_health_and_openapi_stay_open()
     {
         using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
@@ -107,6 +137,15 @@ public sealed class RunApiTests : IAsyncLifetime
     public async Task Ids_that_walk_out_or_name_nothing_are_refused(string path, HttpStatusCode expected)
     {
         Assert.Equal(expected, (await _http.GetAsync(path, Cancel)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/runs/no-such-run/interrupt", HttpStatusCode.NotFound)]
+    [InlineData("/api/runs/no-such-run/resume", HttpStatusCode.NotFound)]
+    [InlineData("/api/runs/..%2Fx/resume", HttpStatusCode.BadRequest)]
+    public async Task Interrupting_or_resuming_a_run_that_is_not_there_is_refused(string path, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, (await _http.PostAsync(path, null, Cancel)).StatusCode);
     }
 
     [Fact]

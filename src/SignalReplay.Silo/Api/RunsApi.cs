@@ -20,6 +20,12 @@ public static class RunsApi
             .ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/", ListAsync).WithSummary("Every run in the store, newest first.").Produces<RunListItem[]>();
         runs.MapGet("/{id}", StatusAsync).WithSummary("A run's status.").Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{id}/interrupt", InterruptAsync)
+            .WithSummary("Stop a running run where it stands (state 'interrupted'): finished phases are kept; resume continues it.")
+            .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{id}/resume", ResumeAsync)
+            .WithSummary("Continue an interrupted run from its first unfinished phase.")
+            .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/summary", SummaryAsync).WithSummary("A finished run's summary.json.").Produces<RunSummary>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/phases/{phase}/top", TopAsync).WithSummary("The n best portfolios of a phase (metrics.parquet rows).").Produces<MetricsRow[]>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -67,6 +73,29 @@ public static class RunsApi
 
         var status = await grains.GetGrain<ISequencerGrain>(id).GetStatusAsync();
         return status.State == "unknown" ? NotFound($"There is no run '{id}'.") : Results.Ok(status);
+    }
+
+    private static Task<IResult> InterruptAsync(string id, IGrainFactory grains) =>
+        OnRunAsync(id, grains, sequencer => sequencer.InterruptAsync("interrupted through the run API"));
+
+    private static Task<IResult> ResumeAsync(string id, IGrainFactory grains) =>
+        OnRunAsync(id, grains, sequencer => sequencer.ResumeAsync());
+
+    /// <summary>Acts on an existing run (a run id that names nothing is a 404, and no run is created for it).</summary>
+    private static async Task<IResult> OnRunAsync(string id, IGrainFactory grains, Func<ISequencerGrain, Task<RunStatus>> act)
+    {
+        if (Invalid(id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var sequencer = grains.GetGrain<ISequencerGrain>(id);
+        if ((await sequencer.GetStatusAsync()).State == "unknown")
+        {
+            return NotFound($"There is no run '{id}'.");
+        }
+
+        return Results.Ok(await act(sequencer));
     }
 
     private static async Task<IResult> SummaryAsync(string id, IObjectStore store, CancellationToken cancellationToken)
