@@ -176,11 +176,14 @@ internal static class ResultsCommands
 
     public static Command Migrate(IAnsiConsole console)
     {
-        var command = new Command("migrate", "Convert v1 results (results/{run}/results.json) to the v2 layout; safe to run again.");
+        var command = new Command("migrate", "Convert v1 results (results/{run}/results.json) to the v2 layout and remove what older versions left behind; safe to run again.");
         command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
-            var report = await new ResultsMigrator(Store(parse).Objects).MigrateAllAsync(cancellationToken);
+            var store = Store(parse).Objects;
+            var report = await new ResultsMigrator(store).MigrateAllAsync(cancellationToken);
             console.MarkupLineInterpolated($"Migrated {report.Migrated.Count} run(s): {string.Join(", ", report.Migrated)}; {report.AlreadyMigrated.Count} already in v2 (rewritten identically).");
+            var subscriptions = await Grains.Storage.ObjectStoreGrainStorage.DeleteLegacyStreamSubscriptionsAsync(store, cancellationToken);
+            console.MarkupLineInterpolated($"Removed {subscriptions} stream-subscription file(s) that versions before 2026-11-25 left under grain-state/.");
         }));
         return command;
     }

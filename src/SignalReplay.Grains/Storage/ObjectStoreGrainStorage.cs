@@ -64,6 +64,22 @@ public sealed class ObjectStoreGrainStorage(string name, IObjectStore store, IGr
         grainState.RecordExists = false;
     }
 
+    /// <summary>
+    /// Deletes the stream-subscription state versions before 2026-11-25 wrote here by mistake (their stream
+    /// provider shared this storage's name, so Orleans kept its pub-sub state in the store). Nothing reads it;
+    /// returns how many objects were deleted.
+    /// </summary>
+    public static async Task<int> DeleteLegacyStreamSubscriptionsAsync(IObjectStore store, CancellationToken cancellationToken = default)
+    {
+        var deleted = 0;
+        await foreach (var info in store.ListAsync($"grain-state/{SignalReplayOptions.StorageName}/PubSubRendezvousGrain/", cancellationToken))
+        {
+            deleted += await store.DeleteAsync(info.Key, cancellationToken) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
     private ObjectKey KeyOf(string stateName, GrainId grainId) =>
         ObjectKey.Combine("grain-state", Segment(name), Segment(stateName), Segment(grainId.Type.ToString()!), Segment(grainId.Key.ToString()!));
 
