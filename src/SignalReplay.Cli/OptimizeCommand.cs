@@ -10,13 +10,7 @@ internal static class OptimizeCommand
     {
         var config = new Argument<string>("config") { Description = "Run configuration (YAML or JSON): data, classifiers, strategies, portfolio grid, phases." };
         var interval = RunWatch.PollSeconds(2);
-        var command = new Command("optimize", "Run a multi-phase optimization (grid -> regime -> validate) and write its results: on the embedded silo, or with --api on a silo host.")
-        {
-            config,
-            RunWatch.Api,
-            RunWatch.ApiKey,
-            interval,
-        };
+        var command = RunWatch.HostCommand("optimize", "Run a multi-phase optimization (grid -> regime -> validate) and write its results: on the embedded silo, or with --api on a silo host.", config, interval);
         command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var path = parse.GetValue(config)!;

@@ -50,13 +50,7 @@ internal static class ResultsCommands
         }));
         var watchId = new Argument<string>("run") { Description = "Run id (see runs list, or the id optimize printed)." };
         var interval = RunWatch.PollSeconds(2);
-        var watch = new Command("watch", "Follow a run until it finishes, then print its summary: on a silo host with --api, else through the store's metadata.json.")
-        {
-            watchId,
-            RunWatch.Api,
-            RunWatch.ApiKey,
-            interval,
-        };
+        var watch = RunWatch.HostCommand("watch", "Follow a run until it finishes, then print its summary: on a silo host with --api, else through the store's metadata.json.", watchId, interval);
         watch.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var run = parse.GetValue(watchId)!;
@@ -79,13 +73,7 @@ internal static class ResultsCommands
             }
         }));
         var resumeId = new Argument<string>("run") { Description = "Run id (see runs list)." };
-        var resume = new Command("resume", "Continue an interrupted run from its first unfinished phase and follow it: on a silo host with --api, else on the embedded silo.")
-        {
-            resumeId,
-            RunWatch.Api,
-            RunWatch.ApiKey,
-            interval,
-        };
+        var resume = RunWatch.HostCommand("resume", "Continue an interrupted run from its first unfinished phase and follow it: on a silo host with --api, else on the embedded silo.", resumeId, interval);
         resume.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var run = parse.GetValue(resumeId)!;
@@ -100,12 +88,7 @@ internal static class ResultsCommands
             await OptimizationRun.ResumeAsync(console, Store(parse), run, cancellationToken);
         }));
         var interruptId = new Argument<string>("run") { Description = "Run id (see runs list)." };
-        var interrupt = new Command("interrupt", "Stop a run on a silo host where it stands (runs resume continues it). An embedded run stops with Ctrl-C.")
-        {
-            interruptId,
-            RunWatch.Api,
-            RunWatch.ApiKey,
-        };
+        var interrupt = RunWatch.HostCommand("interrupt", "Stop a run on a silo host where it stands (runs resume continues it). An embedded run stops with Ctrl-C.", interruptId);
         interrupt.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             using var api = RunWatch.Client(parse)

@@ -34,6 +34,21 @@ internal static class RunWatch
     };
 
     /// <summary>The client of <see cref="Api"/>, or null when the command works on the local store.</summary>
+    /// <summary>
+    /// A command that works locally or, given --api, on a silo host: its argument, <see cref="Api"/>,
+    /// <see cref="ApiKey"/> and, for commands that follow a run, <paramref name="poll"/>.
+    /// </summary>
+    public static Command HostCommand(string name, string description, Argument<string> argument, Option<double>? poll = null)
+    {
+        var command = new Command(name, description) { argument, Api, ApiKey };
+        if (poll is not null)
+        {
+            command.Add(poll);
+        }
+
+        return command;
+    }
+
     public static RunApiClient? Client(ParseResult parse) =>
         parse.GetValue(Api) is { Length: > 0 } url ? new RunApiClient(url, parse.GetValue(ApiKey)) : null;
 
