@@ -16,9 +16,9 @@ public sealed class EventTimeReplay
     private readonly PortfolioEngine _engine;
     private readonly BarTable _table;
     private readonly string? _classifier;
-    private readonly Queue<(int BarIdx, string Regime)> _regimes = new();
-    private readonly Dictionary<string, Feed> _byStrategy = new(StringComparer.Ordinal);
-    private readonly Feed[] _feeds;
+    private readonly RowQueue<string?> _regimes = new(null);
+    private readonly Dictionary<string, RowQueue<double>> _byStrategy = new(StringComparer.Ordinal);
+    private readonly (string Strategy, RowQueue<double> Rows)[] _feeds;
 
     /// <summary>
     /// Puts <paramref name="engine"/> in event time over <paramref name="table"/>, fed by <paramref name="strategies"/>
@@ -28,10 +28,10 @@ public sealed class EventTimeReplay
     {
         engine.UseEventTime(table);
         (_engine, _table, _classifier) = (engine, table, classifier);
-        _feeds = [.. strategies.Distinct().Order(StringComparer.Ordinal).Select(s => new Feed(s))];
-        foreach (var feed in _feeds)
+        _feeds = [.. strategies.Distinct().Order(StringComparer.Ordinal).Select(s => (s, new RowQueue<double>(0)))];
+        foreach (var (strategy, rows) in _feeds)
         {
-            _byStrategy[feed.Strategy] = feed;
+            _byStrategy[strategy] = rows;
         }
     }
 
@@ -46,12 +46,12 @@ public sealed class EventTimeReplay
     /// <summary>Queues rows of one strategy (ascending bar_idx, after any queued before).</summary>
     public void Add(string strategy, ReadOnlySpan<int> barIdx, ReadOnlySpan<double> value)
     {
-        if (!_byStrategy.TryGetValue(strategy, out var feed))
+        if (!_byStrategy.TryGetValue(strategy, out var rows))
         {
             throw new ArgumentException($"Portfolio '{_engine.Id}' has no strategy '{strategy}'.");
         }
 
-        feed.Add(barIdx, value);
+        rows.Add(barIdx, value);
     }
 
     /// <summary>Queues changes of the regime classifier (ascending bar_idx, after any queued before).</summary>
@@ -62,10 +62,7 @@ public sealed class EventTimeReplay
             throw new InvalidOperationException($"Portfolio '{_engine.Id}' has no regime filter to take regime changes for.");
         }
 
-        for (var i = 0; i < barIdx.Length; i++)
-        {
-            _regimes.Enqueue((barIdx[i], regimes[i]));
-        }
+        _regimes.Add(barIdx, regimes);
     }
 
     /// <summary>Applies every bar before <paramref name="bar"/>: all rows before it must have been added.</summary>
@@ -75,17 +72,17 @@ public sealed class EventTimeReplay
         while (NextEvent() is var next && next < bar)
         {
             _engine.OnEventBar(next);
-            while (_regimes.TryPeek(out var change) && change.BarIdx == next)
+            while (_regimes.TryTake(next, out _))
             {
-                _engine.OnRegime(_classifier!, _regimes.Dequeue().Regime);
+                _engine.OnRegime(_classifier!, _regimes.Current);
             }
 
-            foreach (var feed in _feeds)
+            foreach (var (strategy, rows) in _feeds)
             {
-                if (feed.TryTake(next, out var previous, out var value))
+                if (rows.TryTake(next, out var previous))
                 {
                     var series = _table.Series;
-                    _engine.OnSignal(new SignalEvent(feed.Strategy, series.Id, next, series.EndTime(next), series[next], previous, value));
+                    _engine.OnSignal(new SignalEvent(strategy, series.Id, next, series.EndTime(next), series[next], previous, rows.Current));
                 }
             }
 
@@ -104,43 +101,12 @@ public sealed class EventTimeReplay
 
     private int NextEvent()
     {
-        var next = _regimes.TryPeek(out var change) ? change.BarIdx : int.MaxValue;
-        foreach (var feed in _feeds)
+        var next = _regimes.Head;
+        foreach (var (_, rows) in _feeds)
         {
-            next = Math.Min(next, feed.Head);
+            next = Math.Min(next, rows.Head);
         }
 
         return next;
-    }
-
-    /// <summary>One strategy's queued rows and its last value.</summary>
-    private sealed class Feed(string strategy)
-    {
-        private readonly Queue<(int BarIdx, double Value)> _rows = new();
-        private double _value;
-
-        public string Strategy => strategy;
-
-        public int Head => _rows.TryPeek(out var row) ? row.BarIdx : int.MaxValue;
-
-        public void Add(ReadOnlySpan<int> barIdx, ReadOnlySpan<double> value)
-        {
-            for (var i = 0; i < barIdx.Length; i++)
-            {
-                _rows.Enqueue((barIdx[i], value[i]));
-            }
-        }
-
-        public bool TryTake(int bar, out double previous, out double value)
-        {
-            previous = value = _value;
-            if (Head != bar)
-            {
-                return false;
-            }
-
-            value = _value = _rows.Dequeue().Value;
-            return true;
-        }
     }
 }

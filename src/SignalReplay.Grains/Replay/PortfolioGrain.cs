@@ -132,7 +132,7 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         }
         else
         {
-            feed.Add(batch);
+            feed.Rows.Add(batch.BarIdx, batch.Value);
         }
     });
 
@@ -145,7 +145,7 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         }
         else
         {
-            _regimes.Add(batch);
+            _regimes.Changes.Add(batch.BarIdx, batch.NewRegime);
         }
     });
 
@@ -191,17 +191,17 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
             {
                 if (bar.Series == _regimeSeries)
                 {
-                    while (_regimes!.TryTake(bar.BarIdx, out var regime))
+                    while (_regimes!.Changes.TryTake(bar.BarIdx, out _))
                     {
-                        _dispatcher!.Regime(_regimes.Classifier, regime);
+                        _dispatcher!.Regime(_regimes.Classifier, _regimes.Changes.Current);
                     }
                 }
 
                 foreach (var feed in _feeds.Values)
                 {
-                    if (feed.Series == bar.Series && feed.TryTake(bar.BarIdx, out var previous, out var value))
+                    if (feed.Series == bar.Series && feed.Rows.TryTake(bar.BarIdx, out var previous))
                     {
-                        _dispatcher!.Signal(new SignalEvent(feed.StrategyInstance, _walked[bar.Series], bar.BarIdx, endTime, bar.Bar, previous, value));
+                        _dispatcher!.Signal(new SignalEvent(feed.StrategyInstance, _walked[bar.Series], bar.BarIdx, endTime, bar.Bar, previous, feed.Rows.Current));
                     }
                 }
             }
@@ -220,64 +220,21 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
         public void Note(long through, bool complete) => (Through, Complete) = (through, complete);
     }
 
-    /// <summary>One subscribed strategy: its queued rows and its last value.</summary>
+    /// <summary>One subscribed strategy: its queued rows, counted in bars of the walked series at <see cref="Series"/>.</summary>
     private sealed class StrategyFeed(string strategyInstance, int series) : Feed
     {
-        private readonly Queue<(int BarIdx, double Value)> _rows = new();
-        private double _value;
-
         public string StrategyInstance => strategyInstance;
 
         public int Series => series;
 
-        public void Add(SignalBatch batch)
-        {
-            for (var i = 0; i < batch.BarIdx.Length; i++)
-            {
-                _rows.Enqueue((batch.BarIdx[i], batch.Value[i]));
-            }
-        }
-
-        public bool TryTake(int barIdx, out double previous, out double value)
-        {
-            previous = _value;
-            value = _value;
-            if (!_rows.TryPeek(out var row) || row.BarIdx != barIdx)
-            {
-                return false;
-            }
-
-            _rows.Dequeue();
-            value = _value = row.Value;
-            return true;
-        }
+        public RowQueue<double> Rows { get; } = new(0);
     }
 
     /// <summary>The regime filter's classifier: its queued changes.</summary>
     private sealed class RegimeFeed(string classifier) : Feed
     {
-        private readonly Queue<(int BarIdx, string Regime)> _changes = new();
-
         public string Classifier => classifier;
 
-        public void Add(RegimeBatch batch)
-        {
-            for (var i = 0; i < batch.BarIdx.Length; i++)
-            {
-                _changes.Enqueue((batch.BarIdx[i], batch.NewRegime[i]));
-            }
-        }
-
-        public bool TryTake(int barIdx, out string regime)
-        {
-            regime = string.Empty;
-            if (!_changes.TryPeek(out var change) || change.BarIdx != barIdx)
-            {
-                return false;
-            }
-
-            regime = _changes.Dequeue().Regime;
-            return true;
-        }
+        public RowQueue<string?> Changes { get; } = new(null);
     }
 }
