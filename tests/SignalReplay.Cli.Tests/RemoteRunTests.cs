@@ -81,10 +81,8 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
     [Fact]
     public async Task Runs_watch_follows_a_run_started_elsewhere_through_the_store_until_it_completes()
     {
-        using var http = new HttpClient { BaseAddress = silo.Host.Api };
-        http.DefaultRequestHeaders.Add("X-Api-Key", SiloHostFixture.Key);
-        using var started = await http.PostAsync("/api/runs", new StringContent(Config), TestContext.Current.CancellationToken);
-        var id = (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(TestContext.Current.CancellationToken))!.RunId;
+        using var http = HostClient();
+        var id = await StartOnHostAsync(http);
 
         var (exitCode, output) = await _run.RunAsync("runs", "watch", id, "--poll", "0.1");
 
@@ -96,11 +94,9 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
     [Fact]
     public async Task A_run_interrupted_on_the_host_is_resumed_and_followed_from_the_cli()
     {
-        using var http = new HttpClient { BaseAddress = silo.Host.Api };
-        http.DefaultRequestHeaders.Add("X-Api-Key", SiloHostFixture.Key);
+        using var http = HostClient();
         var cancel = TestContext.Current.CancellationToken;
-        using var started = await http.PostAsync("/api/runs", new StringContent(Config), cancel);
-        var id = (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.RunId;
+        var id = await StartOnHostAsync(http);
         using var interrupted = await http.PostAsync($"/api/runs/{id}/interrupt", null, cancel);
         Assert.Equal("interrupted", (await interrupted.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.State);
 
@@ -208,6 +204,21 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
         Assert.Contains("Could not reach the run API", downOutput);
         Assert.Equal(1, badExit);
         Assert.Contains("--api 'not a url' is not an http(s) URL", badOutput);
+    }
+
+    /// <summary>An HTTP client of the host's run API, with its key.</summary>
+    private HttpClient HostClient()
+    {
+        var http = new HttpClient { BaseAddress = silo.Host.Api };
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloHostFixture.Key);
+        return http;
+    }
+
+    /// <summary>Starts a run of <see cref="Config"/> on the host, as another client would; returns its id.</summary>
+    private static async Task<string> StartOnHostAsync(HttpClient http)
+    {
+        using var started = await http.PostAsync("/api/runs", new StringContent(Config), TestContext.Current.CancellationToken);
+        return (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(TestContext.Current.CancellationToken))!.RunId;
     }
 
     private async Task<string> WriteConfigAsync(string text)
