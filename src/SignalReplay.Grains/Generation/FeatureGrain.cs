@@ -34,21 +34,23 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
         await stream.SubscribeAsync(OnBatchAsync);
     }
 
-    public async Task StartAsync(GenerationSpec spec)
-    {
-        var request = GenerationSpecs.ToRequest(spec);
-        _plan = await new SignalSetStore(store).PlanAsync(request);
-        _buffer = new TimeAlignmentBuffer(request.Series, spec.MaxBufferSize);
-        _generator = new SignalGenerator(request.Series, request.Strategies, request.Classifiers);
-    }
+    public async Task StartAsync(GenerationSpec spec) =>
+        _plan = await new SignalSetStore(store).PlanAsync(Prepare(spec));
 
     public Task StartFullAsync(GenerationSpec spec, string[] strategies, string[] classifiers)
     {
+        Prepare(spec);
+        _publisher = new FullRunPublisher(this.GetStreamProvider(StreamNames.Provider), this.GetPrimaryKeyString(), strategies, classifiers);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The alignment buffer and generator of a run, the same for generate and full runs.</summary>
+    private GenerationRequest Prepare(GenerationSpec spec)
+    {
         var request = GenerationSpecs.ToRequest(spec);
         _buffer = new TimeAlignmentBuffer(request.Series, spec.MaxBufferSize);
         _generator = new SignalGenerator(request.Series, request.Strategies, request.Classifiers);
-        _publisher = new FullRunPublisher(this.GetStreamProvider(StreamNames.Provider), this.GetPrimaryKeyString(), strategies, classifiers);
-        return Task.CompletedTask;
+        return request;
     }
 
     public async Task<GenerationSummary> CompleteAsync()
