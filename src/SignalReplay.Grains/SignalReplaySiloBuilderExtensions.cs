@@ -22,13 +22,13 @@ public static class SignalReplaySiloBuilderExtensions
         silo.Services.AddSingleton<Replay.BaseDataCache>();
         // Bar and signal batches travel on in-cluster memory streams: one message per batch, never per bar.
         // The pulling agent's default 100 ms poll is idle time at the end of every run; 10 ms costs little.
-        // A consumer that is behind gets up to 16 queued batches in one call instead of one call each
+        // A consumer that is behind gets up to 64 queued batches in one call instead of one call each
         // (each batch is still handed over on its own, in order).
         silo.AddMemoryStreams(Abstractions.StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
             agent.Configure(options =>
             {
                 options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
-                options.BatchContainerBatchSize = 16;
+                options.BatchContainerBatchSize = 64;
             })));
         // Stream subscriptions last one run: memory, never the object store (see StreamNames.Provider), and in
         // Orleans' binary form: the default JSON serializer rewrote each stream's whole subscriber list per
