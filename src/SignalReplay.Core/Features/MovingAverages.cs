@@ -1,24 +1,27 @@
 namespace SignalReplay.Core.Features;
 
-/// <summary>Simple moving average of the close over <c>n</c> bars; first value at bar n-1.</summary>
+/// <summary>
+/// Simple moving average of the close over <c>n</c> bars, first value at bar n-1: the double nearest the
+/// exact mean of the window (an exact rolling sum), so two windows with the same mean give the same double.
+/// </summary>
 public sealed class Sma : IBarFeature
 {
-    private readonly RollingMoments _moments;
+    private readonly RollingSum _window;
 
     public Sma(int length)
     {
         FeatureArguments.RequirePositive(length, "sma", "length");
         Length = length;
-        _moments = new RollingMoments(length);
+        _window = new RollingSum(length);
     }
 
     public int Length { get; }
 
-    public bool IsReady => _moments.IsFull;
+    public bool IsReady => _window.IsFull;
 
-    public double Value => IsReady ? _moments.Mean : double.NaN;
+    public double Value => IsReady ? _window.Mean : double.NaN;
 
-    public void Update(in Bar bar) => _moments.Push(bar.Close);
+    public void Update(in Bar bar) => _window.Push(bar.Close);
 }
 
 /// <summary>
@@ -28,7 +31,7 @@ public sealed class Sma : IBarFeature
 public sealed class Ema : IBarFeature
 {
     private readonly double _alpha;
-    private double _seedSum;
+    private DoubleDouble _seedSum;
     private int _count;
 
     public Ema(int length)
@@ -53,7 +56,7 @@ public sealed class Ema : IBarFeature
         }
         else if (_count == Length)
         {
-            Value = (_seedSum + bar.Close) / Length;
+            Value = ((_seedSum + bar.Close) / Length).Value;
         }
         else
         {

@@ -55,19 +55,21 @@ public sealed class LogReturnVolatility : IBarFeature
 }
 
 /// <summary>
-/// Rolling Pearson correlation of the log returns of two series over the last n aligned slices,
-/// kept in O(1) per slice by sliding means and co-moments; the first value needs n return pairs,
-/// so it comes at slice n. 0 when either window has no variance.
+/// Rolling Pearson correlation of the log returns of two series over the last n aligned slices, from
+/// exact sums of x, y, x², y² and xy over the window (<see cref="DoubleDouble"/>), O(1) per slice; the
+/// first value needs n return pairs, so it comes at slice n. 0 when either window has no variance.
 /// </summary>
 public sealed class ReturnCorrelation
 {
     private readonly RollingWindow _x;
     private readonly RollingWindow _y;
-    private double _meanX;
-    private double _meanY;
-    private double _m2X;
-    private double _m2Y;
-    private double _coMoment;
+    private readonly EqualRun _runX = new();
+    private readonly EqualRun _runY = new();
+    private DoubleDouble _sumX;
+    private DoubleDouble _sumY;
+    private DoubleDouble _sumXX;
+    private DoubleDouble _sumYY;
+    private DoubleDouble _sumXY;
     private double? _previousX;
     private double? _previousY;
 
@@ -83,9 +85,27 @@ public sealed class ReturnCorrelation
 
     public bool IsReady => _x.IsFull;
 
-    public double Value => !IsReady ? double.NaN
-        : _m2X <= 0 || _m2Y <= 0 ? 0
-        : Math.Clamp(_coMoment / Math.Sqrt(_m2X * _m2Y), -1, 1);
+    public double Value
+    {
+        get
+        {
+            if (!IsReady)
+            {
+                return double.NaN;
+            }
+
+            if (_runX.Length >= Length || _runY.Length >= Length)
+            {
+                return 0;
+            }
+
+            var n = _x.Count;
+            var xx = (_sumXX - (_sumX * _sumX / n)).Value;
+            var yy = (_sumYY - (_sumY * _sumY / n)).Value;
+            var xy = (_sumXY - (_sumX * _sumY / n)).Value;
+            return xx <= 0 || yy <= 0 ? 0 : Math.Clamp(xy / (Math.Sqrt(xx) * Math.Sqrt(yy)), -1, 1);
+        }
+    }
 
     /// <summary>Takes the two closes of one aligned slice.</summary>
     public void Update(double closeX, double closeY)
@@ -103,28 +123,21 @@ public sealed class ReturnCorrelation
     {
         var droppedX = _x.Push(x);
         var droppedY = _y.Push(y);
-        var n = _x.Count;
+        _sumX += x;
+        _sumY += y;
+        _sumXX += DoubleDouble.Product(x, x);
+        _sumYY += DoubleDouble.Product(y, y);
+        _sumXY += DoubleDouble.Product(x, y);
         if (droppedX is { } oldX && droppedY is { } oldY)
         {
-            // Replace (oldX, oldY) by (x, y) in a full window of n.
-            var dx = x - oldX;
-            var dy = y - oldY;
-            var oldMeanX = _meanX;
-            var oldMeanY = _meanY;
-            _meanX += dx / n;
-            _meanY += dy / n;
-            _m2X += dx * (x - _meanX + oldX - oldMeanX);
-            _m2Y += dy * (y - _meanY + oldY - oldMeanY);
-            _coMoment += (x * y) - (oldX * oldY) - (oldMeanX * dy) - (oldMeanY * dx) - (dx * dy / n);
-            return;
+            _sumX -= oldX;
+            _sumY -= oldY;
+            _sumXX -= DoubleDouble.Product(oldX, oldX);
+            _sumYY -= DoubleDouble.Product(oldY, oldY);
+            _sumXY -= DoubleDouble.Product(oldX, oldY);
         }
 
-        var deltaX = x - _meanX;
-        _meanX += deltaX / n;
-        var deltaY = y - _meanY;
-        _meanY += deltaY / n;
-        _m2X += deltaX * (x - _meanX);
-        _m2Y += deltaY * (y - _meanY);
-        _coMoment += deltaX * (y - _meanY);
+        _runX.Push(x);
+        _runY.Push(y);
     }
 }

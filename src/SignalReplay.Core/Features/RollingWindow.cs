@@ -27,39 +27,91 @@ internal sealed class RollingWindow(int capacity)
 }
 
 /// <summary>
-/// Mean and population variance of a sliding window, updated in O(1) by the sliding form of
-/// Welford's method, which stays accurate where naive running sums of squares cancel.
+/// The exact sum of a sliding window (<see cref="DoubleDouble"/>), so its mean is the double nearest the
+/// exact window mean however long the series runs: O(1) per value, no drift.
 /// </summary>
-internal sealed class RollingMoments(int length)
+internal sealed class RollingSum(int length)
 {
     private readonly RollingWindow _window = new(length);
-    private double _mean;
-    private double _m2;
+    private DoubleDouble _sum;
 
     public bool IsFull => _window.IsFull;
 
     public int Count => _window.Count;
 
-    public double Mean => _mean;
-
-    /// <summary>Population variance (divides by n).</summary>
-    public double PopulationVariance => Count > 0 ? Math.Max(0, _m2 / Count) : 0;
-
-    /// <summary>Sample variance (divides by n - 1).</summary>
-    public double SampleVariance => Count > 1 ? Math.Max(0, _m2 / (Count - 1)) : 0;
+    public double Mean => Count > 0 ? (_sum / Count).Value : double.NaN;
 
     public void Push(double value)
     {
-        if (_window.Push(value) is { } dropped)
+        var dropped = _window.Push(value);
+        _sum += value;
+        if (dropped is { } old)
         {
-            var oldMean = _mean;
-            _mean += (value - dropped) / Count;
-            _m2 += (value - dropped) * (value - _mean + dropped - oldMean);
-            return;
+            _sum -= old;
+        }
+    }
+}
+
+/// <summary>
+/// Mean and variance of a sliding window from exact sums of the values and of their squares
+/// (<see cref="DoubleDouble"/>, squares through an FMA), so neither drifts nor cancels: O(1) per value.
+/// A window whose values are all equal has variance 0 exactly.
+/// </summary>
+internal sealed class RollingMoments(int length)
+{
+    private readonly RollingWindow _window = new(length);
+    private readonly EqualRun _run = new();
+    private DoubleDouble _sum;
+    private DoubleDouble _sumOfSquares;
+
+    public bool IsFull => _window.IsFull;
+
+    public int Count => _window.Count;
+
+    public double Mean => Count > 0 ? (_sum / Count).Value : double.NaN;
+
+    /// <summary>Population variance (divides by n).</summary>
+    public double PopulationVariance => Variance(Count);
+
+    /// <summary>Sample variance (divides by n - 1).</summary>
+    public double SampleVariance => Variance(Count - 1);
+
+    public void Push(double value)
+    {
+        var dropped = _window.Push(value);
+        _sum += value;
+        _sumOfSquares += DoubleDouble.Product(value, value);
+        if (dropped is { } old)
+        {
+            _sum -= old;
+            _sumOfSquares -= DoubleDouble.Product(old, old);
         }
 
-        var delta = value - _mean;
-        _mean += delta / Count;
-        _m2 += delta * (value - _mean);
+        _run.Push(value);
+    }
+
+    private double Variance(int divisor)
+    {
+        if (divisor <= 0 || _run.Length >= Count)
+        {
+            return 0;
+        }
+
+        var deviations = _sumOfSquares - (_sum * _sum / Count);
+        return Math.Max(0, (deviations / divisor).Value);
+    }
+}
+
+/// <summary>How many values in a row, up to the latest, are equal: a window no longer than that is flat.</summary>
+internal sealed class EqualRun
+{
+    private double _last = double.NaN;
+
+    public int Length { get; private set; }
+
+    public void Push(double value)
+    {
+        Length = value == _last ? Length + 1 : 1;
+        _last = value;
     }
 }

@@ -6,7 +6,7 @@ namespace SignalReplay.Core.Features;
 /// </summary>
 internal sealed class WilderAverage(int length)
 {
-    private double _seedSum;
+    private DoubleDouble _seedSum;
     private int _count;
 
     public bool IsReady => _count >= length;
@@ -22,7 +22,7 @@ internal sealed class WilderAverage(int length)
         }
         else if (_count == length)
         {
-            Value = (_seedSum + value) / length;
+            Value = ((_seedSum + value) / length).Value;
         }
         else
         {
