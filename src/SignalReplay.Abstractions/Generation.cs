@@ -26,7 +26,8 @@ public sealed record GenerationSummary(
     [property: Id(2)] long BytesWritten,
     [property: Id(3)] long BarsProcessed,
     [property: Id(4)] int BatchesDelivered,
-    [property: Id(5)] int SignalBatchesPublished = 0);
+    [property: Id(5)] int SignalBatchesPublished = 0,
+    [property: Id(6)] string? Repaired = null);
 
 /// <summary>
 /// A batch of one series' bars on the <c>bars</c> stream, in columns; <see cref="Through"/> promises that

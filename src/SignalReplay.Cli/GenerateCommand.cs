@@ -41,7 +41,7 @@ internal static class GenerateCommand
             });
             var manifest = await new SignalSetStore(store.Objects).ReadManifestAsync(summary!.SignalSetId, cancellationToken)
                 ?? throw new InvalidOperationException($"Signal set {summary.SignalSetId} was reported but is not in the store.");
-            Summarise(console, new GenerationResult(manifest, summary.CacheHit, summary.BytesWritten));
+            Summarise(console, new GenerationResult(manifest, summary.CacheHit, summary.BytesWritten, summary.Repaired));
         }));
         return command;
     }
@@ -69,6 +69,11 @@ internal static class GenerateCommand
         var regimes = string.Join(", ", manifest.ClassifierChanges.Select(c => $"{c.Key} {c.Value:N0}"));
         console.MarkupLineInterpolated(
             $"Bars processed: {manifest.Bars.Values.Sum():N0} over {manifest.Bars.Count} series; regime changes: {(regimes.Length == 0 ? "none" : regimes)}.");
+        if (result.Repaired is { } damage)
+        {
+            console.MarkupLineInterpolated($"[yellow]Repaired[/]: the stored set was damaged ({damage}); its files were written again.");
+        }
+
         console.MarkupLine(result.CacheHit
             ? $"[green]Cache hit[/]: signal set {manifest.Id} was already stored; nothing was computed or written."
             : $"[green]Generated[/] signal set {manifest.Id}: {result.BytesWritten:N0} bytes written under data/indices/{manifest.Id}/.");

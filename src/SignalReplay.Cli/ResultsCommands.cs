@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Results;
 using SignalReplay.Storage.Retention;
 
@@ -167,6 +168,20 @@ internal static class ResultsCommands
             console.MarkupLineInterpolated($"Migrated {report.Migrated.Count} run(s): {string.Join(", ", report.Migrated)}; {report.AlreadyMigrated.Count} already in v2 (rewritten identically).");
             var subscriptions = await Grains.Storage.ObjectStoreGrainStorage.DeleteLegacyStreamSubscriptionsAsync(store, cancellationToken);
             console.MarkupLineInterpolated($"Removed {subscriptions} stream-subscription file(s) that versions before 2026-11-25 left under grain-state/.");
+            var datasets = new BaseDatasetStore(store);
+            foreach (var dataset in await datasets.DatasetsAsync(cancellationToken))
+            {
+                var (upgraded, damaged) = await datasets.AddFileHashesAsync(dataset, cancellationToken);
+                if (upgraded > 0)
+                {
+                    console.MarkupLineInterpolated($"Base dataset {dataset}: recorded the file sha256 of {upgraded} series.");
+                }
+
+                foreach (var file in damaged)
+                {
+                    console.MarkupLineInterpolated($"[yellow]{file}[/]: does not decode to the bars its manifest describes; ingest its CSV again to repair it.");
+                }
+            }
         }));
         return command;
     }

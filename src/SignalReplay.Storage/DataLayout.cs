@@ -16,12 +16,8 @@ public static class DataLayout
 
     public static string SignalSetManifest(string signalSet) => SignalSetPrefix(signalSet) + "manifest.json";
 
-    public static string SignalFile(string signalSet, string strategyInstance) => SignalSetPrefix(signalSet) + $"signals/{strategyInstance}.parquet";
-
-    public static string ClassifierChangesFile(string signalSet, string classifier) =>
-        SignalSetPrefix(signalSet) + $"classifier_changes/{Name.Require(classifier, "classifier")}.parquet";
-
-    public static string AlignmentFile(string signalSet) => SignalSetPrefix(signalSet) + "cross_references/symbol_alignment.parquet";
+    /// <summary>A file of a signal set, by its name relative to the set's folder (<see cref="Signals.SignalSetManifest.FileNames"/>).</summary>
+    public static string SignalSetFile(string signalSet, string relative) => SignalSetPrefix(signalSet) + relative;
 
     /// <summary>Rules for dataset, signal-set and workflow names: letters, digits, '-', '_', '.'.</summary>
     public static class Name

@@ -53,12 +53,12 @@ internal static class ReplaySweep
 
             // Each path keeps only the digests of its portfolios, so no path's results weigh on the next one's heap.
             List<string> Digests(IEnumerable<PortfolioResult> results) => [.. results.Select(PortfolioDigest.Of)];
-            var digests = Digests(Backtest.FromSignalSet([series], set, [], configs[..5]));
-            var inProcess = Timings.Measure(runs, () => digests = Digests(Backtest.FromSignalSet([series], set, [], configs)));
+            var digests = Digests(Backtest.FromSignalSet([series], set, configs[..5]));
+            var inProcess = Timings.Measure(runs, () => digests = Digests(Backtest.FromSignalSet([series], set, configs)));
             var inProcessPeak = PeakWorkingSet();
 
-            Digests(Backtest.FromSignalSet([series], set, [], configs[..5], eventTime: false));
-            var perBar = Timings.Measure(0, () => Check("per-bar loop", digests, Digests(Backtest.FromSignalSet([series], set, [], configs, eventTime: false))));
+            Digests(Backtest.FromSignalSet([series], set, configs[..5], eventTime: false));
+            var perBar = Timings.Measure(0, () => Check("per-bar loop", digests, Digests(Backtest.FromSignalSet([series], set, configs, eventTime: false))));
 
             Regenerate(configs[..2], strategies, series);
             var regenerate = Timings.Measure(0, () => Check("full-mode regeneration", digests, Digests(Regenerate(configs, strategies, series))));

@@ -48,7 +48,7 @@ internal static class StorageFootprint
 
         var denseParquet = await DenseParquetBytesAsync(new DataField<double>("value"), dense);
         using var sparse = new MemoryStream();
-        await SignalIndexParquet.WriteAsync(index, sparse);
+        await SignalIndexParquet.WriteAsync([index], sparse);
         return Row(name, $"signal, k={lookback}", series.Count, index.Count, series.Count * sizeof(double),
             index.Count * (sizeof(int) + sizeof(double)), denseParquet, sparse.Length);
     }
@@ -62,7 +62,7 @@ internal static class StorageFootprint
         var codes = market.Regimes.Select(regime => (int)regime).ToArray();
         var denseParquet = await DenseParquetBytesAsync(new DataField<int>("regime"), codes);
         using var sparse = new MemoryStream();
-        await ClassifierChangeParquet.WriteAsync(index, sparse);
+        await ClassifierChangeParquet.WriteAsync([index], sparse);
         var meanRun = labels.Length / (double)index.Count;
         return Row(name, $"regime, mean run {meanRun:F0} bars", labels.Length, index.Count, labels.Length * sizeof(byte),
             index.Count * (sizeof(int) + 2 * sizeof(byte)), denseParquet, sparse.Length);

@@ -234,13 +234,13 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var a = SeriesId.Parse("SYNA_1m");
         var strategy = DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 3, ["slow"] = 17 });
         var set = await GenerateAsync("truncated", [market.Series[0]], [strategy], []);
-        var key = ObjectKey.Parse($"data/indices/{set}/signals/{strategy.InstanceId}.parquet");
+        var key = ObjectKey.Parse($"data/indices/{set}/signals.parquet");
         var bytes = await fixture.Store.ReadAllBytesAsync(key, Cancel);
         await fixture.Store.PutBytesAsync(key, bytes[..(bytes.Length / 3)], cancellationToken: Cancel);
 
         var error = await Assert.ThrowsAsync<RunFailedException>(() => ReplayAsync(set,
             [Trading("p1", strategy.InstanceId, a)]));
 
-        Assert.Contains(key.Value, error.Message);
+        Assert.Contains($"{key}: does not match its manifest", error.Message);
     }
 }

@@ -53,7 +53,7 @@ public sealed class RedisClusterTests(RedisFixture redis)
         var portfolios = PortfolioGrid.Build(request.Strategies).Take(12).ToList();
         var replayed = await grains.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
             .RunAsync(new ReplaySpec(summary.SignalSetId, [.. portfolios.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(2)));
-        var single = Backtest.FromSignalSet(series, stored, [.. request.Classifiers.Select(c => c.Key)], portfolios);
+        var single = Backtest.FromSignalSet(series, stored, portfolios);
         Assert.Equal(single.Select(PortfolioDigest.Of), replayed.Portfolios.Select(p => p.Digest));
         Assert.True(single.Sum(r => r.Trades.Count) > 0);
         Assert.Equal(2, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Cancel)).Count);

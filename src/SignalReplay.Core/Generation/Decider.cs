@@ -2,8 +2,10 @@ namespace SignalReplay.Core.Generation;
 
 /// <summary>
 /// What classifiers and strategies share: an instance id naming kind, parameters and series; the
-/// series it reads (the first of the fastest timeframe is the primary, whose bars drive its
-/// decisions); and the feature outputs it reads. Deciders hold no mutable state.
+/// series it reads (the first given of the fastest timeframe is the primary, whose bars drive its
+/// decisions and which it trades); and the feature outputs it reads. Deciders hold no mutable state.
+/// The series are kept in a canonical order (the primary, then the others by name), so listing the
+/// others in another order names the same instance and gives the same signals.
 /// </summary>
 public abstract class Decider
 {
@@ -20,12 +22,11 @@ public abstract class Decider
         }
 
         Kind = kind;
-        Series = series;
         Primary = series.MinBy(s => s.Timeframe.NominalMillis);
-        PrimaryOrdinal = series.ToList().IndexOf(Primary);
+        Series = [Primary, .. series.Where(s => s != Primary).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
         parameters.RejectUnknown();
         Parameters = parameters.Read.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-        InstanceId = $"{parameters.Describe(kind)}@{string.Join('+', series)}";
+        InstanceId = $"{parameters.Describe(kind)}@{string.Join('+', Series)}";
     }
 
     /// <summary>The catalog name (<c>momentum</c>, <c>trend</c>, ...).</summary>
@@ -37,13 +38,17 @@ public abstract class Decider
     /// <summary>Stable and readable: <c>momentum(fast=10,slow=50,long_only=0)@SPY_1m</c>.</summary>
     public string InstanceId { get; }
 
+    /// <summary>Every series it reads: <see cref="Primary"/> first, then the others by name.</summary>
     public IReadOnlyList<SeriesId> Series { get; }
 
-    /// <summary>The fastest series (the first of them on a tie): one decision per bar of it.</summary>
+    /// <summary>The fastest series (the first given of them on a tie): one decision per bar of it.</summary>
     public SeriesId Primary { get; }
 
-    /// <summary>The index of <see cref="Primary"/> in <see cref="Series"/>.</summary>
-    public int PrimaryOrdinal { get; }
+    /// <summary>The index of <see cref="Primary"/> in <see cref="Series"/>: always 0, the primary comes first.</summary>
+    public int PrimaryOrdinal => 0;
+
+    /// <summary>The series other than <see cref="Primary"/>, by name.</summary>
+    public IReadOnlyList<SeriesId> Others => [.. Series.Skip(1)];
 
     public abstract IReadOnlyList<FeatureRequest> Features { get; }
 

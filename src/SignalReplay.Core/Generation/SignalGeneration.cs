@@ -23,6 +23,7 @@ public static class SignalGeneration
         GenerationOptions? options = null)
     {
         options ??= new GenerationOptions();
+        series = Canonical(series);
         var ids = series.Select(s => s.Id).ToArray();
         var buffer = new TimeAlignmentBuffer(ids, options.MaxBufferSize);
         var generator = new SignalGenerator(ids, strategies, classifiers);
@@ -38,6 +39,10 @@ public static class SignalGeneration
 
         return generator.Build();
     }
+
+    /// <summary>Series in the one order every run uses (by name), whatever order a configuration listed them in.</summary>
+    public static IReadOnlyList<BarSeries> Canonical(IReadOnlyList<BarSeries> series) =>
+        [.. series.OrderBy(s => s.Id.ToString(), StringComparer.Ordinal)];
 }
 
 /// <summary>Cuts series into batches by epoch-aligned time windows, so every producer cuts them the same way.</summary>

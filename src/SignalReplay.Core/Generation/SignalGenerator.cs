@@ -75,7 +75,7 @@ public sealed class SignalGenerator
             .SelectMany(s => s.Series.Where(x => x != s.Primary).Select(other => (Primary: s.Primary, Other: other)))
             .Distinct()
             .GroupBy(pair => pair.Primary)
-            .Select(group => new AlignmentCapture(group.Key, [.. group.Select(pair => pair.Other)], _ordinal))];
+            .Select(group => new AlignmentCapture(group.Key, [.. group.Select(pair => pair.Other).OrderBy(s => s.ToString(), StringComparer.Ordinal)], _ordinal))];
         _latest = new Bar[series.Count];
         _latestIdx = [.. series.Select(_ => -1)];
         _counts = new int[series.Count];
@@ -83,7 +83,11 @@ public sealed class SignalGenerator
         _context.RegimeLookup = name => _classifierByName.TryGetValue(name, out var i) ? _classifierBuilders[i].Current : null;
     }
 
-    /// <summary>Processes one slice: the bars that ended at <paramref name="endTime"/>, from the buffer.</summary>
+    /// <summary>
+    /// Processes one slice: the bars that ended at <paramref name="endTime"/>, from the buffer. Every bar of
+    /// the slice is visible before any feature updates, and every feature updates before any classifier or
+    /// strategy runs (SPEC 4), so the order in which series are listed never changes a signal.
+    /// </summary>
     public void OnSlice(long endTime, IReadOnlyList<SliceBar> bars)
     {
         Array.Clear(_barNow);
@@ -93,6 +97,10 @@ public sealed class SignalGenerator
             _latestIdx[slice.Series] = slice.BarIdx;
             _counts[slice.Series]++;
             _barNow[slice.Series] = true;
+        }
+
+        foreach (var slice in bars)
+        {
             foreach (var computation in _bySeries[slice.Series])
             {
                 computation.Update(slice.Bar, _latest, _latestIdx);

@@ -120,15 +120,17 @@ public sealed class BreakoutStrategy : Strategy
 }
 
 /// <summary>
-/// Multi-series momentum: long the primary when its rate of change and every other series' are
-/// all above <c>threshold</c> and the primary's returns correlate with the first other series by at
-/// least <c>min_correlation</c>; short on the mirror; flat otherwise. Works across timeframes
-/// (e.g. SPY_1m + IBM_1m + BAC_5m): each other series contributes its latest ended bar.
+/// Multi-series momentum: long the primary when its rate of change and every other series' are all
+/// above <c>threshold</c> and the primary's returns correlate with each other series' by at least
+/// <c>min_correlation</c>; short on the mirror; flat otherwise. Works across timeframes
+/// (e.g. SPY_1m + IBM_1m + BAC_5m): each other series contributes its latest ended bar. Only the
+/// primary (the traded series) is special: the others may be listed in any order.
 /// </summary>
 public sealed class CorrelationMomentumStrategy : Strategy
 {
     private readonly double _threshold;
     private readonly double _minCorrelation;
+    private readonly int _correlations;
 
     public CorrelationMomentumStrategy(IReadOnlyList<SeriesId> series, Parameters p)
         : this(series, p, p.Int("lookback", 20), p.Int("correlation_length", 60, minimum: 2), p.Number("threshold", 0, 0, 1), p.Number("min_correlation", 0.3, -1, 1))
@@ -138,17 +140,16 @@ public sealed class CorrelationMomentumStrategy : Strategy
     private CorrelationMomentumStrategy(IReadOnlyList<SeriesId> series, Parameters p, int lookback, int correlationLength, double threshold, double minCorrelation)
         : base("correlation_momentum", series, p)
     {
-        if (series.Count < 2)
+        if (Series.Count < 2)
         {
             throw new ArgumentException("correlation_momentum: needs at least two series (the traded one first).");
         }
 
-        (_threshold, _minCorrelation) = (threshold, minCorrelation);
-        var other = series.First(s => s != Primary);
+        (_threshold, _minCorrelation, _correlations) = (threshold, minCorrelation, Others.Count);
         Features =
         [
-            new FeatureRequest("correlation", Primary, [correlationLength], Other: other),
-            .. series.Select(s => new FeatureRequest("roc", s, [lookback])),
+            .. Others.Select(other => new FeatureRequest("correlation", Primary, [correlationLength], Other: other)),
+            .. Series.Select(s => new FeatureRequest("roc", s, [lookback])),
         ];
     }
 
@@ -156,15 +157,18 @@ public sealed class CorrelationMomentumStrategy : Strategy
 
     public override double Decide(DecisionContext context)
     {
-        var correlation = context.Feature(0);
-        if (double.IsNaN(correlation) || correlation < _minCorrelation)
+        for (var i = 0; i < _correlations; i++)
         {
-            return 0;
+            var correlation = context.Feature(i);
+            if (double.IsNaN(correlation) || correlation < _minCorrelation)
+            {
+                return 0;
+            }
         }
 
         var up = true;
         var down = true;
-        for (var i = 1; i < Features.Count; i++)
+        for (var i = _correlations; i < Features.Count; i++)
         {
             var roc = context.Feature(i);
             up &= roc > _threshold;

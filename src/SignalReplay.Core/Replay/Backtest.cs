@@ -19,6 +19,7 @@ public static class Backtest
         GenerationOptions? options = null)
     {
         options ??= new GenerationOptions();
+        series = SignalGeneration.Canonical(series);
         var engines = portfolios.Select(p => new PortfolioEngine(p)).ToList();
         var dispatcher = new SliceDispatcher(engines);
         var ids = series.Select(s => s.Id).ToArray();
@@ -45,15 +46,23 @@ public static class Backtest
     /// Replays <paramref name="set"/> over <paramref name="series"/> (the base bars it was generated from):
     /// a signal row is delivered at the slice where its primary bar ends, a classifier change where its bar ends.
     /// A portfolio that trades one series runs in event time over it (<see cref="EventTimeReplay"/>), the
-    /// others walk every slice together; both give the bits of <see cref="Full"/>.
+    /// others walk every slice together; both give the bits of <see cref="Full"/>. A portfolio naming a
+    /// strategy or classifier the set lacks is refused (<see cref="Validate"/>), never left to trade nothing.
     /// </summary>
     public static IReadOnlyList<PortfolioResult> FromSignalSet(
         IReadOnlyList<BarSeries> series,
         SignalSet set,
-        IReadOnlyList<string> classifierNames,
         IReadOnlyList<PortfolioConfig> portfolios,
         bool eventTime = true)
     {
+        Validate(set, portfolios);
+        series = SignalGeneration.Canonical(series);
+        var missing = set.BarsPerSeries.Keys.Where(id => series.All(s => s.Id != id)).Select(id => id.ToString()).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException($"The replay was given no bars for {string.Join(", ", missing)}, which the signal set counts bars of.");
+        }
+
         var results = new PortfolioResult[portfolios.Count];
         var tables = new Dictionary<SeriesId, BarTable>();
         var stepped = new List<int>();
@@ -73,8 +82,8 @@ public static class Backtest
                 tables[traded] = table = new BarTable(home);
             }
 
-            var regimes = config.RegimeFilter is { } filter && classifierNames.Contains(filter.Classifier)
-                ? set.ClassifierChanges.FirstOrDefault(c => c.Classifier == filter.Classifier)
+            var regimes = config.RegimeFilter is { } filter
+                ? set.ClassifierChanges.First(c => c.Classifier == filter.Classifier)
                 : null;
             var replay = new EventTimeReplay(new PortfolioEngine(config), table, config.Assignments.Select(a => a.StrategyInstance), regimes?.Classifier);
             if (regimes is not null)
@@ -90,7 +99,7 @@ public static class Backtest
             results[p] = replay.Finish();
         }
 
-        var lockstep = PerSlice(series, set, classifierNames, [.. stepped.Select(p => portfolios[p])]);
+        var lockstep = PerSlice(series, set, [.. stepped.Select(p => portfolios[p])]);
         for (var i = 0; i < stepped.Count; i++)
         {
             results[stepped[i]] = lockstep[i];
@@ -101,11 +110,52 @@ public static class Backtest
         SeriesId? ClassifierSeriesOf(string classifier) => set.ClassifierSeries.TryGetValue(classifier, out var id) ? id : null;
     }
 
+    /// <summary>
+    /// Refuses any portfolio that names a strategy instance or a regime classifier <paramref name="set"/> does not
+    /// hold, or trades a strategy on another series than the one its signals count bars of.
+    /// </summary>
+    public static void Validate(SignalSet set, IReadOnlyList<PortfolioConfig> portfolios)
+    {
+        var strategies = set.Signals.ToDictionary(s => s.StrategyInstance, s => s.PrimarySeries, StringComparer.Ordinal);
+        var classifiers = set.ClassifierChanges.Select(c => c.Classifier).ToHashSet(StringComparer.Ordinal);
+        foreach (var portfolio in portfolios)
+        {
+            foreach (var assignment in portfolio.Assignments)
+            {
+                if (!strategies.TryGetValue(assignment.StrategyInstance, out var primary))
+                {
+                    throw new ArgumentException(
+                        $"Portfolio '{portfolio.Id}' trades strategy '{assignment.StrategyInstance}', which the signal set does not hold; it holds {Listing(strategies.Keys)}.");
+                }
+
+                if (primary != assignment.Series)
+                {
+                    throw new ArgumentException(
+                        $"Portfolio '{portfolio.Id}' trades strategy '{assignment.StrategyInstance}' on {assignment.Series}, but its signals count bars of {primary}.");
+                }
+            }
+
+            if (portfolio.RegimeFilter is { } filter && !classifiers.Contains(filter.Classifier))
+            {
+                throw new ArgumentException(
+                    $"Portfolio '{portfolio.Id}' filters on classifier '{filter.Classifier}', which the signal set does not hold; it holds {Listing(classifiers)}.");
+            }
+        }
+    }
+
+    /// <summary>A readable list of names: all of them when few, the first few and a count when many.</summary>
+    public static string Listing(IEnumerable<string> names)
+    {
+        var sorted = names.Order(StringComparer.Ordinal).ToList();
+        return sorted.Count == 0 ? "none"
+            : sorted.Count <= 8 ? string.Join(", ", sorted)
+            : $"{string.Join(", ", sorted.Take(5))} and {sorted.Count - 5:N0} more";
+    }
+
     /// <summary>The per-bar replay: every portfolio walks every slice of every series together.</summary>
     private static IReadOnlyList<PortfolioResult> PerSlice(
         IReadOnlyList<BarSeries> series,
         SignalSet set,
-        IReadOnlyList<string> classifierNames,
         IReadOnlyList<PortfolioConfig> portfolios)
     {
         if (portfolios.Count == 0)
@@ -127,7 +177,7 @@ public static class Backtest
         }
 
         var changeCursors = ids.Select(_ => new List<(ClassifierChangeIndex Changes, Cursor Cursor)>()).ToArray();
-        foreach (var changes in set.ClassifierChanges.Where(c => classifierNames.Contains(c.Classifier)))
+        foreach (var changes in set.ClassifierChanges)
         {
             changeCursors[ClassifierSeries(changes, set, ordinal)].Add((changes, new Cursor()));
         }

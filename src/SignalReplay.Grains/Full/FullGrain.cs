@@ -15,6 +15,7 @@ public sealed class FullGrain(IObjectStore store) : Grain, IFullGrain
 {
     public async Task<ReplaySummary> RunAsync(FullSpec spec)
     {
+        spec = spec with { Generation = GenerationSpecs.Canonical(spec.Generation) };
         var request = GenerationSpecs.ToRequest(spec.Generation);
         var plan = await GenerationGrain.PlanAsync(store, request);
 

@@ -65,7 +65,7 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
 
             var set = _generator!.Build();
             var result = await new SignalSetStore(store).StoreAsync(_plan!, set);
-            return new GenerationSummary(result.Manifest.Id, false, result.BytesWritten, set.BarsProcessed, _batches);
+            return new GenerationSummary(result.Manifest.Id, false, result.BytesWritten, set.BarsProcessed, _batches, Repaired: result.Repaired);
         }
         finally
         {

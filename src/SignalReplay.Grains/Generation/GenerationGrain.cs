@@ -16,6 +16,7 @@ public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrai
 {
     public async Task<GenerationSummary> RunAsync(GenerationSpec spec)
     {
+        spec = GenerationSpecs.Canonical(spec);
         var plan = await PlanAsync(store, GenerationSpecs.ToRequest(spec));
         if (plan.Existing is { } existing)
         {

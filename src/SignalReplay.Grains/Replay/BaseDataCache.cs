@@ -14,7 +14,7 @@ namespace SignalReplay.Grains.Replay;
 public sealed class BaseDataCache(IObjectStore store)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<BarSeries>>> _series = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<(SignalSetManifest, SignalSet)>>> _sets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<StoredSignalSet>>> _sets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<BarTable>>> _tables = new(StringComparer.Ordinal);
     private int _loads;
 
@@ -22,22 +22,43 @@ public sealed class BaseDataCache(IObjectStore store)
     public int Loads => _loads;
 
     public Task<BarSeries> SeriesAsync(string dataset, SeriesId series) =>
-        _series.GetOrAdd($"{dataset}/{series}", _ => new Lazy<Task<BarSeries>>(() =>
+        Once(_series, $"{dataset}/{series}", () =>
         {
             Interlocked.Increment(ref _loads);
             return new BaseDatasetStore(store).ReadSeriesAsync(dataset, series);
-        })).Value;
+        });
 
     /// <summary>The event-time structures over a series (SPEC 6), built once per silo from its one copy of the bars.</summary>
     public Task<BarTable> TableAsync(string dataset, SeriesId series) =>
-        _tables.GetOrAdd($"{dataset}/{series}", _ => new Lazy<Task<BarTable>>(async () => new BarTable(await SeriesAsync(dataset, series)))).Value;
+        Once(_tables, $"{dataset}/{series}", async () => new BarTable(await SeriesAsync(dataset, series)));
 
-    public Task<(SignalSetManifest Manifest, SignalSet Set)> SignalSetAsync(string id) =>
-        _sets.GetOrAdd(id, _ => new Lazy<Task<(SignalSetManifest, SignalSet)>>(async () =>
+    /// <summary>A signal set, verified file by file and against its base data (<see cref="SignalSetStore.OpenAsync"/>).</summary>
+    public Task<StoredSignalSet> SignalSetAsync(string id) =>
+        Once(_sets, id, () =>
         {
             Interlocked.Increment(ref _loads);
-            var signals = new SignalSetStore(store);
-            var manifest = await signals.ReadManifestAsync(id) ?? throw new ArgumentException($"There is no signal set '{id}'.");
-            return (manifest, await signals.ReadAsync(id));
-        })).Value;
+            return new SignalSetStore(store).OpenAsync(id);
+        });
+
+    /// <summary>
+    /// The one load of <paramref name="key"/>, shared by every caller. A load that fails is forgotten, so the next
+    /// caller tries again (after the data was repaired, say) instead of getting the old failure for good.
+    /// </summary>
+    private static Task<T> Once<T>(ConcurrentDictionary<string, Lazy<Task<T>>> loaded, string key, Func<Task<T>> load)
+    {
+        Lazy<Task<T>>? entry = null;
+        entry = loaded.GetOrAdd(key, _ => new Lazy<Task<T>>(async () =>
+        {
+            try
+            {
+                return await load();
+            }
+            catch (Exception)
+            {
+                loaded.TryRemove(KeyValuePair.Create(key, entry!));
+                throw;
+            }
+        }));
+        return entry.Value;
+    }
 }

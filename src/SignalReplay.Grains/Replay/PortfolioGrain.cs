@@ -5,6 +5,7 @@ using SignalReplay.Core.Generation;
 using SignalReplay.Core.Indices;
 using SignalReplay.Core.Portfolio;
 using SignalReplay.Core.Replay;
+using SignalReplay.Storage.Parquet;
 
 namespace SignalReplay.Grains.Replay;
 
@@ -36,6 +37,19 @@ public sealed class PortfolioGrain(BaseDataCache cache) : Grain, IPortfolioGrain
     private bool _details;
 
     public async Task StartAsync(PortfolioStart start)
+    {
+        try
+        {
+            await StartCoreAsync(start);
+        }
+        catch (StoredDataException error)
+        {
+            // Storage exceptions are not wire types: callers get the reason (it names the file) in one that is.
+            throw new RunFailedException(error.Message);
+        }
+    }
+
+    private async Task StartCoreAsync(PortfolioStart start)
     {
         var config = PortfolioWires.ToConfig(start.Portfolio);
         (_objective, _details) = (Objective.Parse(start.Objective), start.Details);

@@ -15,25 +15,24 @@ namespace SignalReplay.Grains.Replay;
 /// A portfolio subscribes to its strategies' streams only, so a signal reaches exactly the portfolios
 /// that trade it. No series or feature grain runs. The grain's key is the run id.
 /// </summary>
-public sealed class ReplayGrain(IObjectStore store, BaseDataCache cache) : Grain, IReplayGrain
+public sealed class ReplayGrain(BaseDataCache cache) : Grain, IReplayGrain
 {
     public async Task<ReplaySummary> RunAsync(ReplaySpec spec)
     {
-        SignalSetManifest manifest;
-        SignalSet set;
         try
         {
-            var signals = new SignalSetStore(store);
-            manifest = await signals.ReadManifestAsync(spec.SignalSetId)
-                ?? throw new ArgumentException($"There is no signal set '{spec.SignalSetId}'.");
-            await signals.EnsureBaseUnchangedAsync(manifest);
-            (_, set) = await cache.SignalSetAsync(spec.SignalSetId);
+            return await ReplayAsync(spec);
         }
         catch (StoredDataException error)
         {
+            // Storage exceptions are not wire types: callers get the reason (it names the file) in one that is.
             throw new RunFailedException(error.Message);
         }
+    }
 
+    private async Task<ReplaySummary> ReplayAsync(ReplaySpec spec)
+    {
+        var (manifest, set) = await cache.SignalSetAsync(spec.SignalSetId);
         PortfolioRun.Validate(spec.Portfolios, manifest.Strategies, set.ClassifierSeries, $"signal set {manifest.Id}", spec.Objective);
         var run = this.GetPrimaryKeyString();
         var portfolios = await PortfolioRun.StartAsync(GrainFactory, run, manifest.Dataset, spec.Portfolios, set.ClassifierSeries, spec.Objective, spec.Details);

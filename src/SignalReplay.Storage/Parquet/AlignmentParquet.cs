@@ -43,7 +43,9 @@ public static class AlignmentParquet
             cancellationToken);
     }
 
-    public static Task<IReadOnlyList<AlignmentIndex>> ReadAsync(Stream input, string source, CancellationToken cancellationToken = default) =>
+    /// <summary>Reads every alignment index; each bar_idx is checked against <paramref name="barCounts"/> (bars per series), naming the file row.</summary>
+    public static Task<IReadOnlyList<AlignmentIndex>> ReadAsync(
+        Stream input, string source, IReadOnlyDictionary<SeriesId, int> barCounts, CancellationToken cancellationToken = default) =>
         ParquetTable.ReadAsync<IReadOnlyList<AlignmentIndex>>(input, source, Schema, async file =>
         {
             var parse = SignalIndexParquet.ParseSeries(source);
@@ -52,6 +54,12 @@ public static class AlignmentParquet
             var names = await file.ReadStringColumnAsync(file.RequireField(Series.Name));
             var at = await file.ReadColumnAsync<int>(file.RequireField(PrimaryBarIdx.Name));
             var bars = await file.ReadColumnAsync<int>(file.RequireField(BarIdx.Name));
+
+            for (var row = 0; row < names.Length; row++)
+            {
+                SignalIndexParquet.Bar(source, row, at[row], parse(primaries[row]!), barCounts, allowNone: false);
+                SignalIndexParquet.Bar(source, row, bars[row], parse(names[row]!), barCounts, allowNone: false);
+            }
 
             var alignments = new List<AlignmentIndex>();
             foreach (var entry in layout.Length == 0 ? [] : layout.Split(';'))

@@ -40,14 +40,31 @@ public static class ParquetTable
     }
 
     /// <summary>Writes one row group of <paramref name="schema"/> with the schema name and version stamped in.</summary>
-    public static async Task WriteAsync(
+    public static Task WriteAsync(
         Stream output,
         ParquetSchema schema,
         FileSchema fileSchema,
         IReadOnlyDictionary<string, string> metadata,
         Func<ParquetRowGroupWriter, Task> writeColumns,
+        CancellationToken cancellationToken) =>
+        WriteRowGroupsAsync(output, schema, fileSchema, metadata, rows: 0, rowsPerGroup: 1, (rowGroup, _) => writeColumns(rowGroup), cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> rows of <paramref name="schema"/> in row groups of at most
+    /// <paramref name="rowsPerGroup"/>, so a reader can decode only the groups it needs; <paramref name="writeColumns"/>
+    /// writes the rows of one group's range.
+    /// </summary>
+    public static async Task WriteRowGroupsAsync(
+        Stream output,
+        ParquetSchema schema,
+        FileSchema fileSchema,
+        IReadOnlyDictionary<string, string> metadata,
+        int rows,
+        int rowsPerGroup,
+        Func<ParquetRowGroupWriter, Range, Task> writeColumns,
         CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerGroup, 1);
         var customMetadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
         {
             [SchemaKey] = fileSchema.Name,
@@ -55,8 +72,15 @@ public static class ParquetTable
         };
         await using var writer = await ParquetWriter.CreateAsync(schema, output, WriteOptions(schema), cancellationToken: cancellationToken);
         writer.CustomMetadata = customMetadata;
-        using var rowGroup = writer.CreateRowGroup();
-        await writeColumns(rowGroup);
+        var from = 0;
+        do
+        {
+            var to = Math.Min(rows, from + rowsPerGroup);
+            using var rowGroup = writer.CreateRowGroup();
+            await writeColumns(rowGroup, from..to);
+            from = to;
+        }
+        while (from < rows);
     }
 
     /// <summary>
@@ -145,6 +169,38 @@ public sealed class ParquetFileReader(
             offset += rows;
         }
 
+        return values;
+    }
+
+    /// <summary>The number of rows in each row group, in file order.</summary>
+    public IReadOnlyList<long> RowGroupRows => [.. reader.RowGroups.Select(group => group.RowCount)];
+
+    /// <summary>Reads column <paramref name="field"/> of row group <paramref name="group"/> only.</summary>
+    public async Task<T[]> ReadColumnAsync<T>(DataField field, int group)
+        where T : struct
+    {
+        using var rowGroup = reader.OpenRowGroupReader(group);
+        var values = new T[checked((int)rowGroup.RowCount)];
+        await rowGroup.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken);
+        return values;
+    }
+
+    /// <summary>Reads the nullable column <paramref name="field"/> of row group <paramref name="group"/> only.</summary>
+    public async Task<T?[]> ReadNullableColumnAsync<T>(DataField field, int group)
+        where T : struct
+    {
+        using var rowGroup = reader.OpenRowGroupReader(group);
+        var values = new T?[checked((int)rowGroup.RowCount)];
+        await rowGroup.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken);
+        return values;
+    }
+
+    /// <summary>Reads the string column <paramref name="field"/> of row group <paramref name="group"/> only.</summary>
+    public async Task<string?[]> ReadStringColumnAsync(DataField field, int group)
+    {
+        using var rowGroup = reader.OpenRowGroupReader(group);
+        var values = new string?[checked((int)rowGroup.RowCount)];
+        await rowGroup.ReadAsync(field, values.AsMemory()!, cancellationToken: cancellationToken);
         return values;
     }
 

@@ -127,7 +127,9 @@ public sealed class SignalGenerationTests
         var set = Generate(Lean());
         var multi = set.Signals.Single(s => s.StrategyInstance.StartsWith("correlation_momentum", StringComparison.Ordinal));
 
-        Assert.Equal([SeriesId.Parse("IBM_1m"), SeriesId.Parse("BAC_5m")], multi.ReferencedSeries);
+        // The primary first, the others by name, whatever order they were listed in.
+        Assert.Equal("correlation_momentum(lookback=10,correlation_length=30,threshold=0,min_correlation=0)@SPY_1m+BAC_5m+IBM_1m", multi.StrategyInstance);
+        Assert.Equal([SeriesId.Parse("BAC_5m"), SeriesId.Parse("IBM_1m")], multi.ReferencedSeries);
         Assert.All(Enumerable.Range(0, multi.Count), row =>
         {
             Assert.True(multi.ReferencedBarIdx(0)[row] >= 0);
@@ -202,6 +204,58 @@ public sealed class SignalGenerationTests
         Assert.Equal([false, true, true, false, true], probe.Seen);
     }
 
+    [Theory]
+    [InlineData("AAA_1m", "BBB_1m")]
+    [InlineData("BBB_1m", "AAA_1m")]
+    public void A_strategy_sees_every_series_bar_of_its_slice_whichever_series_is_listed_first(string first, string second)
+    {
+        // AAA and BBB end bars at the same minutes. The correlation of AAA's returns with BBB's over 3 pairs
+        // must pair each AAA bar with BBB's bar of the same slice, never with BBB's previous one.
+        var start = new DateTimeOffset(2024, 1, 2, 13, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        double[] closesA = [10, 11, 10.5, 12, 11, 11.5];
+        double[] closesB = [20, 21, 23, 22, 22.5, 24];
+        BarSeries Series(string name, double[] closes) =>
+            BarSeries.FromBars(SeriesId.Parse(name), [.. closes.Select((c, i) => new Bar(start + (i * 60_000L), c, c, c, c, 1))]);
+        var series = new Dictionary<string, BarSeries> { ["AAA_1m"] = Series("AAA_1m", closesA), ["BBB_1m"] = Series("BBB_1m", closesB) };
+        var probe = new CorrelationProbe(SeriesId.Parse("AAA_1m"), SeriesId.Parse("BBB_1m"), 3);
+
+        SignalGeneration.Run([series[first], series[second]], [probe], []);
+
+        // By hand: Pearson of the last 3 log-return pairs, first available at the 4th bar.
+        double[] Returns(double[] closes) => [.. closes.Skip(1).Select((c, i) => Math.Log(c / closes[i]))];
+        var (x, y) = (Returns(closesA), Returns(closesB));
+        double Pearson(int end)
+        {
+            var (xs, ys) = (x[(end - 2)..(end + 1)], y[(end - 2)..(end + 1)]);
+            var (mx, my) = (xs.Average(), ys.Average());
+            var cov = xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my));
+            return cov / Math.Sqrt(xs.Sum(v => (v - mx) * (v - mx)) * ys.Sum(v => (v - my) * (v - my)));
+        }
+
+        Assert.Equal(6, probe.Seen.Count);
+        Assert.All(probe.Seen.Take(3), value => Assert.True(double.IsNaN(value)));
+        for (var bar = 3; bar < 6; bar++)
+        {
+            Assert.Equal(Pearson(bar - 1), probe.Seen[bar], 1e-12);
+        }
+    }
+
+    [Fact]
+    public void A_multi_series_instance_is_named_by_its_primary_then_its_other_series_by_name()
+    {
+        SeriesId[] listed = [SeriesId.Parse("SPY_1d"), SeriesId.Parse("QQQ_1d"), SeriesId.Parse("IWM_1d")];
+        SeriesId[] reordered = [SeriesId.Parse("SPY_1d"), SeriesId.Parse("IWM_1d"), SeriesId.Parse("QQQ_1d")];
+
+        var a = DeciderCatalog.Strategy("correlation_momentum", listed);
+        var b = DeciderCatalog.Strategy("correlation_momentum", reordered);
+
+        Assert.Equal(a.InstanceId, b.InstanceId);
+        Assert.EndsWith("@SPY_1d+IWM_1d+QQQ_1d", a.InstanceId);
+        Assert.Equal(a.Features.Select(f => f.Key), b.Features.Select(f => f.Key));
+        // The traded series is the first listed of the fastest timeframe: listing QQQ first trades QQQ.
+        Assert.Equal(SeriesId.Parse("QQQ_1d"), DeciderCatalog.Strategy("correlation_momentum", [listed[1], listed[0], listed[2]]).Primary);
+    }
+
     [Fact]
     public void Unknown_strategies_classifiers_and_parameters_are_refused_by_name()
     {
@@ -258,6 +312,21 @@ public sealed class SignalGenerationTests
         public override double Decide(DecisionContext context)
         {
             Seen.Add(context.IsStale(1));
+            return 0;
+        }
+    }
+
+    /// <summary>Records the correlation feature it reads at each decision.</summary>
+    private sealed class CorrelationProbe(SeriesId primary, SeriesId other, int length)
+        : Strategy("correlation_probe", [primary, other], new Parameters("correlation_probe", new Dictionary<string, double>()))
+    {
+        public List<double> Seen { get; } = [];
+
+        public override IReadOnlyList<FeatureRequest> Features { get; } = [new FeatureRequest("correlation", primary, [length], Other: other)];
+
+        public override double Decide(DecisionContext context)
+        {
+            Seen.Add(context.Feature(0));
             return 0;
         }
     }

@@ -87,8 +87,8 @@ public sealed class EventTimeReplayTests
         var grid = Grid(strategies, series);
 
         var full = Backtest.Full([series], strategies, classifiers, grid);
-        var perBar = Backtest.FromSignalSet([series], set, ["trend", "volatility"], grid, eventTime: false);
-        var eventTime = Backtest.FromSignalSet([series], set, ["trend", "volatility"], grid);
+        var perBar = Backtest.FromSignalSet([series], set, grid, eventTime: false);
+        var eventTime = Backtest.FromSignalSet([series], set, grid);
 
         Assert.Equal(240, grid.Count);
         Assert.True(full.Sum(r => r.Trades.Count) > 2_000, "the grid should trade");
@@ -111,7 +111,7 @@ public sealed class EventTimeReplayTests
             new RiskLimits(StopLoss: 0.001, TakeProfit: 0.0015), Tracing: TraceRetention.All)).ToList();
 
         var full = Backtest.Full([series], strategies, classifiers, grid);
-        var eventTime = Backtest.FromSignalSet([series], set, [], grid);
+        var eventTime = Backtest.FromSignalSet([series], set, grid);
 
         var stops = full.SelectMany(r => r.Events).Where(e => e.Kind == "ORDER" && e.Detail == "stop").ToList();
         Assert.True(stops.Count > 100, $"{stops.Count} stop exits");

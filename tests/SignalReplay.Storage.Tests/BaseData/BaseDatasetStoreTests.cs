@@ -114,6 +114,103 @@ public sealed class BaseDatasetStoreTests : IDisposable
         Assert.Contains("'../escape' is not a valid dataset name", error.Message);
     }
 
+    [Fact]
+    public async Task The_manifest_records_each_file_with_its_sha256_and_size()
+    {
+        await _datasets.WriteAsync("demo", [Series("SPY_1m", 100)], Cancel);
+
+        var entry = (await _datasets.ReadManifestAsync("demo", Cancel))!.Series["SPY_1m"];
+        var file = await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/demo/SPY_1m.parquet"), Cancel);
+
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)), entry.FileSha256);
+        Assert.Equal(file.LongLength, entry.FileBytes);
+        Assert.Equal(BaseDatasetManifest.CurrentFormatVersion, (await _datasets.ReadManifestAsync("demo", Cancel))!.FormatVersion);
+    }
+
+    [Fact]
+    public async Task A_damaged_series_file_is_refused_before_decoding_and_ingesting_again_rewrites_it()
+    {
+        var spy = Series("SPY_1m", 100);
+        await _datasets.WriteAsync("demo", [spy], Cancel);
+        var key = ObjectKey.Parse("data/base/demo/SPY_1m.parquet");
+        var file = await _objects.ReadAllBytesAsync(key, Cancel);
+        var damaged = (byte[])file.Clone();
+        damaged[^12] ^= 0xFF; // inside the footer, where a Parquet reader could spin for minutes
+        await _objects.PutBytesAsync(key, damaged, cancellationToken: Cancel);
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadSeriesAsync("demo", spy.Id, Cancel));
+        await _datasets.WriteAsync("demo", [spy], Cancel);
+
+        Assert.StartsWith("data/base/demo/SPY_1m.parquet: does not match its manifest", error.Message);
+        Assert.Equal(file, await _objects.ReadAllBytesAsync(key, Cancel));
+        Assert.Equal(spy.ContentHash(), (await _datasets.ReadSeriesAsync("demo", spy.Id, Cancel)).ContentHash());
+    }
+
+    [Fact]
+    public async Task A_missing_series_file_is_named()
+    {
+        await _datasets.WriteAsync("demo", [Series("SPY_1m", 100)], Cancel);
+        await _objects.DeleteAsync(ObjectKey.Parse("data/base/demo/SPY_1m.parquet"), Cancel);
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadSeriesAsync("demo", SeriesId.Parse("SPY_1m"), Cancel));
+
+        Assert.Equal("data/base/demo/SPY_1m.parquet: is missing; the dataset's manifest lists it.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_format_1_manifest_still_reads_and_migration_records_its_file_hashes()
+    {
+        var spy = Series("SPY_1m", 100);
+        var qqq = Series("QQQ_1m", 50);
+        await _datasets.WriteAsync("old", [spy, qqq], Cancel);
+        await WriteAsFormat1Async("old");
+        // QQQ's file decodes, but to other bars than its entry describes.
+        await _datasets.WriteAsync("other", [Series("QQQ_1m", 50, drift: 0.5)], Cancel);
+        await _objects.PutBytesAsync(
+            ObjectKey.Parse("data/base/old/QQQ_1m.parquet"), await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/other/QQQ_1m.parquet"), Cancel), cancellationToken: Cancel);
+
+        var read = await _datasets.ReadSeriesAsync("old", spy.Id, Cancel);
+        var (upgraded, damaged) = await _datasets.AddFileHashesAsync("old", Cancel);
+
+        Assert.Equal(spy.ContentHash(), read.ContentHash());
+        Assert.Equal(1, upgraded);
+        Assert.Equal(["data/base/old/QQQ_1m.parquet"], damaged);
+        var manifest = (await _datasets.ReadManifestAsync("old", Cancel))!;
+        Assert.Equal(BaseDatasetManifest.CurrentFormatVersion, manifest.FormatVersion);
+        Assert.NotNull(manifest.Series["SPY_1m"].FileSha256);
+        Assert.Null(manifest.Series["QQQ_1m"].FileSha256);
+        Assert.Equal(["old", "other"], await _datasets.DatasetsAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task A_manifest_of_a_newer_format_is_refused()
+    {
+        await _datasets.WriteAsync("demo", [Series("SPY_1m", 10)], Cancel);
+        var key = ObjectKey.Parse("data/base/demo/manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await _objects.ReadAllBytesAsync(key, Cancel))!;
+        json["format_version"] = 9;
+        await _objects.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), cancellationToken: Cancel);
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadManifestAsync("demo", Cancel));
+
+        Assert.Contains("data/base/demo/manifest.json: is base dataset format version 9; this build reads versions 1 to 2", error.Message);
+    }
+
+    /// <summary>Rewrites a dataset's manifest as format 1 wrote it: no file hashes.</summary>
+    private async Task WriteAsFormat1Async(string dataset)
+    {
+        var key = ObjectKey.Parse($"data/base/{dataset}/manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await _objects.ReadAllBytesAsync(key, Cancel))!;
+        json["format_version"] = 1;
+        foreach (var (_, entry) in json["series"]!.AsObject())
+        {
+            entry!.AsObject().Remove("file_sha256");
+            entry.AsObject().Remove("file_bytes");
+        }
+
+        await _objects.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), cancellationToken: Cancel);
+    }
+
     private sealed class ManifestComparer : IEqualityComparer<BaseDatasetManifest?>
     {
         public static readonly ManifestComparer Instance = new();

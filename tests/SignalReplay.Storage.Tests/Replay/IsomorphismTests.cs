@@ -26,7 +26,7 @@ public sealed class IsomorphismTests
         var grid = PortfolioGrid.Build(strategies);
 
         var full = Backtest.Full(series, strategies, classifiers, grid);
-        var replayed = Backtest.FromSignalSet(series, stored, [.. classifiers.Select(c => c.Key)], grid);
+        var replayed = Backtest.FromSignalSet(series, stored, grid);
 
         Assert.True(grid.Count >= 50);
         Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
