@@ -1,22 +1,10 @@
 namespace SignalReplay.Abstractions;
 
-/// <summary>One strategy or classifier to run: its catalog name, the series it reads, its parameters.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.decider")]
-public sealed record DeciderWire(
-    [property: Id(0)] string Name,
-    [property: Id(1)] string[] Series,
-    [property: Id(2)] Dictionary<string, double> Parameters,
-    [property: Id(3)] string? Label = null);
-
-/// <summary>A generation run: base dataset, series, deciders and the alignment settings.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.generation-spec")]
-public sealed record GenerationSpec(
-    [property: Id(0)] string Dataset,
-    [property: Id(1)] string[] Series,
-    [property: Id(2)] DeciderWire[] Strategies,
-    [property: Id(3)] DeciderWire[] Classifiers,
-    [property: Id(4)] int MaxBufferSize,
-    [property: Id(5)] TimeSpan BatchWindow);
+/// <summary>A generation run: what to generate, and the alignment settings (buffer bound, batch window).</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.generation-run")]
+public sealed record GenerationRun(
+    [property: Id(0)] GenerationRequest Request,
+    [property: Id(1)] GenerationOptions Options);
 
 /// <summary>What a generation run produced.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.generation-summary")]
@@ -45,12 +33,27 @@ public sealed record BarBatch(
     [property: Id(7)] long Through,
     [property: Id(8)] bool Complete);
 
+/// <summary>
+/// A grain that publishes batches on memory streams and takes back an acknowledgement for each delivery: its
+/// back-pressure. It never has more batches delivered-but-unacknowledged than its limit, so no stream queue
+/// (16,384 messages each) can fill up, whatever the size of the run.
+/// </summary>
+[Alias("signalreplay.IBatchPublisher")]
+public interface IBatchPublisher : IGrainWithStringKey
+{
+    /// <summary><paramref name="batches"/> of this publisher's batches were delivered and processed.</summary>
+    [Orleans.Concurrency.OneWay]
+    [Orleans.Concurrency.AlwaysInterleave]
+    [Alias("Delivered")]
+    Task DeliveredAsync(int batches);
+}
+
 /// <summary>Runs a generation: checks the store, drives the series grains window by window, collects the result.</summary>
 [Alias("signalreplay.IGenerationGrain")]
-public interface IGenerationGrain : IGrainWithStringKey
+public interface IGenerationGrain : IBatchPublisher
 {
     [Alias("Run")]
-    Task<GenerationSummary> RunAsync(GenerationSpec spec);
+    Task<GenerationSummary> RunAsync(GenerationRun run);
 }
 
 /// <summary>One base series (key <c>{dataset}/{SERIES}</c>): loads it once per activation and publishes it in batches.</summary>
@@ -62,20 +65,23 @@ public interface ISeriesGrain : IGrainWithStringKey
     Task PublishAsync(string run, int ordinal, long windowStart, long windowEnd, bool last);
 }
 
-/// <summary>The feature container of one run (key: the signal set id): consumes bar batches, keeps the captured signals.</summary>
+/// <summary>
+/// The feature container of one run (key: the run id): consumes bar batches (acknowledging each to the run's
+/// <see cref="IBatchPublisher"/> of bars), keeps the captured signals.
+/// </summary>
 [Alias("signalreplay.IFeatureGrain")]
-public interface IFeatureGrain : IGrainWithStringKey
+public interface IFeatureGrain : IBatchPublisher
 {
     [Alias("Start")]
-    Task StartAsync(GenerationSpec spec);
+    Task StartAsync(GenerationRun run, IBatchPublisher bars);
 
     /// <summary>
-    /// Starts the container of a full run: it stores nothing and publishes, as slices are released, the rows
-    /// of <paramref name="strategies"/> on their signal streams and the changes of <paramref name="classifiers"/>
-    /// on their regime streams.
+    /// Starts the container of a full run: it stores nothing and publishes, as slices are released, the rows of
+    /// each strategy in <paramref name="feeds"/> on its signal stream and the changes of each classifier on its
+    /// regime stream, waiting for their subscribers' acknowledgements as they come.
     /// </summary>
     [Alias("StartFull")]
-    Task StartFullAsync(GenerationSpec spec, string[] strategies, string[] classifiers);
+    Task StartFullAsync(GenerationRun run, IBatchPublisher bars, FullFeeds feeds);
 
     /// <summary>
     /// Completes once every series has sent its last batch and every slice is processed; stores the set
@@ -84,6 +90,12 @@ public interface IFeatureGrain : IGrainWithStringKey
     [Alias("Complete")]
     Task<GenerationSummary> CompleteAsync();
 }
+
+/// <summary>The streams a full run's feature grain publishes: how many shards subscribe to each strategy's and each classifier's.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.full-feeds")]
+public sealed record FullFeeds(
+    [property: Id(0)] Dictionary<string, int> Strategies,
+    [property: Id(1)] Dictionary<string, int> Classifiers);
 
 /// <summary>Names shared by producers and consumers of streams.</summary>
 public static class StreamNames
@@ -96,10 +108,13 @@ public static class StreamNames
     public const string Provider = "signalreplay-streams";
     public const string Bars = "bars";
 
-    /// <summary>One stream per strategy instance and run: <c>{run}/{strategy instance}</c>.</summary>
+    /// <summary>
+    /// One stream per strategy instance and subscriber group: <c>{run}/{shard}/{strategy instance}</c> in a replay
+    /// (each shard its own), <c>{run}/{strategy instance}</c> in a full run (every shard that trades it).
+    /// </summary>
     public const string Signals = "signals";
 
-    /// <summary>One stream per classifier and run: <c>{run}/{classifier}</c>.</summary>
+    /// <summary>One stream per classifier and subscriber group, keyed as <see cref="Signals"/>.</summary>
     public const string Regimes = "regimes";
 }
 

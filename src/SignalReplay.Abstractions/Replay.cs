@@ -1,131 +1,109 @@
 namespace SignalReplay.Abstractions;
 
-/// <summary>A portfolio configuration on the wire (SPEC 6); see the Core PortfolioConfig for the meaning of each field.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.portfolio")]
-public sealed record PortfolioWire(
-    [property: Id(0)] string Id,
-    [property: Id(1)] AssignmentWire[] Assignments,
-    [property: Id(2)] string Sizing,
-    [property: Id(3)] double SizingValue,
-    [property: Id(4)] bool WholeUnits,
-    [property: Id(5)] string FillTiming,
-    [property: Id(6)] double CommissionBps,
-    [property: Id(7)] double CommissionPerUnit,
-    [property: Id(8)] double SlippageBps,
-    [property: Id(9)] double? MaxPositionFraction,
-    [property: Id(10)] double? MaxGrossExposure,
-    [property: Id(11)] double? StopLoss,
-    [property: Id(12)] double? TakeProfit,
-    [property: Id(13)] double? MaxDrawdownHalt,
-    [property: Id(14)] string? RegimeClassifier,
-    [property: Id(15)] string[] AllowedRegimes,
-    [property: Id(16)] string OnRegimeExit,
-    [property: Id(17)] double StartingCash,
-    [property: Id(18)] string Tracing,
-    [property: Id(19)] int VolatilityLookback,
-    [property: Id(20)] long? WindowFrom = null,
-    [property: Id(21)] long? WindowTo = null);
-
-/// <summary>One strategy instance a portfolio trades.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.assignment")]
-public sealed record AssignmentWire([property: Id(0)] string StrategyInstance, [property: Id(1)] string Series, [property: Id(2)] double Weight);
-
 /// <summary>
-/// A replay run: a stored signal set and the portfolios to replay it into. Each portfolio scores itself
-/// by <see cref="Objective"/> (its objective observer); with <see cref="Details"/> it also returns its
-/// trades, events and day-end equity.
+/// A replay run (SPEC 3 replay): a stored signal set and its portfolios, a grid expanded by the shards that run
+/// it (<see cref="Grid"/>) or a list (<see cref="Portfolios"/>). Each portfolio scores itself by
+/// <see cref="Objective"/>; the run hands back the best <see cref="Top"/> by score, with their trades, equity
+/// and events when <see cref="KeepDetail"/>, and with <see cref="Output"/> streams every portfolio's metrics
+/// row to the phase's <c>metrics.parquet</c>. <see cref="Candidates"/> names the candidate each portfolio of
+/// the list stands for (its id when null); <see cref="ShardSize"/> overrides the silo's shard size for this run.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.replay-spec")]
-public sealed record ReplaySpec(
+[GenerateSerializer, Immutable, Alias("signalreplay.replay-run")]
+public sealed record ReplayRun(
     [property: Id(0)] string SignalSetId,
-    [property: Id(1)] PortfolioWire[] Portfolios,
-    [property: Id(2)] TimeSpan BatchWindow,
+    [property: Id(1)] GridPortfolios? Grid,
+    [property: Id(2)] PortfolioConfig[] Portfolios,
     [property: Id(3)] string Objective = "max:sharpe",
-    [property: Id(4)] bool Details = false);
+    [property: Id(4)] int Top = int.MaxValue,
+    [property: Id(5)] bool KeepDetail = false,
+    [property: Id(6)] PhaseOutput? Output = null,
+    [property: Id(7)] string[]? Candidates = null,
+    [property: Id(8)] int? ShardSize = null)
+{
+    /// <summary>Every portfolio of the run, in plan order.</summary>
+    public IReadOnlyList<PortfolioConfig> All => Grid is { } grid ? grid : Portfolios;
+}
+
+/// <summary>Where a replay writes its metrics: <c>results/{run}/phases/{phase}/</c>; with <see cref="AllTrades"/> every portfolio's trades too.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.phase-output")]
+public sealed record PhaseOutput(
+    [property: Id(0)] string Run,
+    [property: Id(1)] string Phase,
+    [property: Id(2)] bool AllTrades = false);
 
 /// <summary>
-/// A full run (SPEC 3 <c>full</c>): generate the signals of <see cref="Generation"/> and trade them in the
-/// same pass, storing nothing. The portfolios' strategies are named by the instance ids the generation
-/// spec's strategies get.
+/// A full run (SPEC 3 full): generate the signals of <see cref="Generation"/> and trade them in the same pass,
+/// storing nothing. The portfolios' strategies are named by the instance ids the request's strategies get.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.full-spec")]
-public sealed record FullSpec(
-    [property: Id(0)] GenerationSpec Generation,
-    [property: Id(1)] PortfolioWire[] Portfolios,
+[GenerateSerializer, Immutable, Alias("signalreplay.full-run")]
+public sealed record FullRun(
+    [property: Id(0)] GenerationRun Generation,
+    [property: Id(1)] PortfolioConfig[] Portfolios,
     [property: Id(2)] string Objective = "max:sharpe",
-    [property: Id(3)] bool Details = false);
+    [property: Id(3)] bool KeepDetail = true,
+    [property: Id(4)] int? ShardSize = null);
+
+/// <summary>One portfolio's outcome: its index in the run's plan, its objective score, and what it produced.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.scored-result")]
+public sealed record ScoredResult(
+    [property: Id(0)] int Index,
+    [property: Id(1)] double Score,
+    [property: Id(2)] PortfolioResult Result);
 
 /// <summary>
-/// How a portfolio grain starts: the base dataset it walks, the series its regime filter's classifier
-/// counts bars in (null without a filter), and how it scores itself.
+/// A replay or full run's outcome: how many portfolios ran, the best of them in rank order (score, then plan
+/// order), the shards they ran in and the silos that hosted those, and the stream batches published and
+/// delivered (each to the shard that trades its strategy only).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.portfolio-start")]
-public sealed record PortfolioStart(
+[GenerateSerializer, Immutable, Alias("signalreplay.replay-outcome")]
+public sealed record ReplayOutcome(
+    [property: Id(0)] int Evaluated,
+    [property: Id(1)] ScoredResult[] Top,
+    [property: Id(2)] int Shards,
+    [property: Id(3)] int SignalBatchesPublished,
+    [property: Id(4)] int SignalBatchesDelivered,
+    [property: Id(5)] string[] Hosts);
+
+/// <summary>
+/// How a shard starts: the base dataset it reads, the series each classifier counts bars of, its portfolios (an
+/// index range of a grid, or a list), how they score themselves, whether they keep their detail, the key prefix
+/// of its feeds' streams (<c>{Streams}/{strategy or classifier}</c>) and whom it acknowledges deliveries to.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.shard-start")]
+public sealed record ShardStart(
     [property: Id(0)] string Dataset,
-    [property: Id(1)] PortfolioWire Portfolio,
-    [property: Id(2)] string? RegimeSeries,
-    [property: Id(3)] string Objective,
-    [property: Id(4)] bool Details);
+    [property: Id(1)] Dictionary<string, SeriesId> ClassifierSeries,
+    [property: Id(2)] GridPortfolios? Grid,
+    [property: Id(3)] int From,
+    [property: Id(4)] int To,
+    [property: Id(5)] PortfolioConfig[] Portfolios,
+    [property: Id(6)] string Objective,
+    [property: Id(7)] bool KeepDetail,
+    [property: Id(8)] string Streams,
+    [property: Id(9)] IBatchPublisher Publisher)
+{
+    /// <summary>The shard's portfolios, in order.</summary>
+    public IReadOnlyList<PortfolioConfig> All => Grid is { } grid ? new GridRange(grid, From, To) : Portfolios;
 
-/// <summary>What one portfolio produced: its metrics by name, a digest of every bit of its result, and its deliveries.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.portfolio-summary")]
-public sealed record PortfolioSummary(
-    [property: Id(0)] string PortfolioId,
-    [property: Id(1)] Dictionary<string, double> Metrics,
-    [property: Id(2)] double FinalEquity,
-    [property: Id(3)] int Trades,
-    [property: Id(4)] string Digest,
-    [property: Id(5)] int SignalBatchesDelivered,
-    [property: Id(6)] double Score = 0,
-    [property: Id(7)] PortfolioDetail? Detail = null);
+    private sealed class GridRange(GridPortfolios grid, int from, int to) : IReadOnlyList<PortfolioConfig>
+    {
+        public int Count => to - from;
 
-/// <summary>Everything else a portfolio produced (the Core PortfolioResult), for the results layout.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.portfolio-detail")]
-public sealed record PortfolioDetail(
-    [property: Id(0)] double[] Metrics,
-    [property: Id(1)] TradeWire[] Trades,
-    [property: Id(2)] OpenPositionWire[] OpenPositions,
-    [property: Id(3)] TraceEventWire[] Events,
-    [property: Id(4)] long[] EquityTime,
-    [property: Id(5)] double[] Equity,
-    [property: Id(6)] double FinalEquity,
-    [property: Id(7)] int BoundaryTrades,
-    [property: Id(8)] int RiskRejects);
+        public PortfolioConfig this[int index] => grid[from + index];
 
-/// <summary>A closed trade.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.trade")]
-public sealed record TradeWire(
-    [property: Id(0)] string Symbol,
-    [property: Id(1)] long EntryTime,
-    [property: Id(2)] long ExitTime,
-    [property: Id(3)] double Quantity,
-    [property: Id(4)] double EntryPrice,
-    [property: Id(5)] double ExitPrice,
-    [property: Id(6)] double Pnl,
-    [property: Id(7)] string? RegimeAtOpen,
-    [property: Id(8)] string? RegimeAtClose);
+        public IEnumerator<PortfolioConfig> GetEnumerator() => Enumerable.Range(from, to - from).Select(i => grid[i]).GetEnumerator();
 
-/// <summary>A position still open at the end, marked at the last close.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.open-position")]
-public sealed record OpenPositionWire([property: Id(0)] string Symbol, [property: Id(1)] double Quantity, [property: Id(2)] double AverageEntry, [property: Id(3)] double Mark);
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
 
-/// <summary>A traced portfolio event.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.trace-event")]
-public sealed record TraceEventWire(
-    [property: Id(0)] string Kind,
-    [property: Id(1)] long Time,
-    [property: Id(2)] string Symbol,
-    [property: Id(3)] double Quantity,
-    [property: Id(4)] double Price,
-    [property: Id(5)] string? Detail);
-
-/// <summary>A replay run's outcome: one summary per portfolio, in the order given, and stream delivery counts.</summary>
-[GenerateSerializer, Immutable, Alias("signalreplay.replay-summary")]
-public sealed record ReplaySummary(
-    [property: Id(0)] PortfolioSummary[] Portfolios,
-    [property: Id(1)] int Rounds,
-    [property: Id(2)] int SignalBatchesPublished,
-    [property: Id(3)] int SignalBatchesDelivered);
+/// <summary>What a shard produced: each portfolio's result and score, in the shard's order; its deliveries; the silo it ran on.</summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.shard-outcome")]
+public sealed record ShardOutcome(
+    [property: Id(0)] PortfolioResult[] Results,
+    [property: Id(1)] double[] Scores,
+    [property: Id(2)] int SignalBatchesDelivered,
+    [property: Id(3)] string Host);
 
 /// <summary>
 /// A batch of one strategy's signals on its stream: the rows whose primary bar ends at or before
@@ -139,10 +117,7 @@ public sealed record SignalBatch(
     [property: Id(3)] long Through,
     [property: Id(4)] bool Complete);
 
-/// <summary>
-/// A batch of one classifier's changes on its stream (<c>{run}/{classifier}</c> in <see cref="StreamNames.Regimes"/>),
-/// with the same watermark rules as <see cref="SignalBatch"/>.
-/// </summary>
+/// <summary>A batch of one classifier's changes on its stream, with the same watermark rules as <see cref="SignalBatch"/>.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.regime-batch")]
 public sealed record RegimeBatch(
     [property: Id(0)] string Classifier,
@@ -151,34 +126,35 @@ public sealed record RegimeBatch(
     [property: Id(3)] long Through,
     [property: Id(4)] bool Complete);
 
-/// <summary>Runs the full topology (SPEC 3): series grains -> the feature grain -> signal and regime streams -> portfolio grains; nothing stored.</summary>
+/// <summary>Runs the full topology (SPEC 3): series grains -> the feature grain -> signal and regime streams -> shard grains; nothing stored.</summary>
 [Alias("signalreplay.IFullGrain")]
-public interface IFullGrain : IGrainWithStringKey
+public interface IFullGrain : IBatchPublisher
 {
     [Alias("Run")]
-    Task<ReplaySummary> RunAsync(FullSpec spec);
+    Task<ReplayOutcome> RunAsync(FullRun run);
 }
 
-/// <summary>Runs the replay topology (SPEC 3): a signal source and portfolio grains, nothing else.</summary>
+/// <summary>Runs the replay topology (SPEC 3): the signal source and shard grains, nothing else.</summary>
 [Alias("signalreplay.IReplayGrain")]
-public interface IReplayGrain : IGrainWithStringKey
+public interface IReplayGrain : IBatchPublisher
 {
     [Alias("Run")]
-    Task<ReplaySummary> RunAsync(ReplaySpec spec);
+    Task<ReplayOutcome> RunAsync(ReplayRun run);
 }
 
 /// <summary>
-/// One portfolio of a run (key <c>{run}/{portfolio}</c>): subscribes to its strategies' signal streams and
-/// its regime filter's classifier stream only. The same grain serves replay and full runs.
+/// One shard of a replay or full run (key <c>{run}/{shard}</c>): many portfolio configurations stepped together
+/// by the Core replay driver over one subscription per feed they read (a strategy's signals, a classifier's
+/// changes). The same grain serves replay and full runs.
 /// </summary>
-[Alias("signalreplay.IPortfolioGrain")]
-public interface IPortfolioGrain : IGrainWithStringKey
+[Alias("signalreplay.IShardGrain")]
+public interface IShardGrain : IGrainWithStringKey
 {
-    /// <summary>Subscribes to the portfolio's streams; it will score itself by the start's objective.</summary>
+    /// <summary>Loads the base data the shard reads and subscribes to its feeds' streams.</summary>
     [Alias("Start")]
-    Task StartAsync(PortfolioStart start);
+    Task StartAsync(ShardStart start);
 
-    /// <summary>Completes once every subscribed stream is complete and every bar is walked.</summary>
+    /// <summary>Completes once every feed is complete and every portfolio finished.</summary>
     [Alias("Complete")]
-    Task<PortfolioSummary> CompleteAsync();
+    Task<ShardOutcome> CompleteAsync();
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using SignalReplay.Abstractions;
-using SignalReplay.Grains.Generation;
-using SignalReplay.Grains.Replay;
 
 namespace SignalReplay.Cli;
 
@@ -29,20 +27,20 @@ internal static class BacktestCommand
         command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var spec = GenerationCommandSpec.From(parse.GetValue(dataset)!, parse.GetValue(strategies)!, parse.GetValue(classifiers) ?? []);
-            var request = GenerationSpecs.ToRequest(spec);
+            var request = spec.Request;
             var configs = portfolio.Build(parse, request.Strategies.Select(s => (s.InstanceId, s.Primary)));
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
 
-            ReplaySummary? summary = null;
+            ReplayOutcome? summary = null;
             await console.Status().StartAsync("Starting the embedded silo", async status =>
             {
                 await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
                 status.Status($"Backtesting {configs.Count} portfolio(s) in full mode: series grains -> feature grain -> portfolio grains");
                 summary = await silo.Grains.GetGrain<IFullGrain>($"cli-{Guid.NewGuid():N}")
-                    .RunAsync(new FullSpec(spec, [.. configs.Select(PortfolioWires.FromConfig)]));
+                    .RunAsync(new FullRun(spec, [.. configs], KeepDetail: false));
             });
-            MetricsTable.Write(console, $"full mode over {request.Dataset}", summary!.Portfolios.Select(p => (p.PortfolioId, (IReadOnlyDictionary<string, double>)p.Metrics, p.FinalEquity)), parse.GetValue(portfolio.Top));
-            console.MarkupLineInterpolated($"{summary.Rounds} rounds; nothing was stored (replay a stored signal set with generate + replay).");
+            MetricsTable.Write(console, $"full mode over {request.Dataset}", summary!.Top, parse.GetValue(portfolio.Top));
+            console.MarkupLineInterpolated($"{summary.Evaluated:N0} portfolios in {summary.Shards} shard(s); nothing was stored (replay a stored signal set with generate + replay).");
         }));
         return command;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SignalReplay.Abstractions;
 
 namespace SignalReplay.Cli;
 
@@ -9,7 +8,8 @@ namespace SignalReplay.Cli;
 /// </summary>
 internal static class DeciderSpec
 {
-    public static IEnumerable<DeciderWire> Expand(string spec)
+    /// <summary>The (catalog name, series, parameters) of every instance <paramref name="spec"/> lists.</summary>
+    public static IEnumerable<(string Name, SeriesId[] Series, Dictionary<string, double> Parameters)> Expand(string spec)
     {
         var at = spec.IndexOf('@');
         if (at <= 0)
@@ -20,7 +20,7 @@ internal static class DeciderSpec
         var name = spec[..at];
         var rest = spec[(at + 1)..];
         var colon = rest.IndexOf(':');
-        var series = (colon < 0 ? rest : rest[..colon]).Split('+').Select(s => SeriesId.Parse(s).ToString()).ToArray();
+        var series = (colon < 0 ? rest : rest[..colon]).Split('+').Select(SeriesId.Parse).ToArray();
         var choices = new List<(string Key, double[] Values)>();
         foreach (var pair in colon < 0 ? [] : rest[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -39,7 +39,7 @@ internal static class DeciderSpec
             combinations = combinations.SelectMany(partial => values.Select(value => new Dictionary<string, double>(partial) { [key] = value }));
         }
 
-        return combinations.Select(parameters => new DeciderWire(name, series, parameters));
+        return combinations.Select(parameters => (name, series, parameters));
     }
 
     private static double ParseValue(string spec, string key, string value) => value switch

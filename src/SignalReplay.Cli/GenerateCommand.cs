@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using SignalReplay.Abstractions;
-using SignalReplay.Grains.Generation;
 using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Cli;
@@ -29,14 +28,13 @@ internal static class GenerateCommand
         command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var spec = GenerationCommandSpec.From(parse.GetValue(dataset)!, parse.GetValue(strategies)!, parse.GetValue(classifiers) ?? []);
-            GenerationSpecs.ToRequest(spec); // bad names and parameters fail here, before a silo starts
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
 
             GenerationSummary? summary = null;
             await console.Status().StartAsync("Starting the embedded silo", async status =>
             {
                 await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
-                status.Status($"Generating {spec.Strategies.Length} strategy instance(s) and {spec.Classifiers.Length} classifier(s) on grains");
+                status.Status($"Generating {spec.Request.Strategies.Count} strategy instance(s) and {spec.Request.Classifiers.Count} classifier(s) on grains");
                 summary = await silo.Grains.GetGrain<IGenerationGrain>($"cli-{Guid.NewGuid():N}").RunAsync(spec);
             });
             var manifest = await new SignalSetStore(store.Objects).ReadManifestAsync(summary!.SignalSetId, cancellationToken)

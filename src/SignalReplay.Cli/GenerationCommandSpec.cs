@@ -1,15 +1,19 @@
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Generation;
 
 namespace SignalReplay.Cli;
 
-/// <summary>The generation spec that <c>generate</c> and <c>backtest</c> build from the same flags.</summary>
+/// <summary>The generation run that <c>generate</c> and <c>backtest</c> build from the same flags; bad names and parameters fail here, before a silo starts.</summary>
 internal static class GenerationCommandSpec
 {
-    public static GenerationSpec From(string dataset, IEnumerable<string> strategies, IEnumerable<string> classifiers)
+    public static GenerationRun From(string dataset, IEnumerable<string> strategies, IEnumerable<string> classifiers)
     {
-        DeciderWire[] strategyList = [.. strategies.SelectMany(DeciderSpec.Expand)];
-        DeciderWire[] classifierList = [.. classifiers.SelectMany(DeciderSpec.Expand)];
-        string[] series = [.. strategyList.Concat(classifierList).SelectMany(d => d.Series).Distinct().Order(StringComparer.Ordinal)];
-        return new GenerationSpec(dataset, series, strategyList, classifierList, MaxBufferSize: 20_000, BatchWindow: TimeSpan.FromDays(7));
+        List<Strategy> strategyList = [.. strategies.SelectMany(DeciderSpec.Expand).Select(d => DeciderCatalog.Strategy(d.Name, d.Series, d.Parameters))];
+        List<KeyValuePair<string, Classifier>> classifierList =
+            [.. classifiers.SelectMany(DeciderSpec.Expand).Select(d => KeyValuePair.Create(d.Name, DeciderCatalog.Classifier(d.Name, d.Series, d.Parameters)))];
+        SeriesId[] series = [.. strategyList.SelectMany(s => s.Series).Concat(classifierList.SelectMany(c => c.Value.Series)).Distinct().OrderBy(s => s.ToString(), StringComparer.Ordinal)];
+        return new GenerationRun(
+            new GenerationRequest(dataset, series, strategyList, classifierList),
+            new GenerationOptions { MaxBufferSize = 20_000, BatchWindow = TimeSpan.FromDays(7) });
     }
 }

@@ -6,6 +6,13 @@ namespace SignalReplay.Cli;
 /// <summary>One row per portfolio, best score (when given) then best Sharpe first.</summary>
 internal static class MetricsTable
 {
+    /// <summary>The results of a replay or full run, in the order its outcome ranked them.</summary>
+    public static void Write(IAnsiConsole console, string title, IEnumerable<Abstractions.ScoredResult> results, int top) =>
+        Write(console, title, results.Select(r => (r.Result.PortfolioId, Metrics(r.Result.Metrics), r.Result.FinalEquity)), top);
+
+    public static IReadOnlyDictionary<string, double> Metrics(Core.Portfolio.PerformanceMetrics metrics) =>
+        Core.Portfolio.PerformanceMetrics.Names.ToDictionary(name => name, metrics.Get);
+
     public static void Write(
         IAnsiConsole console,
         string title,

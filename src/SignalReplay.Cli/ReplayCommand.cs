@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Data;
-using SignalReplay.Grains.Replay;
 using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Cli;
@@ -31,17 +30,17 @@ internal static class ReplayCommand
                 ?? throw new ArgumentException($"There is no signal set '{id}' in {store.Root}.");
             var configs = portfolio.Build(parse, manifest.Signals.Select(s => (s.Key, SeriesId.Parse(s.Value.PrimarySeries))));
 
-            ReplaySummary? summary = null;
+            ReplayOutcome? summary = null;
             await console.Status().StartAsync("Starting the embedded silo", async status =>
             {
                 await using var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken);
                 status.Status($"Replaying {manifest.Signals.Count} strategies into {configs.Count} portfolio grain(s)");
                 summary = await silo.Grains.GetGrain<IReplayGrain>($"cli-{Guid.NewGuid():N}")
-                    .RunAsync(new ReplaySpec(id, [.. configs.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(7)));
+                    .RunAsync(new ReplayRun(id, null, [.. configs]));
             });
-            MetricsTable.Write(console, $"replay of {id}", summary!.Portfolios.Select(p => (p.PortfolioId, (IReadOnlyDictionary<string, double>)p.Metrics, p.FinalEquity)), parse.GetValue(portfolio.Top));
+            MetricsTable.Write(console, $"replay of {id}", summary!.Top, parse.GetValue(portfolio.Top));
             console.MarkupLineInterpolated(
-                $"{summary.Rounds} rounds; {summary.SignalBatchesDelivered:N0} signal batches delivered for {summary.SignalBatchesPublished:N0} published (each to the portfolios that trade its strategy only).");
+                $"{summary.Evaluated:N0} portfolios in {summary.Shards} shard(s); {summary.SignalBatchesDelivered:N0} signal batches delivered for {summary.SignalBatchesPublished:N0} published (each to the shard that trades its strategy only).");
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -14,12 +15,13 @@ public static class SignalReplaySiloBuilderExtensions
     {
         var options = new SignalReplayOptions();
         configure?.Invoke(options);
-        options.Store.Validate();
+        options.Validate();
 
         silo.Services.AddSingleton(options);
         silo.Configure<Orleans.Configuration.SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.RunTimeout);
         silo.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(options.Store));
         silo.Services.AddSingleton<Replay.BaseDataCache>();
+        silo.Services.AddPlacementDirector<Replay.ShardPlacement, Replay.ShardPlacementDirector>();
         // Bar and signal batches travel on in-cluster memory streams: one message per batch, never per bar.
         // The pulling agent's default 100 ms poll is idle time at the end of every run; 10 ms costs little.
         // A consumer that is behind gets up to 64 queued batches in one call instead of one call each

@@ -30,16 +30,16 @@ internal static class GenerationThroughput
             var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default);
             await new BaseDatasetStore(store).WriteAsync("bench", market.Series);
             var spec = Spec();
-            var request = GenerationSpecs.ToRequest(spec);
+            var request = spec.Request;
             var bars = market.Series.Sum(s => (long)s.Count);
             Console.WriteLine($"{market.Series.Count} series, {bars:N0} bars, {request.Strategies.Count} strategy instances, {request.Classifiers.Count} classifiers, {runs} timed runs after 1 warm-up");
 
-            var compute = Timings.Measure(runs, () => SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, GenerationSpecs.Options(spec)));
+            var compute = Timings.Measure(runs, () => SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, spec.Options));
             var signals = new SignalSetStore(store);
             var preloaded = await Timings.MeasureAsync(runs, async () =>
             {
                 var plan = await signals.PlanAsync(request);
-                var set = SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, GenerationSpecs.Options(spec));
+                var set = SignalGeneration.Run(market.Series, request.Strategies, request.Classifiers, spec.Options);
                 var result = await signals.StoreAsync(plan, set);
                 await store.DeleteAsync(ObjectKey.Parse($"data/indices/{result.Manifest.Id}/manifest.json"));
             });
@@ -77,28 +77,30 @@ internal static class GenerationThroughput
         }
     }
 
-    private static GenerationSpec Spec()
+    private static GenerationRun Spec()
     {
-        static DeciderWire Wire(string name, string series, Dictionary<string, double> parameters) => new(name, series.Split('+'), parameters);
-        var strategies = new List<DeciderWire>();
+        static Strategy Make(string name, string series, Dictionary<string, double> parameters) =>
+            DeciderCatalog.Strategy(name, [.. series.Split('+').Select(SeriesId.Parse)], parameters);
+        var strategies = new List<Strategy>();
         foreach (var fast in new[] { 5, 10, 15, 20 })
         {
             foreach (var slow in new[] { 50, 100 })
             {
-                strategies.Add(Wire("momentum", "SYNA_1m", new() { ["fast"] = fast, ["slow"] = slow }));
+                strategies.Add(Make("momentum", "SYNA_1m", new() { ["fast"] = fast, ["slow"] = slow }));
             }
         }
 
-        strategies.AddRange(new[] { 7, 14, 21 }.Select(length => Wire("mean_reversion", "SYNB_1m", new() { ["length"] = length })));
-        strategies.AddRange(new[] { 10, 20, 40, 80 }.Select(length => Wire("breakout", "SYNC_1m", new() { ["length"] = length })));
-        strategies.AddRange(new[] { 5, 10, 20, 40, 80 }.Select(lookback => Wire("correlation_momentum", "SYNA_1m+SYNB_1m+SYND_1m", new() { ["lookback"] = lookback })));
-        return new GenerationSpec(
-            "bench",
-            ["SYNA_1m", "SYNB_1m", "SYNC_1m", "SYND_1m"],
-            [.. strategies],
-            [Wire("trend", "SYNA_1m", []), Wire("volatility", "SYNA_1m", [])],
-            MaxBufferSize: 20_000,
-            BatchWindow: TimeSpan.FromDays(7));
+        strategies.AddRange(new[] { 7, 14, 21 }.Select(length => Make("mean_reversion", "SYNB_1m", new() { ["length"] = length })));
+        strategies.AddRange(new[] { 10, 20, 40, 80 }.Select(length => Make("breakout", "SYNC_1m", new() { ["length"] = length })));
+        strategies.AddRange(new[] { 5, 10, 20, 40, 80 }.Select(lookback => Make("correlation_momentum", "SYNA_1m+SYNB_1m+SYND_1m", new() { ["lookback"] = lookback })));
+        var a = SeriesId.Parse("SYNA_1m");
+        return new GenerationRun(
+            new GenerationRequest(
+                "bench",
+                [.. new[] { "SYNA_1m", "SYNB_1m", "SYNC_1m", "SYND_1m" }.Select(SeriesId.Parse)],
+                strategies,
+                [new("trend", DeciderCatalog.Classifier("trend", [a])), new("volatility", DeciderCatalog.Classifier("volatility", [a]))]),
+            new GenerationOptions { MaxBufferSize = 20_000, BatchWindow = TimeSpan.FromDays(7) });
     }
 
     private static void Row(string name, Timings seconds, long bars, Timings baseline) =>

@@ -56,7 +56,14 @@ internal static class ReplaySweep
             var digests = Digests(Backtest.FromSignalSet([series], set, configs[..5]));
             var inProcess = Timings.Measure(runs, () => digests = Digests(Backtest.FromSignalSet([series], set, configs)));
             var inProcessPeak = PeakWorkingSet();
+            List<string> Metrics(IReadOnlyList<PortfolioConfig> portfolios)
+            {
+                var rows = new string[portfolios.Count];
+                Backtest.Sweep([series], set, portfolios, keepDetail: false, (i, r) => rows[i] = MetricsDigest(r));
+                return [.. rows];
+            }
 
+            var sweep = Timings.Measure(runs, () => Metrics(configs));
             Digests(Backtest.FromSignalSet([series], set, configs[..5], eventTime: false));
             var perBar = Timings.Measure(0, () => Check("per-bar loop", digests, Digests(Backtest.FromSignalSet([series], set, configs, eventTime: false))));
 
@@ -78,14 +85,16 @@ internal static class ReplaySweep
             using var app = host.Build();
             await app.StartAsync();
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var spec = new ReplaySpec(generated.Manifest.Id, [.. configs.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(Window));
+            // The sweep shape: every portfolio scored by its metrics (no trades or equity kept), as a grid phase runs.
+            var metrics = Metrics(configs);
+            var spec = new ReplayRun(generated.Manifest.Id, null, [.. configs]);
             await grains.GetGrain<IReplayGrain>("warm-up").RunAsync(spec with { Portfolios = spec.Portfolios[..5] });
-            ReplaySummary? summary = null;
+            ReplayOutcome? summary = null;
             var pause = GC.GetTotalPauseDuration();
             var onGrains = await Timings.MeasureAsync(runs, async () =>
             {
                 summary = await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
-                Check("grains", digests, [.. summary.Portfolios.Select(p => p.Digest)]);
+                Check("grains", metrics, [.. summary.Top.OrderBy(t => t.Index).Select(t => MetricsDigest(t.Result))]);
             });
             var gcPausePerRun = (GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1);
             var peak = PeakWorkingSet();
@@ -106,13 +115,14 @@ internal static class ReplaySweep
             Console.WriteLine();
             Console.WriteLine("| path | median s | min s | first run s | signals delivered/s (median) | peak working set MB |");
             Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-            Row("Core replay in-process, event time (one thread)", inProcess, $"{deliveries / inProcess.Median:N0}", $"{inProcessPeak:F0}");
+            Row("Core replay in-process, event time, results kept whole (one thread)", inProcess, $"{deliveries / inProcess.Median:N0}", $"{inProcessPeak:F0}");
+            Row("Core replay in-process, event time, metrics only: the sweep shape (one thread)", sweep, $"{deliveries / sweep.Median:N0}", "");
             Row("Core replay in-process, per-bar reference loop", perBar, "", "");
-            Row($"replay on grains, embedded silo ({summary!.SignalBatchesDelivered:N0} stream batches, GC pauses {gcPausePerRun:F3} s a run)", onGrains, $"{deliveries / onGrains.Median:N0}", $"{peak:F0}");
+            Row($"replay on grains, embedded silo, metrics only ({summary!.Shards} shards, {summary.SignalBatchesDelivered:N0} stream batches, GC pauses {gcPausePerRun:F3} s a run)", onGrains, $"{deliveries / onGrains.Median:N0}", $"{peak:F0}");
             Row("regenerating per configuration: full mode (generate + trade, Core)", regenerate, "", "");
             Row("regenerating per configuration: signal generation alone (Core)", generateOnly, "", "");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"grains / in-process: {onGrains.Median / inProcess.Median:F2}x; full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
+                $"grains / in-process (metrics only, both): {onGrains.Median / sweep.Median:F2}x (in-process one thread is {sweep.Median / onGrains.Median:F2}x slower than grains); full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
             Console.WriteLine();
             Console.WriteLine("| portfolios on grains | peak managed heap above the idle silo, MB | per portfolio, KB |");
             Console.WriteLine("| ---: | ---: | ---: |");
@@ -126,6 +136,11 @@ internal static class ReplaySweep
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>Every metric, the final equity and the counts of a result, bit for bit.</summary>
+    private static string MetricsDigest(PortfolioResult result) => string.Join(',',
+        [result.PortfolioId, .. PerformanceMetrics.Names.Select(n => BitConverter.DoubleToInt64Bits(result.Metrics.Get(n)).ToString(CultureInfo.InvariantCulture)),
+         BitConverter.DoubleToInt64Bits(result.FinalEquity).ToString(CultureInfo.InvariantCulture), result.BoundaryTrades.ToString(CultureInfo.InvariantCulture), result.RiskRejects.ToString(CultureInfo.InvariantCulture)]);
 
     private static void Check(string path, List<string> expected, List<string> actual)
     {

@@ -21,24 +21,29 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
         return minute;
     }
 
-    private static DeciderWire Wire(string name, string series, Dictionary<string, double>? parameters = null) =>
-        new(name, series.Split('+'), parameters ?? []);
+    private static SeriesId[] Series(string series) => [.. series.Split('+').Select(SeriesId.Parse)];
 
-    private static GenerationSpec Spec(int fast, string dataset = "lean") => new(
-        dataset,
-        Names,
-        [
-            Wire("momentum", "SPY_1m", new() { ["fast"] = fast, ["slow"] = 30 }),
-            Wire("momentum", "IBM_1m", new() { ["fast"] = fast, ["slow"] = 40, ["long_only"] = 1 }),
-            Wire("mean_reversion", "BAC_1m"),
-            Wire("breakout", "AIG_1m", new() { ["length"] = 15 }),
-            Wire("correlation_momentum", "SPY_1m+IBM_1m+BAC_5m", new() { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
-        ],
-        [Wire("trend", "SPY_1m"), Wire("volatility", "SPY_1m", new() { ["length"] = 30 })],
-        MaxBufferSize: 20_000,
-        BatchWindow: TimeSpan.FromHours(6));
+    private static Strategy Strategy(string name, string series, Dictionary<string, double>? parameters = null) =>
+        DeciderCatalog.Strategy(name, Series(series), parameters);
 
-    private Task<GenerationSummary> RunAsync(GenerationSpec spec) =>
+    private static GenerationRun Spec(int fast, string dataset = "lean") => new(
+        new GenerationRequest(
+            dataset,
+            [.. Names.Select(SeriesId.Parse)],
+            [
+                Strategy("momentum", "SPY_1m", new() { ["fast"] = fast, ["slow"] = 30 }),
+                Strategy("momentum", "IBM_1m", new() { ["fast"] = fast, ["slow"] = 40, ["long_only"] = 1 }),
+                Strategy("mean_reversion", "BAC_1m"),
+                Strategy("breakout", "AIG_1m", new() { ["length"] = 15 }),
+                Strategy("correlation_momentum", "SPY_1m+IBM_1m+BAC_5m", new() { ["lookback"] = 10, ["correlation_length"] = 30, ["min_correlation"] = 0 }),
+            ],
+            [
+                new("trend", DeciderCatalog.Classifier("trend", Series("SPY_1m"))),
+                new("volatility", DeciderCatalog.Classifier("volatility", Series("SPY_1m"), new Dictionary<string, double> { ["length"] = 30 })),
+            ]),
+        new GenerationOptions { MaxBufferSize = 20_000, BatchWindow = TimeSpan.FromHours(6) });
+
+    private Task<GenerationSummary> RunAsync(GenerationRun spec) =>
         fixture.Cluster.GrainFactory.GetGrain<IGenerationGrain>($"run-{Guid.NewGuid():N}").RunAsync(spec);
 
     [Fact]
@@ -51,8 +56,7 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
 
         Assert.False(summary.CacheHit);
         var stored = await new SignalSetStore(fixture.Store).ReadAsync(summary.SignalSetId, TestContext.Current.CancellationToken);
-        var request = GenerationSpecs.ToRequest(spec);
-        SignalSetAssert.Same(SignalGeneration.Run(series, request.Strategies, request.Classifiers), stored);
+        SignalSetAssert.Same(SignalGeneration.Run(series, spec.Request.Strategies, spec.Request.Classifiers), stored);
         // Batches, never bars: a handful of messages per series and 6-hour window, far fewer than bars.
         Assert.InRange(summary.BatchesDelivered, Names.Length, series.Sum(s => s.Count) / 20);
         Assert.Equal(series.Sum(s => (long)s.Count), summary.BarsProcessed);
@@ -73,12 +77,19 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_strategy_fails_the_run_with_its_name()
+    public async Task An_unknown_strategy_on_the_wire_fails_the_call_with_its_name()
     {
         await StoreLeanAsync();
-        var spec = Spec(fast: 5) with { Strategies = [Wire("momentum2", "SPY_1m")] };
+        // A client sends what the catalog does not know (an older or newer build): the silo refuses it by name.
+        var wire = new GenerationRequestSurrogate
+        {
+            Dataset = "lean",
+            Series = ["SPY_1m"],
+            Strategies = [new DeciderSurrogate { Name = "momentum2", Series = ["SPY_1m"], Parameters = [] }],
+            Classifiers = [],
+        };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(spec));
+        var error = Assert.ThrowsAny<Exception>(() => new GenerationRequestConverter().ConvertFromSurrogate(wire));
 
         Assert.Contains("Unknown strategy 'momentum2'", error.Message);
     }
@@ -87,7 +98,7 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
     public async Task A_series_missing_from_the_dataset_fails_the_run_naming_it()
     {
         await StoreLeanAsync();
-        var spec = Spec(fast: 5) with { Series = [.. Names, "QQQ_1m"] };
+        var spec = Spec(fast: 5) with { Request = Spec(fast: 5).Request with { Series = [.. Names.Select(SeriesId.Parse), SeriesId.Parse("QQQ_1m")] } };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(spec));
 
@@ -112,7 +123,7 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
     {
         await StoreLeanAsync();
         // A week-long window puts every bar of the run in flight at once.
-        var spec = Spec(fast: 9) with { MaxBufferSize = 1_000, BatchWindow = TimeSpan.FromDays(7) };
+        var spec = Spec(fast: 9) with { Options = new GenerationOptions { MaxBufferSize = 1_000, BatchWindow = TimeSpan.FromDays(7) } };
 
         var error = await Assert.ThrowsAsync<RunFailedException>(() => RunAsync(spec));
 

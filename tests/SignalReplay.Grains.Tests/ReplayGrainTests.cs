@@ -22,9 +22,9 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
     private static PortfolioConfig Trading(string id, string strategy, SeriesId series, RegimeFilter? filter = null) =>
         new(id, [new StrategyAssignment(strategy, series)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None, filter);
 
-    private Task<ReplaySummary> ReplayAsync(string signalSet, IEnumerable<PortfolioConfig> portfolios, TimeSpan? window = null) =>
+    private Task<ReplayOutcome> ReplayAsync(string signalSet, IEnumerable<PortfolioConfig> portfolios, int? shardSize = null) =>
         fixture.Cluster.GrainFactory.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
-            .RunAsync(new ReplaySpec(signalSet, [.. portfolios.Select(PortfolioWires.FromConfig)], window ?? TimeSpan.FromDays(1)));
+            .RunAsync(new ReplayRun(signalSet, null, [.. portfolios], KeepDetail: true, ShardSize: shardSize));
 
     private async Task<string> GenerateAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
     {
@@ -34,21 +34,15 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         return result.Manifest.Id;
     }
 
-    private Task<ReplaySummary> FullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers, IEnumerable<PortfolioConfig> portfolios)
-    {
-        static DeciderWire Wire(Decider decider, string? label = null) =>
-            new(decider.Kind, [.. decider.Series.Select(s => s.ToString())], new Dictionary<string, double>(decider.Parameters), label);
-        var defaults = new GenerationOptions();
-        var generation = new GenerationSpec(
-            dataset,
-            [.. series.Select(s => s.Id.ToString())],
-            [.. strategies.Select(s => Wire(s))],
-            [.. classifiers.Select(c => Wire(c.Value, c.Key))],
-            defaults.MaxBufferSize,
-            defaults.BatchWindow);
-        return fixture.Cluster.GrainFactory.GetGrain<IFullGrain>($"full-{Guid.NewGuid():N}")
-            .RunAsync(new FullSpec(generation, [.. portfolios.Select(PortfolioWires.FromConfig)]));
-    }
+    private Task<ReplayOutcome> FullAsync(
+        IReadOnlyList<BarSeries> series, string dataset, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers, IEnumerable<PortfolioConfig> portfolios, int? shardSize = null) =>
+        fixture.Cluster.GrainFactory.GetGrain<IFullGrain>($"full-{Guid.NewGuid():N}").RunAsync(new FullRun(
+            new GenerationRun(new GenerationRequest(dataset, [.. series.Select(s => s.Id)], strategies, classifiers), new GenerationOptions()),
+            [.. portfolios],
+            ShardSize: shardSize));
+
+    /// <summary>The results of a run in plan order, to compare with the in-process ones.</summary>
+    private static IEnumerable<PortfolioResult> InPlanOrder(ReplayOutcome outcome) => outcome.Top.OrderBy(t => t.Index).Select(t => t.Result);
 
     private async Task AssertGrainsEqualFullAsync(string dataset, IReadOnlyList<BarSeries> series, List<Strategy> strategies, List<KeyValuePair<string, Classifier>> classifiers)
     {
@@ -56,16 +50,17 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var grid = PortfolioGrid.Build(strategies);
         var stored = await fixture.Store.ListAsync("data/indices/", Cancel).CountAsync(Cancel);
 
-        var replay = await ReplayAsync(set, grid);
-        var fullOnGrains = await FullAsync(dataset, series, strategies, classifiers, grid);
+        // Shards of 10: the grid's 72 portfolios run in 8 shards spread over both silos.
+        var replay = await ReplayAsync(set, grid, shardSize: 10);
+        var fullOnGrains = await FullAsync(series, dataset, strategies, classifiers, grid, shardSize: 10);
         var full = Backtest.Full(series, strategies, classifiers, grid);
 
-        Assert.Equal(grid.Count, replay.Portfolios.Length);
+        Assert.Equal(grid.Count, replay.Evaluated);
+        Assert.Equal(8, replay.Shards);
+        Assert.Equal(2, replay.Hosts.Length);
         Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
-        Assert.Equal(full.Select(PortfolioDigest.Of), replay.Portfolios.Select(p => p.Digest));
-        Assert.Equal(full.Select(PortfolioDigest.Of), fullOnGrains.Portfolios.Select(p => p.Digest));
-        Assert.Equal(full.Select(r => r.Metrics.Sharpe), replay.Portfolios.Select(p => p.Metrics["sharpe"]));
-        Assert.Equal(full.Select(r => r.Metrics.Sharpe), fullOnGrains.Portfolios.Select(p => p.Metrics["sharpe"]));
+        Assert.Equal(full.Select(PortfolioDigest.Of), InPlanOrder(replay).Select(PortfolioDigest.Of));
+        Assert.Equal(full.Select(PortfolioDigest.Of), InPlanOrder(fullOnGrains).Select(PortfolioDigest.Of));
         Assert.Equal(stored, await fixture.Store.ListAsync("data/indices/", Cancel).CountAsync(Cancel)); // full mode stores nothing
     }
 
@@ -86,7 +81,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Each_signal_reaches_only_the_portfolio_that_trades_it()
+    public async Task Each_signal_reaches_only_the_shard_that_trades_it()
     {
         var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 11 });
         var a = SeriesId.Parse("SYNA_1m");
@@ -94,7 +89,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
             .Select(i => DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 2 + i, ["slow"] = 40 + i }))
             .ToList();
         var set = await GenerateAsync("delivery", [market.Series[0]], strategies, []);
-        // 10 portfolios x 20 strategies: each strategy traded by exactly one portfolio.
+        // 10 portfolios x 20 strategies, each strategy traded by exactly one portfolio, in shards of 2 portfolios.
         var portfolios = Enumerable.Range(0, 10).Select(p => new PortfolioConfig(
             $"d{p}",
             [new StrategyAssignment(strategies[2 * p].InstanceId, a, 0.5), new StrategyAssignment(strategies[(2 * p) + 1].InstanceId, a, 0.5)],
@@ -102,16 +97,16 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
             ExecutionModel.Default,
             RiskLimits.None));
 
-        var summary = await ReplayAsync(set, portfolios);
+        var summary = await ReplayAsync(set, portfolios, shardSize: 2);
 
-        Assert.True(summary.Rounds >= 5);
-        Assert.Equal(20 * summary.Rounds, summary.SignalBatchesPublished);
-        Assert.Equal(20 * summary.Rounds, summary.SignalBatchesDelivered);     // not 200 per round
-        Assert.All(summary.Portfolios, p => Assert.Equal(2 * summary.Rounds, p.SignalBatchesDelivered));
+        // One stream per shard and strategy: 20 batches published and delivered, not 20 x 5 shards.
+        Assert.Equal(5, summary.Shards);
+        Assert.Equal(20, summary.SignalBatchesPublished);
+        Assert.Equal(20, summary.SignalBatchesDelivered);
     }
 
     [Fact]
-    public async Task In_full_mode_each_signal_also_reaches_only_the_portfolio_that_trades_it()
+    public async Task In_full_mode_each_signal_also_reaches_only_the_shards_that_trade_it()
     {
         var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 11 });
         var a = SeriesId.Parse("SYNA_1m");
@@ -126,12 +121,12 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
             ExecutionModel.Default,
             RiskLimits.None)).ToList();
 
-        var summary = await FullAsync("delivery-full", [market.Series[0]], strategies, [], portfolios);
+        var summary = await FullAsync([market.Series[0]], "delivery-full", strategies, [], portfolios, shardSize: 2);
 
-        // One batch per strategy each time the released time moves; each reaches its one portfolio.
+        // One batch per strategy each time the released time moves; each reaches the one shard that trades it.
         Assert.True(summary.SignalBatchesPublished >= 20 * 5);
         Assert.Equal(summary.SignalBatchesPublished, summary.SignalBatchesDelivered);
-        Assert.Equal(Backtest.Full([market.Series[0]], strategies, [], portfolios).Select(PortfolioDigest.Of), summary.Portfolios.Select(p => p.Digest));
+        Assert.Equal(Backtest.Full([market.Series[0]], strategies, [], portfolios).Select(PortfolioDigest.Of), InPlanOrder(summary).Select(PortfolioDigest.Of));
     }
 
     [Fact]
@@ -141,10 +136,10 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var a = SeriesId.Parse("SYNA_1m");
         await new BaseDatasetStore(fixture.Store).WriteAsync("unknown-full", [market.Series[0]], Cancel);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => FullAsync("unknown-full", [market.Series[0]], [DeciderCatalog.Strategy("momentum", [a])], [],
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => FullAsync([market.Series[0]], "unknown-full", [DeciderCatalog.Strategy("momentum", [a])], [],
             [Trading("p1", "breakout(length=99,long_only=0)@SYNA_1m", a)]));
 
-        Assert.Contains("Portfolio 'p1' names strategy 'breakout(length=99,long_only=0)@SYNA_1m', which the run's generation spec does not hold", error.Message);
+        Assert.Contains("Portfolio 'p1' trades strategy 'breakout(length=99,long_only=0)@SYNA_1m' on SYNA_1m, which the run's generation does not produce", error.Message);
     }
 
     [Fact]
@@ -158,7 +153,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
             [Trading("p1", strategy.InstanceId, a, new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }))]));
 
-        Assert.Contains("Portfolio 'p1' filters on classifier 'trend', which signal set", error.Message);
+        Assert.Contains("Portfolio 'p1' filters on classifier 'trend', which the signal set does not hold", error.Message);
     }
 
     [Fact]
@@ -172,7 +167,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var summary = await ReplayAsync(set, Enumerable.Range(0, 3).Select(p => new PortfolioConfig(
             $"s{p}", [new StrategyAssignment(strategy.InstanceId, a)], new FixedFractionSizing(0.5), ExecutionModel.Default, RiskLimits.None)));
 
-        Assert.All(summary.Portfolios, p => Assert.True(p.SignalBatchesDelivered > 0));
+        Assert.True(summary.SignalBatchesDelivered > 0);
         var pubSubState = await fixture.Store.ListAsync("grain-state/", Cancel)
             .Where(info => info.Key.ToString().Contains("PubSub", StringComparison.OrdinalIgnoreCase))
             .ToListAsync(Cancel);
@@ -206,7 +201,7 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ReplayAsync(set,
             [Trading("p1", "breakout(length=99,long_only=0)@SYNA_1m", a)]));
 
-        Assert.Contains("Portfolio 'p1' names strategy 'breakout(length=99,long_only=0)@SYNA_1m'", error.Message);
+        Assert.Contains("Portfolio 'p1' trades strategy 'breakout(length=99,long_only=0)@SYNA_1m', which the signal set does not hold", error.Message);
     }
 
     [Fact]

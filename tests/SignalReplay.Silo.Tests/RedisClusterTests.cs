@@ -1,3 +1,4 @@
+using SignalReplay.Core.Data;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,31 +46,37 @@ public sealed class RedisClusterTests(RedisFixture redis)
         var summary = await grains.GetGrain<IGenerationGrain>($"run-{Guid.NewGuid():N}").RunAsync(spec);
 
         var stored = await new SignalSetStore(new LocalFolderStore(storeRoot)).ReadAsync(summary.SignalSetId, Cancel);
-        var request = GenerationSpecs.ToRequest(spec);
-        var series = market.Series.Where(s => spec.Series.Contains(s.Id.ToString())).ToList();
+        var request = spec.Request;
+        var series = market.Series.Where(s => request.Series.Contains(s.Id)).ToList();
         SignalSetAssert.Same(SignalGeneration.Run(series, request.Strategies, request.Classifiers), stored);
 
-        // A small replay across both silos equals the same replay in one process, bit for bit.
+        // A replay in 4 shards spread over both silo processes equals the same replay in one process, bit for bit.
         var portfolios = PortfolioGrid.Build(request.Strategies).Take(12).ToList();
         var replayed = await grains.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
-            .RunAsync(new ReplaySpec(summary.SignalSetId, [.. portfolios.Select(PortfolioWires.FromConfig)], TimeSpan.FromDays(2)));
+            .RunAsync(new ReplayRun(summary.SignalSetId, null, [.. portfolios], KeepDetail: true, ShardSize: 3));
         var single = Backtest.FromSignalSet(series, stored, portfolios);
-        Assert.Equal(single.Select(PortfolioDigest.Of), replayed.Portfolios.Select(p => p.Digest));
+        Assert.Equal(single.Select(PortfolioDigest.Of), replayed.Top.OrderBy(t => t.Index).Select(t => PortfolioDigest.Of(t.Result)));
         Assert.True(single.Sum(r => r.Trades.Count) > 0);
+        Assert.Equal(4, replayed.Shards);
+        Assert.Equal(2, replayed.Hosts.Length); // both processes ran shards
         Assert.Equal(2, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Cancel)).Count);
     }
 
-    private static GenerationSpec Spec() => new(
-        "synthetic",
-        ["SYNA_1m", "SYNB_1m", "SYNC_1m"],
-        [
-            new("momentum", ["SYNA_1m"], new() { ["fast"] = 10, ["slow"] = 40 }),
-            new("breakout", ["SYNC_1m"], new() { ["length"] = 30 }),
-            new("correlation_momentum", ["SYNA_1m", "SYNB_1m"], []),
-        ],
-        [new("trend", ["SYNA_1m"], [])],
-        MaxBufferSize: 20_000,
-        BatchWindow: TimeSpan.FromDays(2));
+    private static GenerationRun Spec()
+    {
+        SeriesId a = SeriesId.Parse("SYNA_1m"), b = SeriesId.Parse("SYNB_1m"), c = SeriesId.Parse("SYNC_1m");
+        return new GenerationRun(
+            new GenerationRequest(
+                "synthetic",
+                [a, b, c],
+                [
+                    DeciderCatalog.Strategy("momentum", [a], new Dictionary<string, double> { ["fast"] = 10, ["slow"] = 40 }),
+                    DeciderCatalog.Strategy("breakout", [c], new Dictionary<string, double> { ["length"] = 30 }),
+                    DeciderCatalog.Strategy("correlation_momentum", [a, b]),
+                ],
+                [new("trend", DeciderCatalog.Classifier("trend", [a]))]),
+            new GenerationOptions { MaxBufferSize = 20_000, BatchWindow = TimeSpan.FromDays(2) });
+    }
 
     private Task<SiloHostProcess> StartSiloAsync(string storeRoot, string clusterId) =>
         SiloHostProcess.StartAsync(

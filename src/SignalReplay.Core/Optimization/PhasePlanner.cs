@@ -2,8 +2,16 @@ using SignalReplay.Core.Portfolio;
 
 namespace SignalReplay.Core.Optimization;
 
-/// <summary>A portfolio a phase runs, and the candidate configuration it is evidence for.</summary>
-public sealed record PlannedPortfolio(PortfolioConfig Config, string Candidate);
+/// <summary>
+/// The portfolios a phase runs (a grid is computed on demand) and the candidate configuration each is evidence
+/// for: its id, or for a walk-forward window the id of the configuration without its window.
+/// </summary>
+public sealed record PhasePlan(IReadOnlyList<PortfolioConfig> Portfolios, IReadOnlyList<string>? Candidates = null)
+{
+    public int Count => Portfolios.Count;
+
+    public string Candidate(int index) => Candidates?[index] ?? Portfolios[index].Id;
+}
 
 /// <summary>A candidate's score over every portfolio that stood for it (its walk-forward windows), larger is better.</summary>
 public sealed record CandidateScore(string Candidate, double Score, PortfolioConfig Config);
@@ -21,32 +29,29 @@ public sealed record PhaseResult(
 /// <summary>
 /// The built-in phases of SPEC 8, as pure functions: which portfolios a phase runs given what the
 /// previous phase selected, and what it selects from their outcomes. Each phase feeds the next;
-/// ties are broken by id, so the same outcomes always give the same selection.
+/// ties keep plan order (outcomes come in plan order), so the same outcomes always give the same selection.
 /// </summary>
 public static class PhasePlanner
 {
     /// <summary>The portfolios <paramref name="phase"/> runs. <paramref name="incoming"/> is the previous phase's selection.</summary>
-    public static IReadOnlyList<PlannedPortfolio> Plan(
+    public static PhasePlan Plan(
         RunConfig config, PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming, IReadOnlyList<string> regimeLabels)
     {
         var window = phase.Range is { } range ? new TradingWindow(range.FromMillis, range.ToMillis) : null;
         return phase.Kind switch
         {
-            PhaseKind.Grid => [.. TopologyBuilder.Grid(config).Select(p => new PlannedPortfolio(p with { Window = window }, p.Id))],
-            PhaseKind.Regime =>
+            PhaseKind.Grid => new PhasePlan(TopologyBuilder.Grid(config).Within(window)),
+            PhaseKind.Regime => new PhasePlan(
             [
                 .. from candidate in incoming
                    from label in regimeLabels
-                   let id = $"{candidate.Id}|regime={label}"
-                   select new PlannedPortfolio(
-                       candidate with
-                       {
-                           Id = id,
-                           RegimeFilter = new RegimeFilter(phase.Classifier!, new HashSet<string>(StringComparer.Ordinal) { label }, phase.OnRegimeExit),
-                           Window = window,
-                       },
-                       id),
-            ],
+                   select candidate with
+                   {
+                       Id = $"{candidate.Id}|regime={label}",
+                       RegimeFilter = new RegimeFilter(phase.Classifier!, new HashSet<string>(StringComparer.Ordinal) { label }, phase.OnRegimeExit),
+                       Window = window,
+                   },
+            ]),
             _ => Validate(phase, incoming),
         };
     }
@@ -54,14 +59,14 @@ public static class PhasePlanner
     /// <summary>Ranks <paramref name="outcomes"/> and picks what <paramref name="phase"/> hands on.</summary>
     public static PhaseResult Select(PhaseSection phase, IReadOnlyList<PortfolioOutcome> outcomes)
     {
-        var ranked = outcomes.OrderByDescending(o => Rankable(o.Score)).ThenBy(o => o.Config.Id, StringComparer.Ordinal).ToList();
+        // Stable sorts: ties keep plan order, as the phase's streamed ranks do.
+        var ranked = outcomes.OrderByDescending(o => Rankable(o.Score)).ToList();
 
         // Sum each candidate's scores in outcome (plan) order: a fixed summation order, fixed bits.
         var candidates = outcomes
             .GroupBy(o => o.Candidate, StringComparer.Ordinal)
             .Select(g => new CandidateScore(g.Key, g.Sum(o => o.Score) / g.Count(), Unwindowed(g.First().Config, g.Key)))
             .OrderByDescending(c => Rankable(c.Score))
-            .ThenBy(c => c.Candidate, StringComparer.Ordinal)
             .ToList();
         IReadOnlyList<PortfolioConfig> selected = phase.Kind == PhaseKind.Regime
             ? [.. candidates.GroupBy(c => RegimeOf(c.Config)).Select(g => g.First().Config)]
@@ -69,26 +74,23 @@ public static class PhasePlanner
         return new PhaseResult(phase, ranked, candidates, selected);
     }
 
-    private static IReadOnlyList<PlannedPortfolio> Validate(PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming)
+    private static PhasePlan Validate(PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming)
     {
         if (phase.Range is not { } range)
         {
-            return [.. incoming.Select(c => new PlannedPortfolio(c with { Window = null }, c.Id))];
+            return new PhasePlan([.. incoming.Select(c => c with { Window = null })]);
         }
 
         var windows = range.Split(phase.WalkForwardWindows);
-        return
-        [
-            .. from candidate in incoming
-               from w in windows.Select((window, i) => (Window: window, Index: i + 1))
-               select new PlannedPortfolio(
-                   candidate with
-                   {
-                       Id = windows.Count == 1 ? candidate.Id : $"{candidate.Id}|wf={w.Index}",
-                       Window = new TradingWindow(w.Window.FromMillis, w.Window.ToMillis),
-                   },
-                   candidate.Id),
-        ];
+        var planned = (
+            from candidate in incoming
+            from w in windows.Select((window, i) => (Window: window, Index: i + 1))
+            select (Candidate: candidate.Id, Config: candidate with
+            {
+                Id = windows.Count == 1 ? candidate.Id : $"{candidate.Id}|wf={w.Index}",
+                Window = new TradingWindow(w.Window.FromMillis, w.Window.ToMillis),
+            })).ToList();
+        return new PhasePlan([.. planned.Select(p => p.Config)], [.. planned.Select(p => p.Candidate)]);
     }
 
     /// <summary>NaN (an undefined metric) ranks below every number.</summary>

@@ -46,35 +46,9 @@ public static class TopologyBuilder
         .. config.Classifiers.Select(c => KeyValuePair.Create(c.Key, DeciderCatalog.Classifier(c.Name, c.Series, c.Parameters))),
     ];
 
-    /// <summary>Every portfolio of the grid: one strategy each, crossed with every portfolio alternative.</summary>
-    public static IReadOnlyList<PortfolioConfig> Grid(RunConfig config)
-    {
-        var grid = config.Portfolio;
-        var portfolios =
-            from strategy in Strategies(config)
-            from sizing in grid.Sizing
-            from execution in grid.Execution
-            from stopLoss in grid.StopLoss
-            from takeProfit in grid.TakeProfit
-            from maxPosition in grid.MaxPositionFraction
-            from maxGross in grid.MaxGrossExposure
-            from drawdown in grid.MaxDrawdownHalt
-            let risk = new RiskLimits(maxPosition, maxGross, stopLoss, takeProfit, drawdown)
-            select new PortfolioConfig(
-                PortfolioId(strategy.InstanceId, sizing, execution, risk),
-                [new StrategyAssignment(strategy.InstanceId, strategy.Primary)],
-                sizing,
-                execution,
-                risk,
-                StartingCash: grid.StartingCash,
-                Tracing: config.Tracing,
-                VolatilityLookback: grid.VolatilityLookback);
-        var list = portfolios.ToList();
-        var duplicate = list.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
-        return duplicate is null
-            ? list
-            : throw new ArgumentException($"The portfolio grid holds {duplicate.Key} {duplicate.Count()} times: a list repeats a value.");
-    }
+    /// <summary>Every portfolio of the grid: one strategy each, crossed with every portfolio alternative, computed on demand.</summary>
+    public static GridPortfolios Grid(RunConfig config) =>
+        new GridPortfolios([.. Strategies(config).Select(s => new StrategyAssignment(s.InstanceId, s.Primary))], config.Portfolio, config.Tracing).Validate();
 
     /// <summary>The strategy, the sizing, then every setting that differs from its default.</summary>
     public static string PortfolioId(string strategyInstance, Sizing sizing, ExecutionModel execution, RiskLimits risk)

@@ -23,5 +23,8 @@ public sealed record ClosedTrade(
     public bool IsBoundaryTrade => RegimeAtOpen != RegimeAtClose;
 
     /// <summary>Net P&amp;L over the capital the entry committed (|quantity| x entry price).</summary>
-    public double Return => Pnl / (Math.Abs(Quantity) * EntryPrice);
+    public double Return => ReturnOf(Pnl, Quantity, EntryPrice);
+
+    /// <summary><see cref="Return"/> of a trade with these numbers.</summary>
+    public static double ReturnOf(double pnl, double quantity, double entryPrice) => pnl / (Math.Abs(quantity) * entryPrice);
 }

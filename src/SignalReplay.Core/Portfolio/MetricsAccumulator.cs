@@ -3,17 +3,22 @@ using SignalReplay.Core.Replay;
 namespace SignalReplay.Core.Portfolio;
 
 /// <summary>
-/// SPEC 7's inputs gathered mark by mark in O(days) memory: day-end equity, the running peak and
-/// deepest drawdown, first and last marks and exposure. A portfolio keeps this instead of a per-bar
-/// equity curve, so its state stays small however many bars it walks. Nothing here sums over bars:
-/// a run of bars can be marked at once (<see cref="AddRun"/>) with the same bits as bar by bar.
+/// SPEC 7's inputs gathered mark by mark in O(1) memory: the daily-return statistics (from the equity at
+/// the last mark of each UTC date), the running peak and deepest drawdown, first and last marks and
+/// exposure; the day-end equity curve itself only when asked to record it. A portfolio keeps this instead
+/// of a per-bar equity curve, so its state stays small however many bars it walks. Nothing here sums over
+/// bars: a run of bars can be marked at once (<see cref="AddRun"/>) with the same bits as bar by bar.
 /// </summary>
-public sealed class MetricsAccumulator
+public sealed class MetricsAccumulator(bool recordCurve = true)
 {
     private const double MillisPerDay = 86_400_000;
 
-    private readonly List<long> _dayEndTime = [];
-    private readonly List<double> _dayEndEquity = [];
+    private readonly List<long>? _dayEndTime = recordCurve ? [] : null;
+    private readonly List<double>? _dayEndEquity = recordCurve ? [] : null;
+    private ReturnStatistics _returns;
+    private double _dayEndSum;
+    private int _dayEnds;
+    private double _previousDayEnd;
     private double _peak = double.MinValue;
     private double _maxDrawdown;
     private int _marks;
@@ -31,10 +36,13 @@ public sealed class MetricsAccumulator
     /// <summary>The largest 1 - equity / peak so far.</summary>
     public double MaxDrawdown => _maxDrawdown;
 
-    /// <summary>The equity at the last mark of each UTC date so far, the current date's included.</summary>
-    public IReadOnlyList<double> DayEndEquity => [.. _dayEndEquity, .. _marks > 0 ? [_lastEquity] : Array.Empty<double>()];
+    /// <summary>The equity of the last mark.</summary>
+    public double LastEquity => _lastEquity;
 
-    public IReadOnlyList<long> DayEndTime => [.. _dayEndTime, .. _marks > 0 ? [_lastTime] : Array.Empty<long>()];
+    /// <summary>The equity at the last mark of each UTC date so far, the current date's included (a recording accumulator only).</summary>
+    public IReadOnlyList<double> DayEndEquity => [.. Curve(_dayEndEquity), .. _marks > 0 ? [_lastEquity] : Array.Empty<double>()];
+
+    public IReadOnlyList<long> DayEndTime => [.. Curve(_dayEndTime), .. _marks > 0 ? [_lastTime] : Array.Empty<long>()];
 
     /// <summary>Simple returns between the equity at the last mark of consecutive UTC dates (n dates, n - 1 returns).</summary>
     public double[] DailyReturns()
@@ -79,8 +87,7 @@ public sealed class MetricsAccumulator
         var day = days.BinarySearch(from + 1);
         for (day = day >= 0 ? day : ~day; day < days.Length && days[day] < to; day++)
         {
-            _dayEndTime.Add(time[days[day] - 1]);
-            _dayEndEquity.Add(line.At(close[days[day] - 1]));
+            DayEnd(time[days[day] - 1], line.At(close[days[day] - 1]));
         }
 
         (_peak, _maxDrawdown) = (peak, maxDrawdown);
@@ -89,42 +96,42 @@ public sealed class MetricsAccumulator
         (_lastTime, _lastEquity) = (time[to - 1], line.At(close[to - 1]));
     }
 
-    public PerformanceMetrics Finish(IReadOnlyList<ClosedTrade> trades, double tradedNotional)
+    public PerformanceMetrics Finish(IReadOnlyList<ClosedTrade> trades, double tradedNotional) => Finish(TradeTally.Of(trades), tradedNotional);
+
+    public PerformanceMetrics Finish(in TradeTally trades, double tradedNotional)
     {
         if (_marks == 0)
         {
             return new PerformanceMetrics(0, 0, 0, 0, 0, 0, 0, 0, trades.Count, 0, 0, 0);
         }
 
-        var returns = DailyReturns();
+        // The current date's last mark closes it: counted here, on copies, so Finish leaves the state as it was.
+        var returns = _returns;
+        if (_dayEnds > 0)
+        {
+            returns.Add((_lastEquity / _previousDayEnd) - 1);
+        }
+
+        var meanDayEnd = (_dayEndSum + _lastEquity) / (_dayEnds + 1);
         var days = (_lastTime - _firstTime) / MillisPerDay;
         var cagr = days <= 0 || _firstEquity <= 0 || _lastEquity <= 0 ? 0 : Math.Pow(_lastEquity / _firstEquity, 365.25 / days) - 1;
-        var (winRate, profitFactor, averageTradeReturn) = PerformanceMetrics.TradeStatistics(trades);
         return new PerformanceMetrics(
             TotalReturn: (_lastEquity / _firstEquity) - 1,
-            Sharpe: PerformanceMetrics.SharpeOf(returns),
-            Sortino: PerformanceMetrics.SortinoOf(returns),
+            Sharpe: returns.Sharpe,
+            Sortino: returns.Sortino,
             MaxDrawdown: _maxDrawdown,
             Cagr: cagr,
             Calmar: _maxDrawdown == 0 ? 0 : cagr / _maxDrawdown,
-            WinRate: winRate,
-            ProfitFactor: profitFactor,
+            WinRate: trades.WinRate,
+            ProfitFactor: trades.ProfitFactor,
             TradeCount: trades.Count,
-            AverageTradeReturn: averageTradeReturn,
+            AverageTradeReturn: trades.AverageReturn,
             Exposure: (double)_invested / _marks,
-            Turnover: tradedNotional / Mean(DayEndEquity));
+            Turnover: tradedNotional / meanDayEnd);
     }
 
-    private static double Mean(IReadOnlyList<double> values)
-    {
-        double sum = 0;
-        foreach (var value in values)
-        {
-            sum += value;
-        }
-
-        return sum / values.Count;
-    }
+    private static IReadOnlyList<T> Curve<T>(List<T>? curve) =>
+        curve ?? throw new InvalidOperationException("This accumulator keeps no day-end curve; create it with recordCurve: true.");
 
     /// <summary>The first mark, or a new UTC date: the last mark before it is that date's close.</summary>
     private void Dated(long time, double equity)
@@ -135,9 +142,142 @@ public sealed class MetricsAccumulator
         }
         else if (BarTable.Day(time) != BarTable.Day(_lastTime))
         {
-            _dayEndTime.Add(_lastTime);
-            _dayEndEquity.Add(_lastEquity);
+            DayEnd(_lastTime, _lastEquity);
         }
+    }
+
+    /// <summary>A UTC date closed at <paramref name="equity"/>: one more daily return (after the first date) and day-end mark.</summary>
+    private void DayEnd(long time, double equity)
+    {
+        if (_dayEnds > 0)
+        {
+            _returns.Add((equity / _previousDayEnd) - 1);
+        }
+
+        _previousDayEnd = equity;
+        _dayEndSum += equity;
+        _dayEnds++;
+        _dayEndTime?.Add(time);
+        _dayEndEquity?.Add(equity);
+    }
+}
+
+/// <summary>
+/// Running statistics of daily returns in O(1): their count, the sums of r, r^2 and min(r, 0)^2, and whether
+/// they were all equal (then the deviation is 0 exactly, not a rounding residue). Plain sums in arrival
+/// order: for daily returns the variance formula loses nothing that matters (its relative error is about
+/// eps x (1 + daily Sharpe^2)), and this runs once per day per portfolio of a sweep, so it must be cheap.
+/// </summary>
+internal struct ReturnStatistics
+{
+    private static readonly double AnnualRoot = Math.Sqrt(252);
+
+    private int _count;
+    private double _sum;
+    private double _squares;
+    private double _downside;
+    private double _first;
+    private bool _varied;
+
+    public void Add(double r)
+    {
+        if (_count == 0)
+        {
+            _first = r;
+        }
+
+        _varied |= r != _first;
+        _count++;
+        _sum += r;
+        _squares += r * r;
+        if (r < 0)
+        {
+            _downside += r * r;
+        }
+    }
+
+    /// <summary>mean / stdev (n - 1) x sqrt(252); 0 with fewer than 2 returns or no variation.</summary>
+    public readonly double Sharpe
+    {
+        get
+        {
+            if (_count < 2 || !_varied)
+            {
+                return 0;
+            }
+
+            var deviation = Math.Sqrt(Math.Max(0, (_squares - (_sum * _sum / _count)) / (_count - 1)));
+            return deviation == 0 ? 0 : Mean / deviation * AnnualRoot;
+        }
+    }
+
+    /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); 0 with fewer than 2 returns or no losing day.</summary>
+    public readonly double Sortino
+    {
+        get
+        {
+            if (_count < 2)
+            {
+                return 0;
+            }
+
+            var deviation = Math.Sqrt(_downside / _count);
+            return deviation == 0 ? 0 : Mean / deviation * AnnualRoot;
+        }
+    }
+
+    private readonly double Mean => _sum / _count;
+
+    public static ReturnStatistics Of(ReadOnlySpan<double> returns)
+    {
+        var statistics = default(ReturnStatistics);
+        foreach (var r in returns)
+        {
+            statistics.Add(r);
+        }
+
+        return statistics;
+    }
+}
+
+/// <summary>Closed-trade statistics gathered trade by trade (in closing order), so a portfolio need not keep its trades to score them.</summary>
+public struct TradeTally
+{
+    private double _profit;
+    private double _loss;
+    private double _returns;
+    private int _wins;
+
+    public int Count { get; private set; }
+
+    public readonly double WinRate => Count == 0 ? 0 : (double)_wins / Count;
+
+    /// <summary>Gross profit over gross loss; with no losing trade infinite if anything was won, else 0.</summary>
+    public readonly double ProfitFactor => Count == 0 ? 0 : _loss == 0 ? (_profit > 0 ? double.PositiveInfinity : 0) : _profit / _loss;
+
+    public readonly double AverageReturn => Count == 0 ? 0 : _returns / Count;
+
+    public void Add(ClosedTrade trade) => Add(trade.Pnl, trade.Return);
+
+    /// <summary>One closed trade's net P&amp;L and return.</summary>
+    public void Add(double pnl, double tradeReturn)
+    {
+        Count++;
+        _wins += pnl > 0 ? 1 : 0;
+        _profit += Math.Max(pnl, 0);
+        _loss += Math.Max(-pnl, 0);
+        _returns += tradeReturn;
+    }
+
+    public static TradeTally Of(IReadOnlyList<ClosedTrade> trades)
+    {
+        var tally = default(TradeTally);
+        foreach (var trade in trades)
+        {
+            tally.Add(trade);
+        }
+
+        return tally;
     }
 }
 

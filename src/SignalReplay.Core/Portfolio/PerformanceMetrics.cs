@@ -21,8 +21,6 @@ public sealed record PerformanceMetrics(
     double Exposure,
     double Turnover)
 {
-    private const double TradingDaysPerYear = 252;
-
     /// <summary>Every metric name an objective may use.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
@@ -72,75 +70,10 @@ public sealed record PerformanceMetrics(
     }
 
     /// <summary>mean / stdev (n - 1) x sqrt(252); 0 with fewer than 2 returns or no variation.</summary>
-    public static double SharpeOf(ReadOnlySpan<double> returns)
-    {
-        if (returns.Length < 2)
-        {
-            return 0;
-        }
-
-        var mean = Mean(returns);
-        double squares = 0;
-        foreach (var r in returns)
-        {
-            squares += (r - mean) * (r - mean);
-        }
-
-        var deviation = Math.Sqrt(squares / (returns.Length - 1));
-        return deviation == 0 ? 0 : mean / deviation * Math.Sqrt(TradingDaysPerYear);
-    }
+    public static double SharpeOf(ReadOnlySpan<double> returns) => ReturnStatistics.Of(returns).Sharpe;
 
     /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); 0 with fewer than 2 returns or no losing day.</summary>
-    public static double SortinoOf(ReadOnlySpan<double> returns)
-    {
-        if (returns.Length < 2)
-        {
-            return 0;
-        }
-
-        double downside = 0;
-        foreach (var r in returns)
-        {
-            var loss = Math.Min(r, 0);
-            downside += loss * loss;
-        }
-
-        var deviation = Math.Sqrt(downside / returns.Length);
-        return deviation == 0 ? 0 : Mean(returns) / deviation * Math.Sqrt(TradingDaysPerYear);
-    }
-
-    internal static (double WinRate, double ProfitFactor, double AverageReturn) TradeStatistics(IReadOnlyList<ClosedTrade> trades)
-    {
-        if (trades.Count == 0)
-        {
-            return (0, 0, 0);
-        }
-
-        double profit = 0, loss = 0, returns = 0;
-        var wins = 0;
-        foreach (var trade in trades)
-        {
-            wins += trade.Pnl > 0 ? 1 : 0;
-            profit += Math.Max(trade.Pnl, 0);
-            loss += Math.Max(-trade.Pnl, 0);
-            returns += trade.Return;
-        }
-
-        // No losing trade: infinite if anything was won, else 0 (nothing was won or lost).
-        var factor = loss == 0 ? (profit > 0 ? double.PositiveInfinity : 0) : profit / loss;
-        return ((double)wins / trades.Count, factor, returns / trades.Count);
-    }
-
-    private static double Mean(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (var value in values)
-        {
-            sum += value;
-        }
-
-        return sum / values.Length;
-    }
+    public static double SortinoOf(ReadOnlySpan<double> returns) => ReturnStatistics.Of(returns).Sortino;
 }
 
 /// <summary>An optimisation objective: one metric by name, maximised or minimised.</summary>

@@ -22,10 +22,13 @@ public sealed partial class PortfolioEngine
     private readonly Dictionary<string, (Book Book, int Slot)> _strategies = [];
     private readonly Dictionary<SeriesId, Book> _books = [];
     private readonly Book[] _bookOrder; // the books in one fixed order: every per-bar loop runs over this array
-    private readonly MetricsAccumulator _marks = new();
+    private readonly MetricsAccumulator _marks;
+    private readonly bool _keepDetail;
     private readonly List<ClosedTrade> _trades = [];
     private readonly List<TraceEvent> _events = [];
     private readonly List<string> _reasons = [];
+    private TradeTally _tally;
+    private int _boundaryTrades;
     private double _cash;
     private double _peak;
     private double _tradedNotional;
@@ -36,9 +39,17 @@ public sealed partial class PortfolioEngine
     private bool _barsArrived;
     private WindowState _state;
 
-    public PortfolioEngine(PortfolioConfig config)
+    /// <param name="config">The portfolio.</param>
+    /// <param name="keepDetail">
+    /// Keep its closed trades, day-end equity curve and traced events for the result; without, the result carries
+    /// its metrics and counts only (a sweep's portfolios), computed from the same running statistics, so the
+    /// metrics are the same bits either way.
+    /// </param>
+    public PortfolioEngine(PortfolioConfig config, bool keepDetail = true)
     {
         _config = config.Validate();
+        _keepDetail = keepDetail;
+        _marks = new MetricsAccumulator(recordCurve: keepDetail);
         _validators = config.Risk.Validators();
         _stops = config.Risk.StopLoss is not null || config.Risk.TakeProfit is not null ? new StopLevels(config.Risk.StopLoss, config.Risk.TakeProfit) : null;
         _cash = _peak = config.StartingCash;
@@ -251,17 +262,17 @@ public sealed partial class PortfolioEngine
 
     public PortfolioResult Finish()
     {
-        var metrics = _marks.Finish(_trades, _tradedNotional);
+        var metrics = _marks.Finish(_tally, _tradedNotional);
         var open = _books.Values.Where(b => b.Position != 0)
             .Select(b => new OpenPosition(b.Series.Symbol, b.Position, b.AverageEntry, b.LastClose))
             .ToList();
         var events = _config.Tracing == TraceRetention.TradeComplete
             ? [.. _books.Values.SelectMany(b => b.OpenTradeEvents).OrderBy(e => e.Time)]
             : _events.ToList();
-        var dayEnds = _marks.DayEndEquity;
-        return new PortfolioResult(
-            _config.Id, metrics, [.. _trades], open, events, [.. _marks.DayEndTime], [.. dayEnds],
-            dayEnds.Count > 0 ? dayEnds[^1] : _config.StartingCash, _trades.Count(t => t.IsBoundaryTrade), _riskRejects);
+        var final = _marks.Marks > 0 ? _marks.LastEquity : _config.StartingCash;
+        return _keepDetail
+            ? new PortfolioResult(_config.Id, metrics, [.. _trades], open, events, [.. _marks.DayEndTime], [.. _marks.DayEndEquity], final, _boundaryTrades, _riskRejects)
+            : new PortfolioResult(_config.Id, metrics, [], open, [], [], [], final, _boundaryTrades, _riskRejects);
     }
 
     private bool Allowed(string? regime) => _config.RegimeFilter is not { } filter || (regime is not null && filter.Allowed.Contains(regime));
@@ -410,14 +421,20 @@ public sealed partial class PortfolioEngine
             return;
         }
 
-        var trade = new ClosedTrade(book.Series.Symbol, book.EntryTime, time, book.MaxQuantity, book.AverageEntry, fill.Price, book.TradePnl)
+        // A sweep's portfolio keeps no trade objects: the tally takes the same numbers the record would carry.
+        _tally.Add(book.TradePnl, ClosedTrade.ReturnOf(book.TradePnl, book.MaxQuantity, book.AverageEntry));
+        _boundaryTrades += book.RegimeAtOpen != _regime ? 1 : 0;
+        if (_keepDetail)
         {
-            RegimeAtOpen = book.RegimeAtOpen,
-            RegimeAtClose = _regime,
-        };
-        _trades.Add(trade);
-        Trace(book, "POSITION_CLOSE", time, -quantity, fill.Price, Traced ? $"pnl={trade.Pnl:R}" : null);
-        if (_config.Tracing == TraceRetention.TradeComplete)
+            _trades.Add(new ClosedTrade(book.Series.Symbol, book.EntryTime, time, book.MaxQuantity, book.AverageEntry, fill.Price, book.TradePnl)
+            {
+                RegimeAtOpen = book.RegimeAtOpen,
+                RegimeAtClose = _regime,
+            });
+        }
+
+        Trace(book, "POSITION_CLOSE", time, -quantity, fill.Price, Traced ? $"pnl={book.TradePnl:R}" : null);
+        if (Traced && _config.Tracing == TraceRetention.TradeComplete)
         {
             book.OpenTradeEvents.Clear();
         }
@@ -439,10 +456,10 @@ public sealed partial class PortfolioEngine
     /// <summary>The traded series' per-bar volatility up to the book's last close (from the shared table in event time).</summary>
     private double BarVolatility(Book book) => _table is null
         ? book.Volatility.Value
-        : book.LastBar < 0 ? double.NaN : _table.Volatility(book.Volatility.Length)[book.LastBar];
+        : book.LastBar < 0 ? double.NaN : _table.Volatility(book.VolatilityLength)[book.LastBar];
 
     /// <summary>Whether this portfolio keeps any event (details are not even formatted when it does not).</summary>
-    private bool Traced => _config.Tracing != TraceRetention.None;
+    private bool Traced => _keepDetail && _config.Tracing != TraceRetention.None;
 
     private void Trace(Book book, string kind, long time, double quantity, double price, string? detail = null)
     {
@@ -514,9 +531,12 @@ public sealed partial class PortfolioEngine
 
         public double[] Allocation { get; } = new double[assignments.Length];
 
-        public LogReturnVolatility Volatility { get; } = new(Math.Max(2, volatilityLookback));
+        /// <summary>The bar-by-bar volatility (event time reads the shared table's instead, so it is made on first use).</summary>
+        public LogReturnVolatility Volatility => field ??= new(VolatilityLength);
 
-        public List<TraceEvent> OpenTradeEvents { get; } = [];
+        public int VolatilityLength { get; } = Math.Max(2, volatilityLookback);
+
+        public List<TraceEvent> OpenTradeEvents => field ??= [];
 
         public bool Pending { get; set; }
 

@@ -43,11 +43,10 @@ public static class Backtest
     }
 
     /// <summary>
-    /// Replays <paramref name="set"/> over <paramref name="series"/> (the base bars it was generated from):
-    /// a signal row is delivered at the slice where its primary bar ends, a classifier change where its bar ends.
-    /// A portfolio that trades one series runs in event time over it (<see cref="EventTimeReplay"/>), the
-    /// others walk every slice together; both give the bits of <see cref="Full"/>. A portfolio naming a
-    /// strategy or classifier the set lacks is refused (<see cref="Validate"/>), never left to trade nothing.
+    /// Replays <paramref name="set"/> over <paramref name="series"/> (the base bars it was generated from) with the
+    /// one <see cref="ReplayDriver"/>: a portfolio that trades one series runs in event time over it, the others
+    /// walk every slice together; both give the bits of <see cref="Full"/>. A portfolio naming a strategy or
+    /// classifier the set lacks is refused (<see cref="Validate"/>), never left to trade nothing.
     /// </summary>
     public static IReadOnlyList<PortfolioResult> FromSignalSet(
         IReadOnlyList<BarSeries> series,
@@ -55,59 +54,35 @@ public static class Backtest
         IReadOnlyList<PortfolioConfig> portfolios,
         bool eventTime = true)
     {
+        var results = new PortfolioResult[portfolios.Count];
+        Sweep(series, set, portfolios, keepDetail: true, (index, result) => results[index] = result, eventTime);
+        return results;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="set"/> into <paramref name="portfolios"/>, handing each result to <paramref name="onResult"/>
+    /// (with its index) as soon as it is finished: one portfolio at a time, so a sweep of any size runs in the
+    /// memory of one portfolio plus whatever the caller keeps. Without <paramref name="keepDetail"/> a result
+    /// carries metrics and counts only.
+    /// </summary>
+    public static void Sweep(
+        IReadOnlyList<BarSeries> series,
+        SignalSet set,
+        IReadOnlyList<PortfolioConfig> portfolios,
+        bool keepDetail,
+        Action<int, PortfolioResult> onResult,
+        bool eventTime = true)
+    {
         Validate(set, portfolios);
-        series = SignalGeneration.Canonical(series);
         var missing = set.BarsPerSeries.Keys.Where(id => series.All(s => s.Id != id)).Select(id => id.ToString()).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
             throw new ArgumentException($"The replay was given no bars for {string.Join(", ", missing)}, which the signal set counts bars of.");
         }
 
-        var results = new PortfolioResult[portfolios.Count];
-        var tables = new Dictionary<SeriesId, BarTable>();
-        var stepped = new List<int>();
-        for (var p = 0; p < portfolios.Count; p++)
-        {
-            var config = portfolios[p];
-            var traded = config.Assignments[0].Series;
-            var home = series.FirstOrDefault(s => s.Id == traded);
-            if (!eventTime || home is null || !EventTimeReplay.Fits(config, traded, ClassifierSeriesOf))
-            {
-                stepped.Add(p);
-                continue;
-            }
-
-            if (!tables.TryGetValue(traded, out var table))
-            {
-                tables[traded] = table = new BarTable(home);
-            }
-
-            var regimes = config.RegimeFilter is { } filter
-                ? set.ClassifierChanges.First(c => c.Classifier == filter.Classifier)
-                : null;
-            var replay = new EventTimeReplay(new PortfolioEngine(config), table, config.Assignments.Select(a => a.StrategyInstance), regimes?.Classifier);
-            if (regimes is not null)
-            {
-                replay.AddRegimes(regimes.BarIdx, regimes.NewRegime);
-            }
-
-            foreach (var index in set.Signals.Where(i => config.Assignments.Any(a => a.StrategyInstance == i.StrategyInstance)))
-            {
-                replay.Add(index.StrategyInstance, index.BarIdx, index.Value);
-            }
-
-            results[p] = replay.Finish();
-        }
-
-        var lockstep = PerSlice(series, set, [.. stepped.Select(p => portfolios[p])]);
-        for (var i = 0; i < stepped.Count; i++)
-        {
-            results[stepped[i]] = lockstep[i];
-        }
-
-        return results;
-
-        SeriesId? ClassifierSeriesOf(string classifier) => set.ClassifierSeries.TryGetValue(classifier, out var id) ? id : null;
+        var driver = new ReplayDriver(ReplayMarket.Of(series, set.ClassifierSeries), portfolios, keepDetail, eventTime);
+        driver.UseWhole(set);
+        driver.Advance(onResult);
     }
 
     /// <summary>
@@ -150,78 +125,5 @@ public static class Backtest
         return sorted.Count == 0 ? "none"
             : sorted.Count <= 8 ? string.Join(", ", sorted)
             : $"{string.Join(", ", sorted.Take(5))} and {sorted.Count - 5:N0} more";
-    }
-
-    /// <summary>The per-bar replay: every portfolio walks every slice of every series together.</summary>
-    private static IReadOnlyList<PortfolioResult> PerSlice(
-        IReadOnlyList<BarSeries> series,
-        SignalSet set,
-        IReadOnlyList<PortfolioConfig> portfolios)
-    {
-        if (portfolios.Count == 0)
-        {
-            return [];
-        }
-
-        var engines = portfolios.Select(p => new PortfolioEngine(p)).ToList();
-        var dispatcher = new SliceDispatcher(engines);
-        var ids = series.Select(s => s.Id).ToArray();
-        var ordinal = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-
-        // Cursors into each sparse index, grouped by the series whose bars they count, so a bar visits only
-        // its own series' indices: O(bars + changes), not O(bars x strategies).
-        var signalCursors = ids.Select(_ => new List<(SignalIndex Index, Cursor Cursor)>()).ToArray();
-        foreach (var index in set.Signals)
-        {
-            signalCursors[ordinal[index.PrimarySeries]].Add((index, new Cursor()));
-        }
-
-        var changeCursors = ids.Select(_ => new List<(ClassifierChangeIndex Changes, Cursor Cursor)>()).ToArray();
-        foreach (var changes in set.ClassifierChanges)
-        {
-            changeCursors[ClassifierSeries(changes, set, ordinal)].Add((changes, new Cursor()));
-        }
-
-        var walker = new SliceWalker(series);
-        while (walker.TryNext(out var endTime, out var bars))
-        {
-            foreach (var bar in bars)
-            {
-                foreach (var (changes, cursor) in changeCursors[bar.Series])
-                {
-                    if (cursor.Row < changes.Count && changes.BarIdx[cursor.Row] == bar.BarIdx)
-                    {
-                        dispatcher.Regime(changes.Classifier, changes.NewRegime[cursor.Row]);
-                        cursor.Row++;
-                    }
-                }
-
-                foreach (var (index, cursor) in signalCursors[bar.Series])
-                {
-                    if (cursor.Row < index.Count && index.BarIdx[cursor.Row] == bar.BarIdx)
-                    {
-                        var previous = cursor.Row == 0 ? 0 : index.Value[cursor.Row - 1];
-                        dispatcher.Signal(new SignalEvent(index.StrategyInstance, index.PrimarySeries, bar.BarIdx, endTime, bar.Bar, previous, index.Value[cursor.Row]));
-                        cursor.Row++;
-                    }
-                }
-            }
-
-            dispatcher.Dispatch(ids, bars);
-        }
-
-        return [.. engines.Select(e => e.Finish())];
-    }
-
-    /// <summary>The series whose bars a classifier's bar_idx counts, as the generator recorded it.</summary>
-    private static int ClassifierSeries(ClassifierChangeIndex changes, SignalSet set, IReadOnlyDictionary<SeriesId, int> ordinal) =>
-        set.ClassifierSeries.TryGetValue(changes.Classifier, out var series) && ordinal.TryGetValue(series, out var o)
-            ? o
-            : throw new ArgumentException($"Classifier '{changes.Classifier}' counts bars of a series the replay does not have.");
-
-    /// <summary>The next unread row of one sparse index.</summary>
-    private sealed class Cursor
-    {
-        public int Row { get; set; }
     }
 }

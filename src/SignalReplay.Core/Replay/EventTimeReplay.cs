@@ -7,31 +7,40 @@ namespace SignalReplay.Core.Replay;
 /// One portfolio replayed in event time over the one series it trades: its strategies' signal rows and
 /// its regime classifier's changes are merged by bar and handed to the engine in
 /// <see cref="SliceDispatcher"/>'s order (regime changes, then signals by strategy id); the bars between
-/// them are applied as runs from the shared <see cref="BarTable"/>. Rows may arrive in batches
-/// (<see cref="Add"/>, <see cref="AddRegimes"/>), as they do from streams; <see cref="AdvanceTo"/> applies
-/// what is complete.
+/// them are applied as runs from the shared <see cref="BarTable"/>. The rows are shared feeds that may
+/// still be filling (as they do from streams); <see cref="AdvanceTo"/> applies what is known.
 /// </summary>
 public sealed class EventTimeReplay
 {
     private readonly PortfolioEngine _engine;
     private readonly BarTable _table;
     private readonly string? _classifier;
-    private readonly RowQueue<string?> _regimes = new(null);
-    private readonly Dictionary<string, RowQueue<double>> _byStrategy = new(StringComparer.Ordinal);
-    private readonly (string Strategy, RowQueue<double> Rows)[] _feeds;
+    private readonly FeedRows<string?>? _regimes;
+    private readonly string[] _strategies;
+    private readonly FeedRows<double>[] _feeds;
+    private readonly FeedCursor<double>[] _cursors;
+    private FeedCursor<string?> _regimeCursor = new(null);
 
     /// <summary>
-    /// Puts <paramref name="engine"/> in event time over <paramref name="table"/>, fed by <paramref name="strategies"/>
-    /// and by the changes of <paramref name="classifier"/> (its regime filter's, counted in this series' bars; null without one).
+    /// Puts <paramref name="engine"/> in event time over <paramref name="table"/>, fed by its strategies' signal rows
+    /// and by its regime filter's classifier changes (counted in this series' bars; null without a filter).
     /// </summary>
-    public EventTimeReplay(PortfolioEngine engine, BarTable table, IEnumerable<string> strategies, string? classifier)
+    public EventTimeReplay(
+        PortfolioEngine engine,
+        BarTable table,
+        IEnumerable<(string Strategy, FeedRows<double> Rows)> strategies,
+        (string Classifier, FeedRows<string?> Changes)? regimes)
     {
         engine.UseEventTime(table);
-        (_engine, _table, _classifier) = (engine, table, classifier);
-        _feeds = [.. strategies.Distinct().Order(StringComparer.Ordinal).Select(s => (s, new RowQueue<double>(0)))];
-        foreach (var (strategy, rows) in _feeds)
+        (_engine, _table, _classifier, _regimes) = (engine, table, regimes?.Classifier, regimes?.Changes);
+        var ordered = strategies.DistinctBy(s => s.Strategy).ToArray();
+        Array.Sort(ordered, (x, y) => string.CompareOrdinal(x.Strategy, y.Strategy));
+        _strategies = new string[ordered.Length];
+        _feeds = new FeedRows<double>[ordered.Length];
+        _cursors = new FeedCursor<double>[ordered.Length];
+        for (var i = 0; i < ordered.Length; i++)
         {
-            _byStrategy[strategy] = rows;
+            (_strategies[i], _feeds[i], _cursors[i]) = (ordered[i].Strategy, ordered[i].Rows, new FeedCursor<double>(0));
         }
     }
 
@@ -43,46 +52,42 @@ public sealed class EventTimeReplay
         config.Assignments.All(a => a.Series == series)
         && (config.RegimeFilter is not { } filter || classifierSeries(filter.Classifier) == series);
 
-    /// <summary>Queues rows of one strategy (ascending bar_idx, after any queued before).</summary>
-    public void Add(string strategy, ReadOnlySpan<int> barIdx, ReadOnlySpan<double> value)
-    {
-        if (!_byStrategy.TryGetValue(strategy, out var rows))
-        {
-            throw new ArgumentException($"Portfolio '{_engine.Id}' has no strategy '{strategy}'.");
-        }
+    /// <summary>Every feed is complete: <see cref="Finish"/> may be called.</summary>
+    public bool IsComplete => _feeds.All(f => f.Complete) && (_regimes?.Complete ?? true);
 
-        rows.Add(barIdx, value);
+    /// <summary>The bars every feed is known through: the bars ending at or before each feed's promise.</summary>
+    public int KnownBars
+    {
+        get
+        {
+            var bars = Known(_regimes?.Complete ?? true, _regimes?.Through ?? long.MaxValue);
+            foreach (var feed in _feeds)
+            {
+                bars = Math.Min(bars, Known(feed.Complete, feed.Through));
+            }
+
+            return bars;
+        }
     }
 
-    /// <summary>Queues changes of the regime classifier (ascending bar_idx, after any queued before).</summary>
-    public void AddRegimes(ReadOnlySpan<int> barIdx, ReadOnlySpan<string> regimes)
-    {
-        if (_classifier is null)
-        {
-            throw new InvalidOperationException($"Portfolio '{_engine.Id}' has no regime filter to take regime changes for.");
-        }
-
-        _regimes.Add(barIdx, regimes);
-    }
-
-    /// <summary>Applies every bar before <paramref name="bar"/>: all rows before it must have been added.</summary>
+    /// <summary>Applies every bar before <paramref name="bar"/>: all rows before it must have arrived.</summary>
     public void AdvanceTo(int bar)
     {
         bar = Math.Min(bar, _table.Count);
         while (NextEvent() is var next && next < bar)
         {
             _engine.OnEventBar(next);
-            while (_regimes.TryTake(next, out _))
+            while (_regimes is not null && _regimeCursor.TryTake(_regimes, next, out _))
             {
-                _engine.OnRegime(_classifier!, _regimes.Current);
+                _engine.OnRegime(_classifier!, _regimeCursor.Current);
             }
 
-            foreach (var (strategy, rows) in _feeds)
+            for (var f = 0; f < _feeds.Length; f++)
             {
-                if (rows.TryTake(next, out var previous))
+                if (_cursors[f].TryTake(_feeds[f], next, out var previous))
                 {
                     var series = _table.Series;
-                    _engine.OnSignal(new SignalEvent(strategy, series.Id, next, series.EndTime(next), series[next], previous, rows.Current));
+                    _engine.OnSignal(new SignalEvent(_strategies[f], series.Id, next, series.EndTime(next), series[next], previous, _cursors[f].Current));
                 }
             }
 
@@ -99,12 +104,14 @@ public sealed class EventTimeReplay
         return _engine.Finish();
     }
 
+    private int Known(bool complete, long through) => complete ? _table.Count : _table.EndedBy(through);
+
     private int NextEvent()
     {
-        var next = _regimes.Head;
-        foreach (var (_, rows) in _feeds)
+        var next = _regimes is null ? int.MaxValue : _regimeCursor.Head(_regimes);
+        for (var f = 0; f < _feeds.Length; f++)
         {
-            next = Math.Min(next, rows.Head);
+            next = Math.Min(next, _cursors[f].Head(_feeds[f]));
         }
 
         return next;

@@ -3,6 +3,7 @@ using Orleans.Streams;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
 using SignalReplay.Grains.Full;
+using SignalReplay.Grains.Replay;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Signals;
 
@@ -17,15 +18,16 @@ namespace SignalReplay.Grains.Generation;
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Bars)]
 [Reentrant] // CompleteAsync waits for batches that arrive as other calls into this grain.
-public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
+public sealed class FeatureGrain(IObjectStore store, SignalReplayOptions options) : PublishingGrain(options), IFeatureGrain
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeAlignmentBuffer? _buffer;
     private SignalGenerator? _generator;
     private GenerationPlan? _plan;
     private FullRunPublisher? _publisher;
+    private IBatchPublisher? _bars;
     private int _batches;
-    private long _bars;
+    private long _barsProcessed;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -34,21 +36,22 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
         await stream.SubscribeAsync(OnBatchAsync);
     }
 
-    public async Task StartAsync(GenerationSpec spec) =>
-        _plan = await new SignalSetStore(store).PlanAsync(Prepare(spec));
+    public async Task StartAsync(GenerationRun run, IBatchPublisher bars) =>
+        _plan = await new SignalSetStore(store).PlanAsync(Prepare(run, bars));
 
-    public Task StartFullAsync(GenerationSpec spec, string[] strategies, string[] classifiers)
+    public Task StartFullAsync(GenerationRun run, IBatchPublisher bars, FullFeeds feeds)
     {
-        Prepare(spec);
-        _publisher = new FullRunPublisher(this.GetStreamProvider(StreamNames.Provider), this.GetPrimaryKeyString(), strategies, classifiers);
+        Prepare(run, bars);
+        _publisher = new FullRunPublisher(this.GetStreamProvider(StreamNames.Provider), this.GetPrimaryKeyString(), feeds, Credits);
         return Task.CompletedTask;
     }
 
     /// <summary>The alignment buffer and generator of a run, the same for generate and full runs.</summary>
-    private GenerationRequest Prepare(GenerationSpec spec)
+    private GenerationRequest Prepare(GenerationRun run, IBatchPublisher bars)
     {
-        var request = GenerationSpecs.ToRequest(spec);
-        _buffer = new TimeAlignmentBuffer(request.Series, spec.MaxBufferSize);
+        _bars = bars;
+        var request = run.Request;
+        _buffer = new TimeAlignmentBuffer(request.Series, run.Options.MaxBufferSize);
         _generator = new SignalGenerator(request.Series, request.Strategies, request.Classifiers);
         return request;
     }
@@ -60,7 +63,7 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
             await _drained.Task;
             if (_publisher is not null)
             {
-                return new GenerationSummary(string.Empty, false, 0, _bars, _batches, _publisher.SignalBatchesPublished);
+                return new GenerationSummary(string.Empty, false, 0, _barsProcessed, _batches, _publisher.SignalBatchesPublished);
             }
 
             var set = _generator!.Build();
@@ -76,14 +79,14 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
 
     private async Task OnBatchAsync(BarBatch batch, StreamSequenceToken? token)
     {
-        if (_buffer is null || _generator is null)
-        {
-            _drained.TrySetException(new InvalidOperationException($"Run {this.GetPrimaryKeyString()} received bars before it was started."));
-            return;
-        }
-
         try
         {
+            if (_buffer is null || _generator is null)
+            {
+                _drained.TrySetException(new InvalidOperationException($"Run {this.GetPrimaryKeyString()} received bars before it was started."));
+                return;
+            }
+
             var bars = new Bar[batch.Time.Length];
             for (var i = 0; i < bars.Length; i++)
             {
@@ -93,7 +96,7 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
             _buffer.Add(batch.Series, bars, batch.Through, batch.Complete);
             _generator.Drain(_buffer);
             _batches++;
-            _bars += bars.Length;
+            _barsProcessed += bars.Length;
             if (_publisher is not null)
             {
                 // The stream hands this grain one batch at a time, so publications stay in order.
@@ -109,6 +112,14 @@ public sealed class FeatureGrain(IObjectStore store) : Grain, IFeatureGrain
         {
             // The run fails with the reason, in a type every caller can deserialize; the silo and its stream carry on.
             _drained.TrySetException(new RunFailedException($"Run {this.GetPrimaryKeyString()} failed: {error.Message}"));
+        }
+        finally
+        {
+            // Acknowledged even when it failed: the publisher finishes its rounds and then hears of the failure.
+            if (_bars is not null)
+            {
+                await _bars.DeliveredAsync(1);
+            }
         }
     }
 }

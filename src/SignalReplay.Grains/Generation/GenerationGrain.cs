@@ -1,5 +1,6 @@
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
+using SignalReplay.Grains.Replay;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Parquet;
 using SignalReplay.Storage.Signals;
@@ -7,26 +8,26 @@ using SignalReplay.Storage.Signals;
 namespace SignalReplay.Grains.Generation;
 
 /// <summary>
-/// Runs the generate topology (SPEC 3): checks whether the signal set is stored (a hit computes
+/// Runs the generate topology (SPEC 3): checks whether the signal set is stored whole (a hit computes
 /// nothing); otherwise starts the run's feature grain and has every series grain publish window by
-/// window, all series of a window before the next, so the alignment buffer stays small.
-/// The grain's key is the run id.
+/// window, all series of a window before the next, so the alignment buffer stays small. Bar batches wait
+/// for the feature grain's acknowledgements (back-pressure). The grain's key is the run id.
 /// </summary>
-public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrain
+public sealed class GenerationGrain(IObjectStore store, SignalReplayOptions options) : PublishingGrain(options), IGenerationGrain
 {
-    public async Task<GenerationSummary> RunAsync(GenerationSpec spec)
+    public async Task<GenerationSummary> RunAsync(GenerationRun run)
     {
-        spec = GenerationSpecs.Canonical(spec);
-        var plan = await PlanAsync(store, GenerationSpecs.ToRequest(spec));
+        run = run with { Request = run.Request.Canonical() };
+        var plan = await PlanAsync(store, run.Request);
         if (plan.Existing is { } existing)
         {
             return new GenerationSummary(existing.Id, CacheHit: true, 0, existing.Bars.Values.Sum(), 0);
         }
 
-        var run = this.GetPrimaryKeyString();
-        var feature = GrainFactory.GetGrain<IFeatureGrain>(run);
-        await feature.StartAsync(spec);
-        await PublishSeriesAsync(GrainFactory, run, spec, plan);
+        var key = this.GetPrimaryKeyString();
+        var feature = GrainFactory.GetGrain<IFeatureGrain>(key);
+        await feature.StartAsync(run, this.AsReference<IGenerationGrain>());
+        await PublishSeriesAsync(GrainFactory, key, run, plan, Credits);
         return await feature.CompleteAsync();
     }
 
@@ -45,17 +46,18 @@ public sealed class GenerationGrain(IObjectStore store) : Grain, IGenerationGrai
     }
 
     /// <summary>
-    /// Has every series grain publish its bars on the run's bar stream, window by window, all series of a
-    /// window before the next; returns the number of windows (rounds).
+    /// Has every series grain publish its bars on the run's bar stream, window by window, all series of a window
+    /// before the next, each batch taking a credit the feature grain gives back; returns the number of windows.
     /// </summary>
-    internal static async Task<int> PublishSeriesAsync(IGrainFactory grains, string run, GenerationSpec spec, GenerationPlan plan)
+    internal static async Task<int> PublishSeriesAsync(IGrainFactory grains, string run, GenerationRun spec, GenerationPlan plan, DeliveryCredits credits)
     {
-        var series = spec.Series.Select(name => grains.GetGrain<ISeriesGrain>($"{spec.Dataset}/{name}")).ToArray();
+        var series = spec.Request.Series.Select(id => grains.GetGrain<ISeriesGrain>($"{spec.Request.Dataset}/{id}")).ToArray();
         var first = plan.Spans.Values.Min(span => span.First);
         var last = plan.Spans.Values.Max(span => span.Last);
         var rounds = 0;
-        foreach (var window in BarBatches.Windows(first, last, spec.BatchWindow))
+        foreach (var window in BarBatches.Windows(first, last, spec.Options.BatchWindow))
         {
+            await credits.TakeAsync(series.Length, CancellationToken.None);
             await Task.WhenAll(series.Select((grain, ordinal) => grain.PublishAsync(run, ordinal, window.Start, window.End, window.IsLast)));
             rounds++;
         }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Generation;
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
-using SignalReplay.Grains.Replay;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Results;
 
@@ -149,14 +149,12 @@ public sealed class SequencerGrain(
                 _detail = "generating signals";
                 var generated = await AttemptAsync((attempt, _) => GrainFactory
                     .GetGrain<IGenerationGrain>($"{run}/generate/a{attempt}")
-                    .RunAsync(GenerationSpecOf(config)));
+                    .RunAsync(GenerationRunOf(config)));
                 state.State.SignalSetId = generated.SignalSetId;
                 await SaveAsync();
             }
 
-            IReadOnlyList<PortfolioConfig> incoming = state.State.Phases.Count == 0
-                ? []
-                : [.. state.State.Phases[^1].Selected.Select(PortfolioWires.ToConfig)];
+            IReadOnlyList<PortfolioConfig> incoming = state.State.Phases.Count == 0 ? [] : state.State.Phases[^1].Selected;
             for (var index = state.State.Phases.Count; index < config.Phases.Count; index++)
             {
                 var phase = config.Phases[index];
@@ -164,35 +162,61 @@ public sealed class SequencerGrain(
                 var labels = phase.Kind == PhaseKind.Regime
                     ? classifiers.First(c => c.Key == phase.Classifier).Value.Labels
                     : [];
-                var planned = PhasePlanner.Plan(config, phase, incoming, labels);
-                _detail = $"replaying {planned.Count} portfolios";
+                var plan = PhasePlanner.Plan(config, phase, incoming, labels);
+                _detail = $"replaying {plan.Count:N0} portfolios";
+
+                // The phase hands back its best (all of a small phase), each kept whole when they are all it has;
+                // a grid's every row goes straight into metrics.parquet as its shards finish.
+                var keep = phase.Kind == PhaseKind.Grid ? Math.Max(phase.Top, SummaryTop) : plan.Count;
+                var whole = plan.Count <= keep;
                 var replayed = await AttemptAsync((attempt, _) => GrainFactory
                     .GetGrain<IReplayGrain>($"{run}/{phase.Name}/a{attempt}")
-                    .RunAsync(new ReplaySpec(
+                    .RunAsync(new ReplayRun(
                         state.State.SignalSetId!,
-                        [.. planned.Select(p => PortfolioWires.FromConfig(p.Config))],
-                        config.Data.Window,
+                        plan.Portfolios as GridPortfolios,
+                        plan.Portfolios is GridPortfolios ? [] : [.. plan.Portfolios],
                         phase.Objective.ToString(),
-                        Details: true)));
+                        Top: keep,
+                        KeepDetail: whole,
+                        Output: new PhaseOutput(run, phase.Name),
+                        Candidates: plan.Candidates is { } candidates ? [.. candidates] : null)));
                 if (Interrupted)
                 {
                     return;
                 }
 
-                var outcomes = planned
-                    .Select((p, i) => new PortfolioOutcome(p.Config, p.Candidate, PortfolioResults.ToResult(replayed.Portfolios[i]), replayed.Portfolios[i].Score))
+                var kept = replayed.Top.OrderBy(t => t.Index).ToList();
+                if (!whole)
+                {
+                    // The best again, whole (their trades, equity and events): a replay gives the same bits.
+                    _detail = $"keeping the best {kept.Count} whole";
+                    PortfolioConfig[] best = [.. kept.Select(t => plan.Portfolios[t.Index])];
+                    var detailed = await AttemptAsync((attempt, _) => GrainFactory
+                        .GetGrain<IReplayGrain>($"{run}/{phase.Name}/detail/a{attempt}")
+                        .RunAsync(new ReplayRun(state.State.SignalSetId!, null, best, phase.Objective.ToString(), Top: best.Length, KeepDetail: true)));
+                    var byIndex = detailed.Top.ToDictionary(t => t.Index);
+                    kept = [.. kept.Select((t, i) => t with { Result = byIndex[i].Result })];
+                }
+
+                if (Interrupted)
+                {
+                    return;
+                }
+
+                var outcomes = kept
+                    .Select(t => new PortfolioOutcome(plan.Portfolios[t.Index], plan.Candidate(t.Index), t.Result, t.Score))
                     .ToList();
                 var result = PhasePlanner.Select(phase, outcomes);
 
                 // Written before the phase is recorded as finished: a rerun after a crash rewrites the same bytes.
-                await results.WritePhaseAsync(run, phase.Name, result.Ranked);
+                await results.WriteDetailAsync(run, phase.Name, result.Ranked);
                 state.State.Phases.Add(new FinishedPhase(
                     phase.Name,
                     phase.Kind.ToString().ToLowerInvariant(),
                     phase.Objective.ToString(),
-                    outcomes.Count,
+                    plan.Count,
                     [.. RunSummaries.TopCandidates(result, SummaryTop)],
-                    [.. result.Selected.Select(PortfolioWires.FromConfig)],
+                    [.. result.Selected],
                     clock.Elapsed.TotalSeconds));
                 await SaveAsync();
                 incoming = result.Selected;
@@ -299,13 +323,9 @@ public sealed class SequencerGrain(
         OriginalMetadata: null,
         MigratedFrom: null);
 
-    private static GenerationSpec GenerationSpecOf(RunConfig config) => new(
-        config.Data.Dataset,
-        [.. config.Data.Series.Select(s => s.ToString())],
-        [.. TopologyBuilder.StrategyInstances(config).Select(s => new DeciderWire(s.Name, [.. s.Series.Select(x => x.ToString())], new Dictionary<string, double>(s.Parameters)))],
-        [.. config.Classifiers.Select(c => new DeciderWire(c.Name, [.. c.Series.Select(x => x.ToString())], new Dictionary<string, double>(c.Parameters), c.Key))],
-        config.Data.MaxBufferSize,
-        config.Data.Window);
+    private static GenerationRun GenerationRunOf(RunConfig config) => new(
+        new GenerationRequest(config.Data.Dataset, config.Data.Series, TopologyBuilder.Strategies(config), TopologyBuilder.Classifiers(config)),
+        new GenerationOptions { MaxBufferSize = config.Data.MaxBufferSize, BatchWindow = config.Data.Window });
 }
 
 /// <summary>Work kept failing on cluster failures; the run is failed rather than retried forever.</summary>

@@ -1,4 +1,5 @@
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Portfolio;
 
 namespace SignalReplay.Grains.Optimization;
 
@@ -50,7 +51,7 @@ public sealed record FinishedPhase(
     [property: Id(2)] string Objective,
     [property: Id(3)] int Evaluated,
     [property: Id(4)] RankedWire[] Best,
-    [property: Id(5)] PortfolioWire[] Selected,
+    [property: Id(5)] PortfolioConfig[] Selected,
     [property: Id(6)] double Seconds);
 
 /// <summary>A ranked portfolio of a phase: metrics in PerformanceMetrics.Names order.</summary>

@@ -1,27 +1,29 @@
 using Orleans.Streams;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
+using SignalReplay.Core.Indices;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Replay;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Parquet;
-using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Grains.Replay;
 
 /// <summary>
-/// The replay topology (SPEC 3): checks the signal set against its base data, starts one portfolio
-/// grain per configuration, then acts as the signal source, publishing each strategy's signals on its
-/// own stream (and each filtering classifier's changes on its own) one time window (round) at a time.
-/// A portfolio subscribes to its strategies' streams only, so a signal reaches exactly the portfolios
-/// that trade it. No series or feature grain runs. The grain's key is the run id.
+/// The replay topology (SPEC 3; key: the run id): checks the portfolios against the signal set, cuts them into
+/// shards of <see cref="SignalReplayOptions.ShardSize"/>, and runs a few shards at a time: it starts a shard,
+/// publishes on the shard's own streams the rows of each strategy and classifier its portfolios read (a
+/// signal reaches exactly the shards that trade it), and takes the shards' outcomes back in plan order
+/// (<see cref="RunCollector"/>). Publishing waits for the shards' acknowledgements (<see cref="DeliveryCredits"/>),
+/// so no run can overflow a stream queue. No series or feature grain runs.
 /// </summary>
-public sealed class ReplayGrain(BaseDataCache cache) : Grain, IReplayGrain
+public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalReplayOptions options) : PublishingGrain(options), IReplayGrain
 {
-    public async Task<ReplaySummary> RunAsync(ReplaySpec spec)
+    public async Task<ReplayOutcome> RunAsync(ReplayRun run)
     {
         try
         {
-            return await ReplayAsync(spec);
+            return await ReplayAsync(run);
         }
         catch (StoredDataException error)
         {
@@ -30,96 +32,148 @@ public sealed class ReplayGrain(BaseDataCache cache) : Grain, IReplayGrain
         }
     }
 
-    private async Task<ReplaySummary> ReplayAsync(ReplaySpec spec)
+    private async Task<ReplayOutcome> ReplayAsync(ReplayRun run)
     {
-        var (manifest, set) = await cache.SignalSetAsync(spec.SignalSetId);
-        PortfolioRun.Validate(spec.Portfolios, manifest.Strategies, set.ClassifierSeries, $"signal set {manifest.Id}", spec.Objective);
-        var run = this.GetPrimaryKeyString();
-        var portfolios = await PortfolioRun.StartAsync(GrainFactory, run, manifest.Dataset, spec.Portfolios, set.ClassifierSeries, spec.Objective, spec.Details);
+        var (manifest, set) = await cache.SignalSetAsync(run.SignalSetId);
+        var portfolios = run.All;
+        Validate(set, run);
+        Objective.Parse(run.Objective);
+        var signals = set.Signals.ToDictionary(s => s.StrategyInstance, StringComparer.Ordinal);
+        var changes = set.ClassifierChanges.ToDictionary(c => c.Classifier, StringComparer.Ordinal);
+        var key = this.GetPrimaryKeyString();
+        var ranges = ShardRanges(portfolios.Count, ShardSizeFor(portfolios.Count, run.ShardSize, Options));
+        var published = 0;
 
-        var (strategies, classifiers) = PortfolioRun.Streams(spec.Portfolios);
-        var provider = this.GetStreamProvider(StreamNames.Provider);
-        var sources = new List<Source>();
-        foreach (var index in set.Signals.Where(index => strategies.Contains(index.StrategyInstance)))
+        await using var collector = new RunCollector(portfolios, run.Candidates, run.Top, store, run.Output);
+        using var stop = new CancellationTokenSource();
+        var running = new Queue<Task<ShardOutcome>>();
+        try
         {
-            var stream = provider.GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{run}/{index.StrategyInstance}"));
-            var ends = EndTimes(await cache.SeriesAsync(manifest.Dataset, index.PrimarySeries), index.BarIdx);
-            sources.Add(new Source(ends, isSignals: true, (from, to, through, complete) => stream.OnNextAsync(new SignalBatch(
-                index.StrategyInstance, index.BarIdx[from..to].ToArray(), index.Value[from..to].ToArray(), through, complete))));
-        }
-
-        foreach (var changes in set.ClassifierChanges.Where(changes => classifiers.Contains(changes.Classifier)))
-        {
-            var stream = provider.GetStream<RegimeBatch>(StreamId.Create(StreamNames.Regimes, $"{run}/{changes.Classifier}"));
-            var ends = EndTimes(await cache.SeriesAsync(manifest.Dataset, set.ClassifierSeries[changes.Classifier]), changes.BarIdx);
-            sources.Add(new Source(ends, isSignals: false, (from, to, through, complete) => stream.OnNextAsync(new RegimeBatch(
-                changes.Classifier, changes.BarIdx[from..to].ToArray(), changes.NewRegime[from..to].ToArray(), through, complete))));
-        }
-
-        // Each stream gets its rounds in order; the streams are published side by side, so a round costs
-        // one queue hop, not one per strategy.
-        var (first, last) = await SpanAsync(manifest);
-        var windows = BarBatches.Windows(first, last, spec.BatchWindow).ToList();
-        await Task.WhenAll(sources.Select(async source =>
-        {
-            foreach (var window in windows)
+            for (var shard = 0; shard < ranges.Count; shard++)
             {
-                await source.PublishAsync(window.End, window.IsLast);
-            }
-        }));
-        var published = windows.Count * sources.Count(s => s.IsSignals);
+                if (running.Count == Options.ShardsInFlight)
+                {
+                    await collector.AddAsync(await running.Dequeue());
+                }
 
-        var summaries = await portfolios.CompleteAsync();
-        return new ReplaySummary(summaries, windows.Count, published, summaries.Sum(s => s.SignalBatchesDelivered));
-    }
-
-    /// <summary>The end time of each row's bar in <paramref name="bars"/>.</summary>
-    private static long[] EndTimes(BarSeries bars, ReadOnlySpan<int> barIdx)
-    {
-        var ends = new long[barIdx.Length];
-        for (var row = 0; row < ends.Length; row++)
-        {
-            ends[row] = bars.EndTime(barIdx[row]);
-        }
-
-        return ends;
-    }
-
-    /// <summary>The span of bar end times over the set's base series.</summary>
-    private async Task<(long First, long Last)> SpanAsync(SignalSetManifest manifest)
-    {
-        long first = long.MaxValue, last = long.MinValue;
-        foreach (var name in manifest.BaseSeriesHashes.Keys)
-        {
-            var series = await cache.SeriesAsync(manifest.Dataset, SeriesId.Parse(name));
-            if (series.Count > 0)
-            {
-                first = Math.Min(first, series.EndTime(0));
-                last = Math.Max(last, series.EndTime(series.Count - 1));
-            }
-        }
-
-        return (first, last);
-    }
-
-    /// <summary>One stream of the set (a strategy's signals or a classifier's changes) and how far its rows have been published.</summary>
-    private sealed class Source(long[] ends, bool isSignals, Func<int, int, long, bool, Task> publish)
-    {
-        private int _row;
-
-        /// <summary>Whether the stream carries signals (counted as published signal batches) rather than regime changes.</summary>
-        public bool IsSignals => isSignals;
-
-        /// <summary>Publishes the rows whose bar ends at or before <paramref name="through"/>, not yet published (all that are left when <paramref name="complete"/>).</summary>
-        public Task PublishAsync(long through, bool complete)
-        {
-            var from = _row;
-            while (_row < ends.Length && (complete || ends[_row] <= through))
-            {
-                _row++;
+                running.Enqueue(ShardAsync(shard, ranges[shard]));
             }
 
-            return publish(from, _row, complete ? long.MaxValue : through, complete);
+            while (running.Count > 0)
+            {
+                await collector.AddAsync(await running.Dequeue());
+            }
+        }
+        finally
+        {
+            // A failed shard stops the others' publishing, which would otherwise wait for acknowledgements for ever.
+            await stop.CancelAsync();
+        }
+
+        return await collector.FinishAsync(ranges.Count, published);
+
+        async Task<ShardOutcome> ShardAsync(int shard, (int From, int To) range)
+        {
+            var streams = $"{key}/s{shard}";
+            var grain = GrainFactory.GetGrain<IShardGrain>(streams);
+            var configs = run.Grid is null ? run.Portfolios[range.From..range.To] : [];
+            await grain.StartAsync(new ShardStart(
+                manifest.Dataset,
+                new Dictionary<string, SeriesId>(set.ClassifierSeries),
+                run.Grid,
+                range.From,
+                range.To,
+                configs,
+                run.Objective,
+                run.KeepDetail,
+                streams,
+                this.AsReference<IReplayGrain>()));
+
+            var (strategies, classifiers) = Feeds(run, range);
+            var provider = this.GetStreamProvider(StreamNames.Provider);
+            foreach (var strategy in strategies)
+            {
+                var index = signals[strategy];
+                var stream = provider.GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{streams}/{strategy}"));
+                var bars = await cache.SeriesAsync(manifest.Dataset, index.PrimarySeries);
+                // Awaited first, then added: shards publish side by side, and "published += await" would read before it awaits.
+                var batches = await PublishAsync(index.BarIdx.ToArray(), bars, (from, to, through, complete) => stream.OnNextAsync(new SignalBatch(
+                    strategy, index.BarIdx[from..to].ToArray(), index.Value[from..to].ToArray(), through, complete)), stop.Token);
+                published += batches;
+            }
+
+            foreach (var classifier in classifiers)
+            {
+                var index = changes[classifier];
+                var stream = provider.GetStream<RegimeBatch>(StreamId.Create(StreamNames.Regimes, $"{streams}/{classifier}"));
+                var bars = await cache.SeriesAsync(manifest.Dataset, set.ClassifierSeries[classifier]);
+                await PublishAsync(index.BarIdx.ToArray(), bars, (from, to, through, complete) => stream.OnNextAsync(new RegimeBatch(
+                    classifier, index.BarIdx[from..to].ToArray(), index.NewRegime[from..to].ToArray(), through, complete)), stop.Token);
+            }
+
+            return await grain.CompleteAsync();
         }
     }
+
+    /// <summary>
+    /// Publishes a feed's rows in batches of <see cref="SignalReplayOptions.RowsPerBatch"/>, each taking a credit
+    /// first and promising the time up to its next row's bar; the last is complete. Returns the batches published.
+    /// </summary>
+    private async Task<int> PublishAsync(int[] barIdx, BarSeries bars, Func<int, int, long, bool, Task> publish, CancellationToken cancellationToken)
+    {
+        var batches = 0;
+        var from = 0;
+        do
+        {
+            var to = Math.Min(barIdx.Length, from + Options.RowsPerBatch);
+            var complete = to == barIdx.Length;
+            await Credits.TakeAsync(1, cancellationToken);
+            await publish(from, to, complete ? long.MaxValue : bars.EndTime(barIdx[to]) - 1, complete);
+            batches++;
+            from = to;
+        }
+        while (from < barIdx.Length);
+
+        return batches;
+    }
+
+    /// <summary>The strategies and classifiers the portfolios in <paramref name="range"/> read, in name order.</summary>
+    private static (IReadOnlyList<string> Strategies, IReadOnlyList<string> Classifiers) Feeds(ReplayRun run, (int From, int To) range)
+    {
+        if (run.Grid is { } grid)
+        {
+            var first = range.From / grid.PerStrategy;
+            var last = (range.To - 1) / grid.PerStrategy;
+            return ([.. Enumerable.Range(first, last - first + 1).Select(s => grid.Strategies[s].StrategyInstance).Distinct().Order(StringComparer.Ordinal)], []);
+        }
+
+        var configs = run.Portfolios[range.From..range.To];
+        return (
+            [.. configs.SelectMany(c => c.Assignments).Select(a => a.StrategyInstance).Distinct().Order(StringComparer.Ordinal)],
+            [.. configs.Select(c => c.RegimeFilter?.Classifier).OfType<string>().Distinct().Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Refuses portfolios that name a strategy or classifier the set lacks (a grid by its strategies, at once).</summary>
+    private static void Validate(SignalSet set, ReplayRun run)
+    {
+        if (run.Grid is { } grid)
+        {
+            Backtest.Validate(set, [.. grid.Strategies.Select((s, i) => grid[i * grid.PerStrategy])]);
+            return;
+        }
+
+        Backtest.Validate(set, run.Portfolios);
+    }
+
+    /// <summary>
+    /// The shard size of a run of <paramref name="count"/> portfolios: the run's own when it sets one, else the silo's
+    /// <see cref="SignalReplayOptions.ShardSize"/>, cut smaller for a small run so it still fills
+    /// <see cref="SignalReplayOptions.ShardsInFlight"/> shards (every core of the cluster gets work).
+    /// </summary>
+    internal static int ShardSizeFor(int count, int? requested, SignalReplayOptions options) =>
+        requested is { } size ? Math.Max(1, size) : Math.Clamp((count + options.ShardsInFlight - 1) / options.ShardsInFlight, 1, options.ShardSize);
+
+    /// <summary>Consecutive index ranges of at most <paramref name="size"/> over <paramref name="count"/> portfolios.</summary>
+    internal static IReadOnlyList<(int From, int To)> ShardRanges(int count, int size) =>
+        [.. Enumerable.Range(0, (count + size - 1) / size).Select(s => (s * size, Math.Min(count, (s + 1) * size)))];
 }

@@ -65,13 +65,7 @@ public static class ParquetTable
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerGroup, 1);
-        var customMetadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
-        {
-            [SchemaKey] = fileSchema.Name,
-            [SchemaVersionKey] = fileSchema.Version.ToString(CultureInfo.InvariantCulture),
-        };
-        await using var writer = await ParquetWriter.CreateAsync(schema, output, WriteOptions(schema), cancellationToken: cancellationToken);
-        writer.CustomMetadata = customMetadata;
+        await using var writer = await CreateWriterAsync(output, schema, fileSchema, metadata, cancellationToken);
         var from = 0;
         do
         {
@@ -81,6 +75,22 @@ public static class ParquetTable
             from = to;
         }
         while (from < rows);
+    }
+
+    /// <summary>
+    /// A writer of <paramref name="schema"/> with the project's options and the schema name and version stamped in,
+    /// for files written a row group at a time as their rows arrive.
+    /// </summary>
+    public static async Task<ParquetWriter> CreateWriterAsync(
+        Stream output, ParquetSchema schema, FileSchema fileSchema, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var writer = await ParquetWriter.CreateAsync(schema, output, WriteOptions(schema), cancellationToken: cancellationToken);
+        writer.CustomMetadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
+        {
+            [SchemaKey] = fileSchema.Name,
+            [SchemaVersionKey] = fileSchema.Version.ToString(CultureInfo.InvariantCulture),
+        };
+        return writer;
     }
 
     /// <summary>

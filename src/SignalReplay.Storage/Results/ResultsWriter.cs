@@ -15,11 +15,21 @@ namespace SignalReplay.Storage.Results;
 /// </summary>
 public sealed class ResultsWriter(IObjectStore store)
 {
+    /// <summary>A whole phase whose outcomes are all in memory, in rank order: its metrics, trades and events.</summary>
     public async Task WritePhaseAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> ranked, CancellationToken cancellationToken = default)
     {
-        await PutAsync(ResultsLayout.Metrics(workflow, phase), output => PhaseParquet.WriteMetricsAsync(ranked, output, cancellationToken), cancellationToken);
-        await PutAsync(ResultsLayout.Trades(workflow, phase), output => PhaseParquet.WriteTradesAsync(ranked, output, cancellationToken), cancellationToken);
-        foreach (var outcome in ranked.Where(o => o.Result.Events.Count > 0))
+        await PutAsync(ResultsLayout.Metrics(workflow, phase), output => PhaseMetricsWriter.WriteAsync(ranked, output, cancellationToken), cancellationToken);
+        await WriteDetailAsync(workflow, phase, ranked, cancellationToken);
+    }
+
+    /// <summary>
+    /// The trades (<c>trades.parquet</c>) and event traces of the portfolios a phase kept whole (by default its best;
+    /// its metrics are streamed by <see cref="PhaseMetricsWriter"/>).
+    /// </summary>
+    public async Task WriteDetailAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> kept, CancellationToken cancellationToken = default)
+    {
+        await PutAsync(ResultsLayout.Trades(workflow, phase), output => PhaseParquet.WriteTradesAsync(kept, output, cancellationToken), cancellationToken);
+        foreach (var outcome in kept.Where(o => o.Result.Events.Count > 0))
         {
             await PutAsync(ResultsLayout.Events(workflow, phase, outcome.Config.Id), output => WriteEventsAsync(outcome.Result.Events, output), cancellationToken);
         }

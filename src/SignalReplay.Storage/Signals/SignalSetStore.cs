@@ -10,13 +10,6 @@ using Names = SignalReplay.Storage.Signals.SignalSetManifest.FileNames;
 
 namespace SignalReplay.Storage.Signals;
 
-/// <summary>What to generate: the base dataset and series, and the deciders to run over them.</summary>
-public sealed record GenerationRequest(
-    string Dataset,
-    IReadOnlyList<SeriesId> Series,
-    IReadOnlyList<Strategy> Strategies,
-    IReadOnlyList<KeyValuePair<string, Classifier>> Classifiers);
-
 /// <summary>
 /// A request checked against its base dataset: the signal set id, the series' hashes and time spans, the
 /// stored manifest if the set is stored whole, and why a stored set has to be written again if it is damaged.

@@ -20,37 +20,40 @@ public sealed class PhasePlannerTests
 
     private static readonly PhaseSection Grid = new("grid", PhaseKind.Grid, Objective.Parse("sharpe"), Top: 2);
 
-    private static PortfolioOutcome Outcome(PlannedPortfolio planned, double score) => new(
-        planned.Config,
-        planned.Candidate,
-        new PortfolioResult(planned.Config.Id, new PerformanceMetrics(0, score, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), [], [], [], [], [], 10_000, 0, 0),
+    private static PortfolioOutcome Outcome(PhasePlan plan, int index, double score) => new(
+        plan.Portfolios[index],
+        plan.Candidate(index),
+        new PortfolioResult(plan.Portfolios[index].Id, new PerformanceMetrics(0, score, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), [], [], [], [], [], 10_000, 0, 0),
         score);
 
+    private static List<PortfolioOutcome> Outcomes(PhasePlan plan, Func<int, double> score) =>
+        [.. Enumerable.Range(0, plan.Count).Select(i => Outcome(plan, i, score(i)))];
+
     [Fact]
-    public void Grid_keeps_the_top_k_by_score_and_breaks_ties_by_id()
+    public void Grid_keeps_the_top_k_by_score_and_breaks_ties_by_plan_order()
     {
         var planned = PhasePlanner.Plan(Run, Grid, [], []);
-        var outcomes = planned.Select((p, i) => Outcome(p, i == 0 ? 1.0 : 2.0)).ToList();
+        var outcomes = Outcomes(planned, i => i == 0 ? 1.0 : 2.0);
 
         var result = PhasePlanner.Select(Grid, outcomes);
 
         Assert.Equal(3, planned.Count);
-        Assert.Equal([planned[1].Config.Id, planned[2].Config.Id], result.Selected.Select(c => c.Id));
-        Assert.Equal(string.CompareOrdinal(planned[1].Config.Id, planned[2].Config.Id) < 0 ? planned[1].Config.Id : planned[2].Config.Id, result.Ranked[0].Config.Id);
+        Assert.Equal([planned.Portfolios[1].Id, planned.Portfolios[2].Id], result.Selected.Select(c => c.Id));
+        Assert.Equal(planned.Portfolios[1].Id, result.Ranked[0].Config.Id);
     }
 
     [Fact]
     public void Regime_runs_each_candidate_once_per_label_and_keeps_the_best_per_regime()
     {
         var regime = new PhaseSection("regime", PhaseKind.Regime, Objective.Parse("sharpe"), Classifier: "trend");
-        var incoming = PhasePlanner.Plan(Run, Grid, [], []).Take(2).Select(p => p.Config).ToList();
+        var incoming = PhasePlanner.Plan(Run, Grid, [], []).Portfolios.Take(2).ToList();
 
         var planned = PhasePlanner.Plan(Run, regime, incoming, ["UP", "DOWN"]);
         var scores = new[] { 1.0, 5.0, 3.0, 2.0 }; // candidate 0: UP 1, DOWN 5; candidate 1: UP 3, DOWN 2
-        var result = PhasePlanner.Select(regime, [.. planned.Select((p, i) => Outcome(p, scores[i]))]);
+        var result = PhasePlanner.Select(regime, Outcomes(planned, i => scores[i]));
 
         Assert.Equal(4, planned.Count);
-        Assert.All(planned, p => Assert.Single(p.Config.RegimeFilter!.Allowed));
+        Assert.All(planned.Portfolios, p => Assert.Single(p.RegimeFilter!.Allowed));
         Assert.Equal([$"{incoming[0].Id}|regime=DOWN", $"{incoming[1].Id}|regime=UP"], result.Selected.Select(c => c.Id));
     }
 
@@ -60,16 +63,16 @@ public sealed class PhasePlannerTests
         var validate = new PhaseSection(
             "validate", PhaseKind.Validate, Objective.Parse("sharpe"), Top: 1,
             Range: new DateRange(new DateOnly(2024, 10, 1), new DateOnly(2024, 10, 31)), WalkForwardWindows: 3);
-        var incoming = PhasePlanner.Plan(Run, Grid, [], []).Take(2).Select(p => p.Config).ToList();
+        var incoming = PhasePlanner.Plan(Run, Grid, [], []).Portfolios.Take(2).ToList();
 
         var planned = PhasePlanner.Plan(Run, validate, incoming, []);
         var scores = new[] { 3.0, 0.0, 0.0, 1.0, 1.0, 1.5 }; // means 1.0 and 1.1667
-        var result = PhasePlanner.Select(validate, [.. planned.Select((p, i) => Outcome(p, scores[i]))]);
+        var result = PhasePlanner.Select(validate, Outcomes(planned, i => scores[i]));
 
         Assert.Equal(6, planned.Count);
-        Assert.Equal(new DateRange(new DateOnly(2024, 10, 1), new DateOnly(2024, 10, 11)).FromMillis, planned[0].Config.Window!.From);
-        Assert.Equal(new DateOnly(2024, 10, 31), DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(planned[2].Config.Window!.To).UtcDateTime));
-        Assert.EndsWith("|wf=2", planned[1].Config.Id);
+        Assert.Equal(new DateRange(new DateOnly(2024, 10, 1), new DateOnly(2024, 10, 11)).FromMillis, planned.Portfolios[0].Window!.From);
+        Assert.Equal(new DateOnly(2024, 10, 31), DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(planned.Portfolios[2].Window!.To).UtcDateTime));
+        Assert.EndsWith("|wf=2", planned.Portfolios[1].Id);
         Assert.Equal(incoming[1].Id, Assert.Single(result.Selected).Id);
         Assert.Null(result.Selected[0].Window);
         Assert.Equal(3.5 / 3, result.Candidates[0].Score, 12);
@@ -82,6 +85,6 @@ public sealed class PhasePlannerTests
 
         var planned = PhasePlanner.Plan(Run, phase, [], []);
 
-        Assert.All(planned, p => Assert.Equal(new TradingWindow(phase.Range.FromMillis, phase.Range.ToMillis), p.Config.Window));
+        Assert.All(planned.Portfolios, p => Assert.Equal(new TradingWindow(phase.Range.FromMillis, phase.Range.ToMillis), p.Window));
     }
 }

@@ -143,13 +143,74 @@ public sealed class EventTimeReplayTests
     public void Events_must_come_in_bar_order()
     {
         var (series, _, _) = Case();
-        var engine = new PortfolioEngine(new PortfolioConfig("late", [new StrategyAssignment("x", A)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None));
-        var replay = new EventTimeReplay(engine, new BarTable(series), ["x"], classifier: null);
+        var config = new PortfolioConfig("late", [new StrategyAssignment("x", A)], new FixedFractionSizing(1), ExecutionModel.Default, RiskLimits.None);
+        var rows = new FeedRows<double>();
+        var replay = new EventTimeReplay(new PortfolioEngine(config), new BarTable(series), [("x", rows)], regimes: null);
         replay.AdvanceTo(100);
 
-        replay.Add("x", [50], [1.0]);
+        rows.Append([50], [1.0], through: long.MinValue, complete: false);
 
         Assert.Contains("an event at bar 50 arrived after bar 99 was applied", Assert.Throws<InvalidOperationException>(() => replay.AdvanceTo(200)).Message);
-        Assert.Contains("has no strategy 'y'", Assert.Throws<ArgumentException>(() => replay.Add("y", [150], [1.0])).Message);
+        var driver = new ReplayDriver(ReplayMarket.Of([series], new Dictionary<string, SeriesId>()), [config], keepDetail: true);
+        Assert.Contains("No portfolio of this replay reads strategy 'y'", Assert.Throws<ArgumentException>(() => driver.Signals("y", [150], [1.0], 0, false)).Message);
+    }
+
+    [Fact]
+    public void Feeds_that_arrive_in_batches_give_the_bits_of_feeds_known_at_once()
+    {
+        var (series, strategies, classifiers) = Case();
+        var set = SignalGeneration.Run([series], strategies, classifiers);
+        var grid = Grid(strategies, series);
+        var whole = Backtest.FromSignalSet([series], set, grid);
+
+        // The same rows in windows of a day, each promising its window's end, as the streams hand them over.
+        var driver = new ReplayDriver(ReplayMarket.Of([series], set.ClassifierSeries), grid, keepDetail: true);
+        var batched = new PortfolioResult[grid.Count];
+        var day = 86_400_000L;
+        for (var end = series.Time[0] - (series.Time[0] % day) + day; !driver.IsComplete; end += day)
+        {
+            var last = end > series.EndTime(series.Count - 1);
+            foreach (var index in set.Signals.Where(i => driver.Strategies.Contains(i.StrategyInstance)))
+            {
+                var rows = Enumerable.Range(0, index.Count).Where(r => series.EndTime(index.BarIdx[r]) is var t && t <= end && t > end - day).ToArray();
+                driver.Signals(index.StrategyInstance, [.. rows.Select(r => index.BarIdx[r])], [.. rows.Select(r => index.Value[r])], end, last);
+            }
+
+            foreach (var changes in set.ClassifierChanges.Where(c => driver.Classifiers.Contains(c.Classifier)))
+            {
+                var rows = Enumerable.Range(0, changes.Count).Where(r => series.EndTime(changes.BarIdx[r]) is var t && t <= end && t > end - day).ToArray();
+                driver.Regimes(changes.Classifier, [.. rows.Select(r => changes.BarIdx[r])], [.. rows.Select(r => (string?)changes.NewRegime[r])], end, last);
+            }
+
+            driver.Advance((i, result) => batched[i] = result);
+        }
+
+        foreach (var (expected, actual) in whole.Zip(batched))
+        {
+            PortfolioResultAssert.Identical(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void A_portfolio_kept_to_its_metrics_scores_the_same_bits_as_one_kept_whole()
+    {
+        var (series, strategies, classifiers) = Case();
+        var set = SignalGeneration.Run([series], strategies, classifiers);
+        var grid = Grid(strategies, series);
+        var whole = Backtest.FromSignalSet([series], set, grid);
+        var lean = new PortfolioResult[grid.Count];
+
+        Backtest.Sweep([series], set, grid, keepDetail: false, (i, result) => lean[i] = result);
+
+        Assert.True(whole.Sum(r => r.Trades.Count) > 100);
+        foreach (var (expected, actual) in whole.Zip(lean))
+        {
+            Assert.Equal(expected.Metrics, actual.Metrics);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.FinalEquity), BitConverter.DoubleToInt64Bits(actual.FinalEquity));
+            Assert.Equal((expected.BoundaryTrades, expected.RiskRejects, expected.OpenPositions.Count), (actual.BoundaryTrades, actual.RiskRejects, actual.OpenPositions.Count));
+            Assert.Empty(actual.Trades);
+            Assert.Empty(actual.Equity);
+            Assert.Empty(actual.Events);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SignalReplay.Core.Generation;
 using SignalReplay.Core.Portfolio;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;

@@ -1,0 +1,196 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Portfolio;
+
+namespace SignalReplay.Core.Replay;
+
+/// <summary>
+/// The base data a replay reads: each series' bars, the event-time table of each series a portfolio trades
+/// alone, and the series each classifier counts bars of. Built once (per process, per silo) and shared.
+/// </summary>
+public sealed class ReplayMarket(
+    IReadOnlyDictionary<SeriesId, BarSeries> series,
+    Func<SeriesId, BarTable> tables,
+    IReadOnlyDictionary<string, SeriesId> classifierSeries)
+{
+    /// <summary>A market over <paramref name="series"/> whose tables are built on first use, once each.</summary>
+    public static ReplayMarket Of(IReadOnlyList<BarSeries> series, IReadOnlyDictionary<string, SeriesId> classifierSeries)
+    {
+        var byId = series.ToDictionary(s => s.Id);
+        var tables = new Dictionary<SeriesId, BarTable>();
+        return new ReplayMarket(
+            byId,
+            id =>
+            {
+                lock (tables)
+                {
+                    return tables.TryGetValue(id, out var table) ? table : tables[id] = new BarTable(byId[id]);
+                }
+            },
+            classifierSeries);
+    }
+
+    public BarSeries Series(SeriesId id) => series.TryGetValue(id, out var bars)
+        ? bars
+        : throw new ArgumentException($"The replay has no bars of {id}.");
+
+    public BarTable Table(SeriesId id) => tables(id);
+
+    public SeriesId ClassifierSeries(string classifier) => classifierSeries.TryGetValue(classifier, out var id)
+        ? id
+        : throw new ArgumentException($"The replay knows no classifier '{classifier}'.");
+
+    public bool HasClassifier(string classifier) => classifierSeries.ContainsKey(classifier);
+}
+
+/// <summary>
+/// The one replay driver (SPEC 6): a set of portfolio configurations stepped over the rows of their
+/// strategies' signals and their regime filters' classifier changes. A portfolio that trades one series
+/// runs in event time over its table (<see cref="EventTimeReplay"/>); the others walk the shared bars slice
+/// by slice together (<see cref="SliceReplay"/>). Rows are kept once per feed, however many portfolios
+/// read it. Feeds may fill in batches (from streams); <see cref="Advance"/> applies what is known, and a
+/// portfolio is reported as soon as its feeds are complete and then dropped, so a driver whose feeds are
+/// all known runs its portfolios one after another in constant memory. The in-process backtest and the
+/// shard grains both run this class, so they give the same bits.
+/// </summary>
+public sealed class ReplayDriver
+{
+    private readonly ReplayMarket _market;
+    private readonly IReadOnlyList<PortfolioConfig> _configs;
+    private readonly bool _keepDetail;
+    private readonly Dictionary<string, FeedRows<double>> _signals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FeedRows<string?>> _regimes = new(StringComparer.Ordinal);
+    private readonly int[] _eventTime;
+    private readonly int[] _stepped;
+    private readonly EventTimeReplay?[] _running;
+    private int _nextToStart;
+    private int _finished;
+    private SliceReplay? _slices;
+
+    /// <param name="market">The base data.</param>
+    /// <param name="configs">The portfolios; results are reported by their index here.</param>
+    /// <param name="keepDetail">Keep each portfolio's trades, equity curve and events, or its metrics only.</param>
+    /// <param name="eventTime">Run single-series portfolios in event time (false: every portfolio walks every bar, the reference).</param>
+    public ReplayDriver(ReplayMarket market, IReadOnlyList<PortfolioConfig> configs, bool keepDetail, bool eventTime = true)
+    {
+        (_market, _configs, _keepDetail) = (market, configs, keepDetail);
+        foreach (var config in configs)
+        {
+            foreach (var assignment in config.Assignments)
+            {
+                _signals.TryAdd(assignment.StrategyInstance, new FeedRows<double>());
+            }
+
+            if (config.RegimeFilter is { } filter)
+            {
+                _regimes.TryAdd(filter.Classifier, new FeedRows<string?>());
+            }
+        }
+
+        var fits = configs.Select(c => eventTime && EventTimeReplay.Fits(c, c.Assignments[0].Series, Classified)).ToArray();
+        _eventTime = [.. Enumerable.Range(0, configs.Count).Where(i => fits[i])];
+        _stepped = [.. Enumerable.Range(0, configs.Count).Where(i => !fits[i])];
+        _running = new EventTimeReplay?[_eventTime.Length];
+    }
+
+    /// <summary>The strategy instances whose signals the portfolios read.</summary>
+    public IReadOnlyCollection<string> Strategies => _signals.Keys;
+
+    /// <summary>The classifiers whose changes the portfolios' regime filters read.</summary>
+    public IReadOnlyCollection<string> Classifiers => _regimes.Keys;
+
+    /// <summary>Every portfolio has been reported.</summary>
+    public bool IsComplete => _finished == _configs.Count;
+
+    /// <summary>Appends signal rows of <paramref name="strategy"/> (ascending bar_idx of its primary series) and the feed's promise.</summary>
+    public void Signals(string strategy, ReadOnlySpan<int> barIdx, ReadOnlySpan<double> value, long through, bool complete) =>
+        Feed(_signals, strategy, "strategy").Append(barIdx, value, through, complete);
+
+    /// <summary>Appends changes of <paramref name="classifier"/> (ascending bar_idx of its series) and the feed's promise.</summary>
+    public void Regimes(string classifier, ReadOnlySpan<int> barIdx, ReadOnlySpan<string?> regimes, long through, bool complete) =>
+        Feed(_regimes, classifier, "classifier").Append(barIdx, regimes, through, complete);
+
+    /// <summary>Takes every feed the portfolios read from a set whose rows are all known (no copy).</summary>
+    public void UseWhole(SignalSet set)
+    {
+        foreach (var index in set.Signals.Where(i => _signals.ContainsKey(i.StrategyInstance)))
+        {
+            _signals[index.StrategyInstance] = FeedRows<double>.Whole(index.BarIdx.ToArray(), index.Value.ToArray());
+        }
+
+        foreach (var changes in set.ClassifierChanges.Where(c => _regimes.ContainsKey(c.Classifier)))
+        {
+            _regimes[changes.Classifier] = FeedRows<string?>.Whole(changes.BarIdx.ToArray(), changes.NewRegime.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Applies everything the feeds are known through; each portfolio whose feeds are complete is finished,
+    /// reported to <paramref name="onResult"/> with its index, and dropped.
+    /// </summary>
+    public void Advance(Action<int, PortfolioResult> onResult)
+    {
+        for (var slot = 0; slot < _eventTime.Length; slot++)
+        {
+            if (_running[slot] is null && slot >= _nextToStart)
+            {
+                _running[slot] = Start(_configs[_eventTime[slot]]);
+                _nextToStart = slot + 1;
+            }
+
+            if (_running[slot] is not { } replay)
+            {
+                continue;
+            }
+
+            if (replay.IsComplete)
+            {
+                onResult(_eventTime[slot], replay.Finish());
+                _running[slot] = null;
+                _finished++;
+            }
+            else
+            {
+                replay.AdvanceTo(replay.KnownBars);
+            }
+        }
+
+        if (_stepped.Length > 0 && _finished < _configs.Count)
+        {
+            _slices ??= new SliceReplay(
+                [.. _stepped.Select(i => new PortfolioEngine(_configs[i], _keepDetail))],
+                [.. _stepped.Select(i => _configs[i])],
+                _market,
+                strategy => _signals[strategy],
+                classifier => _regimes[classifier]);
+            _slices.Advance();
+            if (_slices.Done && _slices.KnownThrough == long.MaxValue)
+            {
+                var results = _slices.Finish();
+                for (var i = 0; i < _stepped.Length; i++)
+                {
+                    onResult(_stepped[i], results[i]);
+                }
+
+                _finished += _stepped.Length;
+                _slices = null;
+            }
+        }
+    }
+
+    private EventTimeReplay Start(PortfolioConfig config)
+    {
+        var table = _market.Table(config.Assignments[0].Series);
+        return new EventTimeReplay(
+            new PortfolioEngine(config, _keepDetail),
+            table,
+            config.Assignments.Select(a => (a.StrategyInstance, _signals[a.StrategyInstance])),
+            config.RegimeFilter is { } filter ? (filter.Classifier, _regimes[filter.Classifier]) : null);
+    }
+
+    private SeriesId? Classified(string classifier) => _market.HasClassifier(classifier) ? _market.ClassifierSeries(classifier) : null;
+
+    private static FeedRows<T> Feed<T>(Dictionary<string, FeedRows<T>> feeds, string name, string kind) =>
+        feeds.TryGetValue(name, out var feed)
+            ? feed
+            : throw new ArgumentException($"No portfolio of this replay reads {kind} '{name}'.");
+}

@@ -1,0 +1,108 @@
+using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Storage.Objects;
+using SignalReplay.Storage.Results;
+
+namespace SignalReplay.Grains.Replay;
+
+/// <summary>
+/// Takes a run's shard outcomes back in plan order and keeps what a run hands on: every score (for the ranks),
+/// the best <c>top</c> results (score, then plan order), the silos that did work, and, with a phase output,
+/// every portfolio's metrics row streamed into the phase's <c>metrics.parquet</c>. Its memory grows with
+/// <c>top</c> and a row group, plus eight bytes a portfolio for the scores the ranks are made of.
+/// </summary>
+internal sealed class RunCollector : IAsyncDisposable
+{
+    private readonly IReadOnlyList<PortfolioConfig> _portfolios;
+    private readonly IReadOnlyList<string>? _candidates;
+    private readonly int _top;
+    private readonly IObjectStore _store;
+    private readonly PhaseOutput? _output;
+    private readonly PhaseMetricsWriter? _metrics;
+    private readonly double[] _scores;
+    private readonly PriorityQueue<ScoredResult, (double Score, int Index)> _best = new(Comparer<(double Score, int Index)>.Create(Worse));
+    private readonly SortedSet<string> _hosts = new(StringComparer.Ordinal);
+    private int _next;
+    private int _delivered;
+
+    public RunCollector(IReadOnlyList<PortfolioConfig> portfolios, IReadOnlyList<string>? candidates, int top, IObjectStore store, PhaseOutput? output)
+    {
+        (_portfolios, _candidates, _top, _store, _output) = (portfolios, candidates, Math.Max(0, top), store, output);
+        _scores = new double[portfolios.Count];
+        _metrics = output is null ? null : new PhaseMetricsWriter();
+    }
+
+    /// <summary>Takes the outcome of the shard that holds the next portfolios of the plan.</summary>
+    public async Task AddAsync(ShardOutcome outcome)
+    {
+        _delivered += outcome.SignalBatchesDelivered;
+        _hosts.Add(outcome.Host);
+        for (var i = 0; i < outcome.Results.Length; i++, _next++)
+        {
+            var (result, score) = (outcome.Results[i], outcome.Scores[i]);
+            _scores[_next] = score;
+            if (_metrics is not null)
+            {
+                await _metrics.AppendAsync(new PortfolioOutcome(_portfolios[_next], Candidate(_next), result, score));
+            }
+
+            if (_top > 0)
+            {
+                _best.Enqueue(new ScoredResult(_next, score, result), (Rankable(score), _next));
+                if (_best.Count > _top)
+                {
+                    _best.Dequeue();
+                }
+            }
+        }
+    }
+
+    /// <summary>Stores the phase's metrics file (when there is an output) and returns the run's outcome.</summary>
+    public async Task<ReplayOutcome> FinishAsync(int shards, int published)
+    {
+        if (_next != _portfolios.Count)
+        {
+            throw new InvalidOperationException($"The run's shards returned {_next} of its {_portfolios.Count} portfolios.");
+        }
+
+        if (_metrics is not null && _output is { } output)
+        {
+            await _metrics.StoreAsync(_store, ResultsLayout.Metrics(output.Run, output.Phase), Ranks());
+        }
+
+        var best = new List<ScoredResult>();
+        while (_best.TryDequeue(out var scored, out _))
+        {
+            best.Add(scored);
+        }
+
+        best.Reverse();
+        return new ReplayOutcome(_portfolios.Count, [.. best], shards, published, _delivered, [.. _hosts]);
+    }
+
+    public ValueTask DisposeAsync() => _metrics?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private string Candidate(int index) => _candidates?[index] ?? _portfolios[index].Id;
+
+    /// <summary>Each portfolio's rank: by score, larger first (undefined last), then plan order.</summary>
+    private int[] Ranks()
+    {
+        var order = Enumerable.Range(0, _scores.Length).ToArray();
+        Array.Sort(order, (a, b) => Worse((Rankable(_scores[b]), b), (Rankable(_scores[a]), a)));
+        var ranks = new int[order.Length];
+        for (var r = 0; r < order.Length; r++)
+        {
+            ranks[order[r]] = r + 1;
+        }
+
+        return ranks;
+    }
+
+    /// <summary>NaN (an undefined objective) ranks below every number.</summary>
+    private static double Rankable(double score) => double.IsNaN(score) ? double.NegativeInfinity : score;
+
+    /// <summary>Negative when <paramref name="a"/> ranks below <paramref name="b"/>: a lower score, or an equal one later in the plan.</summary>
+    private static int Worse((double Score, int Index) a, (double Score, int Index) b) =>
+        a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Index.CompareTo(a.Index);
+}
