@@ -116,6 +116,13 @@ public static class StreamNames
 
     /// <summary>One stream per classifier and subscriber group, keyed as <see cref="Signals"/>.</summary>
     public const string Regimes = "regimes";
+
+    /// <summary>
+    /// A replay shard's own stream, <c>{run}/s{n}</c>: every feed the shard reads, and only those, in
+    /// <see cref="FeedBatch"/>es. One stream per shard, because a stream costs Orleans' pub-sub about 2 ms to
+    /// set up, which a sweep of 10,000 strategies would pay 10,000 times.
+    /// </summary>
+    public const string Feeds = "feeds";
 }
 
 /// <summary>A run that failed for a reason the caller can act on (overflow, bad input); the message says which.</summary>

@@ -52,8 +52,9 @@ public sealed record ScoredResult(
 
 /// <summary>
 /// A replay or full run's outcome: how many portfolios ran, the best of them in rank order (score, then plan
-/// order), the shards they ran in and the silos that hosted those, and the stream batches published and
-/// delivered (each to the shard that trades its strategy only).
+/// order), the shards they ran in and the silos that hosted those, the stream batches published and
+/// delivered (each to the shard that trades its strategy only), and where the time went (replaying the shards,
+/// writing the phase's metrics file).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.replay-outcome")]
 public sealed record ReplayOutcome(
@@ -62,12 +63,16 @@ public sealed record ReplayOutcome(
     [property: Id(2)] int Shards,
     [property: Id(3)] int SignalBatchesPublished,
     [property: Id(4)] int SignalBatchesDelivered,
-    [property: Id(5)] string[] Hosts);
+    [property: Id(5)] string[] Hosts,
+    [property: Id(6)] double ReplaySeconds = 0,
+    [property: Id(7)] double WriteSeconds = 0);
 
 /// <summary>
 /// How a shard starts: the base dataset it reads, the series each classifier counts bars of, its portfolios (an
 /// index range of a grid, or a list), how they score themselves, whether they keep their detail, the key prefix
-/// of its feeds' streams (<c>{Streams}/{strategy or classifier}</c>) and whom it acknowledges deliveries to.
+/// of its feeds' streams and whom it acknowledges deliveries to. A replay shard reads its feeds from its own
+/// stream (<see cref="StreamNames.Feeds"/>, key <see cref="Streams"/>); with <see cref="SharedFeeds"/> (full runs)
+/// it subscribes to each feed's stream, <c>{Streams}/{strategy or classifier}</c>, shared with other shards.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.shard-start")]
 public sealed record ShardStart(
@@ -80,7 +85,8 @@ public sealed record ShardStart(
     [property: Id(6)] string Objective,
     [property: Id(7)] bool KeepDetail,
     [property: Id(8)] string Streams,
-    [property: Id(9)] IBatchPublisher Publisher)
+    [property: Id(9)] IBatchPublisher Publisher,
+    [property: Id(10)] bool SharedFeeds = false)
 {
     /// <summary>The shard's portfolios, in order.</summary>
     public IReadOnlyList<PortfolioConfig> All => Grid is { } grid ? new GridRange(grid, From, To) : Portfolios;
@@ -116,6 +122,15 @@ public sealed record SignalBatch(
     [property: Id(2)] double[] Value,
     [property: Id(3)] long Through,
     [property: Id(4)] bool Complete);
+
+/// <summary>
+/// Batches of several feeds in one message on a replay shard's own stream (<see cref="StreamNames.Feeds"/>): each
+/// inner batch follows the rules of its kind, for its feed.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("signalreplay.feed-batch")]
+public sealed record FeedBatch(
+    [property: Id(0)] SignalBatch[] Signals,
+    [property: Id(1)] RegimeBatch[] Regimes);
 
 /// <summary>A batch of one classifier's changes on its stream, with the same watermark rules as <see cref="SignalBatch"/>.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.regime-batch")]

@@ -63,7 +63,6 @@ internal static class ReplaySweep
                 return [.. rows];
             }
 
-            var sweep = Timings.Measure(runs, () => Metrics(configs));
             Digests(Backtest.FromSignalSet([series], set, configs[..5], eventTime: false));
             var perBar = Timings.Measure(0, () => Check("per-bar loop", digests, Digests(Backtest.FromSignalSet([series], set, configs, eventTime: false))));
 
@@ -91,12 +90,17 @@ internal static class ReplaySweep
             await grains.GetGrain<IReplayGrain>("warm-up").RunAsync(spec with { Portfolios = spec.Portfolios[..5] });
             ReplayOutcome? summary = null;
             var pause = GC.GetTotalPauseDuration();
-            var onGrains = await Timings.MeasureAsync(runs, async () =>
-            {
-                summary = await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
-                Check("grains", metrics, [.. summary.Top.OrderBy(t => t.Index).Select(t => MetricsDigest(t.Result))]);
-            });
-            var gcPausePerRun = (GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1);
+            // The ratio that matters, measured side by side: one thread of the Core loop against the grains, in turn.
+            var paired = await Paired.MeasureAsync(
+                runs,
+                () => Task.Run(() => Check("in-process sweep", metrics, Metrics(configs))),
+                async () =>
+                {
+                    summary = await grains.GetGrain<IReplayGrain>($"sweep-{Guid.NewGuid():N}").RunAsync(spec);
+                    Check("grains", metrics, [.. summary.Top.OrderBy(t => t.Index).Select(t => MetricsDigest(t.Result))]);
+                });
+            var (sweep, onGrains) = (paired.A, paired.B);
+            var gcPausePerRun = (GC.GetTotalPauseDuration() - pause).TotalSeconds / (2 * (runs + 1));
             var peak = PeakWorkingSet();
 
             // Memory against the number of portfolios: the managed heap's peak during a run, above what the
@@ -122,7 +126,7 @@ internal static class ReplaySweep
             Row("regenerating per configuration: full mode (generate + trade, Core)", regenerate, "", "");
             Row("regenerating per configuration: signal generation alone (Core)", generateOnly, "", "");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"grains / in-process (metrics only, both): {onGrains.Median / sweep.Median:F2}x (in-process one thread is {sweep.Median / onGrains.Median:F2}x slower than grains); full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
+                $"in-process one thread / grains, metrics only, median of {runs} paired runs: {paired.MedianRatio:F2}x (range {paired.SortedRatios[0]:F2}-{paired.SortedRatios[^1]:F2}); full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
             Console.WriteLine();
             Console.WriteLine("| portfolios on grains | peak managed heap above the idle silo, MB | per portfolio, KB |");
             Console.WriteLine("| ---: | ---: | ---: |");

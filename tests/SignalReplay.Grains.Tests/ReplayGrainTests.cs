@@ -99,10 +99,12 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
 
         var summary = await ReplayAsync(set, portfolios, shardSize: 2);
 
-        // One stream per shard and strategy: 20 batches published and delivered, not 20 x 5 shards.
+        // Each shard gets its own four strategies' rows, on its own stream, in one batch: 5 published, 5 delivered
+        // (a shard handed a strategy none of its portfolios trades fails the run).
         Assert.Equal(5, summary.Shards);
-        Assert.Equal(20, summary.SignalBatchesPublished);
-        Assert.Equal(20, summary.SignalBatchesDelivered);
+        Assert.Equal(5, summary.SignalBatchesPublished);
+        Assert.Equal(5, summary.SignalBatchesDelivered);
+        Assert.Equal(10, summary.Evaluated);
     }
 
     [Fact]

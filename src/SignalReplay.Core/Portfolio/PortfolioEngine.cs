@@ -456,7 +456,7 @@ public sealed partial class PortfolioEngine
     /// <summary>The traded series' per-bar volatility up to the book's last close (from the shared table in event time).</summary>
     private double BarVolatility(Book book) => _table is null
         ? book.Volatility.Value
-        : book.LastBar < 0 ? double.NaN : _table.Volatility(book.VolatilityLength)[book.LastBar];
+        : book.LastBar < 0 ? double.NaN : (book.TableVolatility ??= _table.Volatility(book.VolatilityLength))[book.LastBar];
 
     /// <summary>Whether this portfolio keeps any event (details are not even formatted when it does not).</summary>
     private bool Traced => _keepDetail && _config.Tracing != TraceRetention.None;
@@ -535,6 +535,9 @@ public sealed partial class PortfolioEngine
         public LogReturnVolatility Volatility => field ??= new(VolatilityLength);
 
         public int VolatilityLength { get; } = Math.Max(2, volatilityLookback);
+
+        /// <summary>In event time, the shared table's per-bar volatility of this length, looked up once.</summary>
+        public double[]? TableVolatility { get; set; }
 
         public List<TraceEvent> OpenTradeEvents => field ??= [];
 

@@ -26,6 +26,7 @@ public sealed class FullGrain(IObjectStore store, SignalReplayOptions options) :
         Objective.Parse(run.Objective);
 
         var key = this.GetPrimaryKeyString();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var feature = GrainFactory.GetGrain<IFeatureGrain>(key);
         var ranges = ReplayGrain.ShardRanges(run.Portfolios.Length, ReplayGrain.ShardSizeFor(run.Portfolios.Length, run.ShardSize, Options));
         var strategies = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -36,7 +37,7 @@ public sealed class FullGrain(IObjectStore store, SignalReplayOptions options) :
             var configs = run.Portfolios[ranges[shard].From..ranges[shard].To];
             var grain = GrainFactory.GetGrain<IShardGrain>($"{key}/s{shard}");
             await grain.StartAsync(new ShardStart(
-                request.Dataset, new Dictionary<string, SeriesId>(classifierSeries), null, 0, 0, configs, run.Objective, run.KeepDetail, key, feature));
+                request.Dataset, new Dictionary<string, SeriesId>(classifierSeries), null, 0, 0, configs, run.Objective, run.KeepDetail, key, feature, SharedFeeds: true));
             shards.Add(grain);
             Count(strategies, configs.SelectMany(c => c.Assignments).Select(a => a.StrategyInstance));
             Count(classifiers, configs.Select(c => c.RegimeFilter?.Classifier).OfType<string>());
@@ -52,7 +53,7 @@ public sealed class FullGrain(IObjectStore store, SignalReplayOptions options) :
             await collector.AddAsync(await shard.CompleteAsync());
         }
 
-        return await collector.FinishAsync(shards.Count, generated.SignalBatchesPublished);
+        return await collector.FinishAsync(shards.Count, generated.SignalBatchesPublished, clock.Elapsed);
     }
 
     /// <summary>One subscriber more for each distinct name in <paramref name="names"/>.</summary>

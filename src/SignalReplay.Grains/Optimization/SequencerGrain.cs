@@ -147,10 +147,12 @@ public sealed class SequencerGrain(
             if (state.State.SignalSetId is null)
             {
                 _detail = "generating signals";
+                var generating = Stopwatch.StartNew();
                 var generated = await AttemptAsync((attempt, _) => GrainFactory
                     .GetGrain<IGenerationGrain>($"{run}/generate/a{attempt}")
                     .RunAsync(GenerationRunOf(config)));
                 state.State.SignalSetId = generated.SignalSetId;
+                state.State.GenerationSeconds = generating.Elapsed.TotalSeconds;
                 await SaveAsync();
             }
 
@@ -186,6 +188,7 @@ public sealed class SequencerGrain(
                 }
 
                 var kept = replayed.Top.OrderBy(t => t.Index).ToList();
+                var detailClock = Stopwatch.StartNew();
                 if (!whole)
                 {
                     // The best again, whole (their trades, equity and events): a replay gives the same bits.
@@ -217,7 +220,10 @@ public sealed class SequencerGrain(
                     plan.Count,
                     [.. RunSummaries.TopCandidates(result, SummaryTop)],
                     [.. result.Selected],
-                    clock.Elapsed.TotalSeconds));
+                    clock.Elapsed.TotalSeconds,
+                    replayed.ReplaySeconds,
+                    replayed.WriteSeconds,
+                    whole ? 0 : detailClock.Elapsed.TotalSeconds));
                 await SaveAsync();
                 incoming = result.Selected;
             }
@@ -318,10 +324,11 @@ public sealed class SequencerGrain(
         CreatedAt: state.State.CreatedAt,
         StartedAt: state.State.CreatedAt,
         FinishedAt: state.State.FinishedAt,
-        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind, p.Evaluated, p.Seconds))],
+        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind, p.Evaluated, p.Seconds, p.ReplaySeconds, p.WriteSeconds, p.DetailSeconds))],
         Error: state.State.Error,
         OriginalMetadata: null,
-        MigratedFrom: null);
+        MigratedFrom: null,
+        GenerationSeconds: state.State.GenerationSeconds);
 
     private static GenerationRun GenerationRunOf(RunConfig config) => new(
         new GenerationRequest(config.Data.Dataset, config.Data.Series, TopologyBuilder.Strategies(config), TopologyBuilder.Classifiers(config)),

@@ -41,6 +41,10 @@ public sealed class SequencerState
 
     [Id(9)]
     public string Name { get; set; } = string.Empty;
+
+    /// <summary>How long generating the run's signal set took (0 for a cache hit).</summary>
+    [Id(10)]
+    public double GenerationSeconds { get; set; }
 }
 
 /// <summary>A finished phase: its best portfolios for the summary, and the configurations it hands on.</summary>
@@ -52,7 +56,10 @@ public sealed record FinishedPhase(
     [property: Id(3)] int Evaluated,
     [property: Id(4)] RankedWire[] Best,
     [property: Id(5)] PortfolioConfig[] Selected,
-    [property: Id(6)] double Seconds);
+    [property: Id(6)] double Seconds,
+    [property: Id(7)] double ReplaySeconds = 0,
+    [property: Id(8)] double WriteSeconds = 0,
+    [property: Id(9)] double DetailSeconds = 0);
 
 /// <summary>A ranked portfolio of a phase: metrics in PerformanceMetrics.Names order.</summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.ranked")]

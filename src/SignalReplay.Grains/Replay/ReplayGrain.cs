@@ -43,25 +43,33 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
         var key = this.GetPrimaryKeyString();
         var ranges = ShardRanges(portfolios.Count, ShardSizeFor(portfolios.Count, run.ShardSize, Options));
         var published = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         await using var collector = new RunCollector(portfolios, run.Candidates, run.Top, store, run.Output);
         using var stop = new CancellationTokenSource();
-        var running = new Queue<Task<ShardOutcome>>();
+        // At most ShardsInFlight shards run at once; a shard starts as soon as any finishes (a slow one does not hold
+        // the others up), while outcomes are taken in plan order and at most 4 x ShardsInFlight wait to be taken.
+        var pending = new Queue<Task<ShardOutcome>>();
         try
         {
-            for (var shard = 0; shard < ranges.Count; shard++)
+            var next = 0;
+            while (next < ranges.Count || pending.Count > 0)
             {
-                if (running.Count == Options.ShardsInFlight)
+                while (next < ranges.Count && pending.Count(t => !t.IsCompleted) < Options.ShardsInFlight && pending.Count < 4 * Options.ShardsInFlight)
                 {
-                    await collector.AddAsync(await running.Dequeue());
+                    pending.Enqueue(ShardAsync(next, ranges[next]));
+                    next++;
                 }
 
-                running.Enqueue(ShardAsync(shard, ranges[shard]));
-            }
+                while (pending.Count > 0 && pending.Peek().IsCompleted)
+                {
+                    await collector.AddAsync(await pending.Dequeue());
+                }
 
-            while (running.Count > 0)
-            {
-                await collector.AddAsync(await running.Dequeue());
+                if (pending.Count > 0)
+                {
+                    await Task.WhenAny(pending.Where(t => !t.IsCompleted).DefaultIfEmpty(pending.Peek()));
+                }
             }
         }
         finally
@@ -70,7 +78,7 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
             await stop.CancelAsync();
         }
 
-        return await collector.FinishAsync(ranges.Count, published);
+        return await collector.FinishAsync(ranges.Count, published, clock.Elapsed);
 
         async Task<ShardOutcome> ShardAsync(int shard, (int From, int To) range)
         {
@@ -89,52 +97,34 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
                 streams,
                 this.AsReference<IReplayGrain>()));
 
+            // The shard's feeds go out on its own stream, packed into batches of about RowsPerBatch rows.
             var (strategies, classifiers) = Feeds(run, range);
-            var provider = this.GetStreamProvider(StreamNames.Provider);
+            var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<FeedBatch>(StreamId.Create(StreamNames.Feeds, streams));
+            var packer = new FeedPacker(Options.RowsPerBatch, async batch =>
+            {
+                await Credits.TakeAsync(1, stop.Token);
+                await stream.OnNextAsync(batch);
+                published++;
+            });
             foreach (var strategy in strategies)
             {
                 var index = signals[strategy];
-                var stream = provider.GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{streams}/{strategy}"));
                 var bars = await cache.SeriesAsync(manifest.Dataset, index.PrimarySeries);
-                // Awaited first, then added: shards publish side by side, and "published += await" would read before it awaits.
-                var batches = await PublishAsync(index.BarIdx.ToArray(), bars, (from, to, through, complete) => stream.OnNextAsync(new SignalBatch(
-                    strategy, index.BarIdx[from..to].ToArray(), index.Value[from..to].ToArray(), through, complete)), stop.Token);
-                published += batches;
+                await packer.AddAsync(index.BarIdx.ToArray(), bars, (from, to, through, complete) =>
+                    packer.Signals.Add(new SignalBatch(strategy, index.BarIdx[from..to].ToArray(), index.Value[from..to].ToArray(), through, complete)));
             }
 
             foreach (var classifier in classifiers)
             {
                 var index = changes[classifier];
-                var stream = provider.GetStream<RegimeBatch>(StreamId.Create(StreamNames.Regimes, $"{streams}/{classifier}"));
                 var bars = await cache.SeriesAsync(manifest.Dataset, set.ClassifierSeries[classifier]);
-                await PublishAsync(index.BarIdx.ToArray(), bars, (from, to, through, complete) => stream.OnNextAsync(new RegimeBatch(
-                    classifier, index.BarIdx[from..to].ToArray(), index.NewRegime[from..to].ToArray(), through, complete)), stop.Token);
+                await packer.AddAsync(index.BarIdx.ToArray(), bars, (from, to, through, complete) =>
+                    packer.Regimes.Add(new RegimeBatch(classifier, index.BarIdx[from..to].ToArray(), index.NewRegime[from..to].ToArray(), through, complete)));
             }
 
+            await packer.FlushAsync();
             return await grain.CompleteAsync();
         }
-    }
-
-    /// <summary>
-    /// Publishes a feed's rows in batches of <see cref="SignalReplayOptions.RowsPerBatch"/>, each taking a credit
-    /// first and promising the time up to its next row's bar; the last is complete. Returns the batches published.
-    /// </summary>
-    private async Task<int> PublishAsync(int[] barIdx, BarSeries bars, Func<int, int, long, bool, Task> publish, CancellationToken cancellationToken)
-    {
-        var batches = 0;
-        var from = 0;
-        do
-        {
-            var to = Math.Min(barIdx.Length, from + Options.RowsPerBatch);
-            var complete = to == barIdx.Length;
-            await Credits.TakeAsync(1, cancellationToken);
-            await publish(from, to, complete ? long.MaxValue : bars.EndTime(barIdx[to]) - 1, complete);
-            batches++;
-            from = to;
-        }
-        while (from < barIdx.Length);
-
-        return batches;
     }
 
     /// <summary>The strategies and classifiers the portfolios in <paramref name="range"/> read, in name order.</summary>
@@ -167,13 +157,60 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
 
     /// <summary>
     /// The shard size of a run of <paramref name="count"/> portfolios: the run's own when it sets one, else the silo's
-    /// <see cref="SignalReplayOptions.ShardSize"/>, cut smaller for a small run so it still fills
-    /// <see cref="SignalReplayOptions.ShardsInFlight"/> shards (every core of the cluster gets work).
+    /// <see cref="SignalReplayOptions.ShardSize"/>, cut smaller for a small run so it still makes twice
+    /// <see cref="SignalReplayOptions.ShardsInFlight"/> shards: every core gets work, and a shard of heavy portfolios
+    /// does not leave the others idle at the end.
     /// </summary>
-    internal static int ShardSizeFor(int count, int? requested, SignalReplayOptions options) =>
-        requested is { } size ? Math.Max(1, size) : Math.Clamp((count + options.ShardsInFlight - 1) / options.ShardsInFlight, 1, options.ShardSize);
+    internal static int ShardSizeFor(int count, int? requested, SignalReplayOptions options)
+    {
+        var shards = 2 * options.ShardsInFlight;
+        return requested is { } size ? Math.Max(1, size) : Math.Clamp((count + shards - 1) / shards, 1, options.ShardSize);
+    }
 
     /// <summary>Consecutive index ranges of at most <paramref name="size"/> over <paramref name="count"/> portfolios.</summary>
     internal static IReadOnlyList<(int From, int To)> ShardRanges(int count, int size) =>
         [.. Enumerable.Range(0, (count + size - 1) / size).Select(s => (s * size, Math.Min(count, (s + 1) * size)))];
+
+    /// <summary>
+    /// Packs feeds into <see cref="FeedBatch"/>es of about <c>rows</c> rows: a feed longer than that is cut into
+    /// parts, each promising the time up to its next row's bar, the last complete.
+    /// </summary>
+    private sealed class FeedPacker(int rows, Func<FeedBatch, Task> publish)
+    {
+        private int _rows;
+
+        public List<SignalBatch> Signals { get; } = [];
+
+        public List<RegimeBatch> Regimes { get; } = [];
+
+        /// <summary>Adds a feed of <paramref name="barIdx"/> (bars of <paramref name="bars"/>); <paramref name="part"/> adds rows [from, to) to the batch.</summary>
+        public async Task AddAsync(int[] barIdx, BarSeries bars, Action<int, int, long, bool> part)
+        {
+            var from = 0;
+            do
+            {
+                var to = Math.Min(barIdx.Length, from + Math.Max(1, rows - _rows));
+                var complete = to == barIdx.Length;
+                part(from, to, complete ? long.MaxValue : bars.EndTime(barIdx[to]) - 1, complete);
+                _rows += Math.Max(1, to - from);
+                from = to;
+                if (_rows >= rows)
+                {
+                    await FlushAsync();
+                }
+            }
+            while (from < barIdx.Length);
+        }
+
+        public async Task FlushAsync()
+        {
+            if (Signals.Count + Regimes.Count > 0)
+            {
+                await publish(new FeedBatch([.. Signals], [.. Regimes]));
+                _rows = 0;
+                Signals.Clear();
+                Regimes.Clear();
+            }
+        }
+    }
 }

@@ -59,17 +59,20 @@ internal sealed class RunCollector : IAsyncDisposable
     }
 
     /// <summary>Stores the phase's metrics file (when there is an output) and returns the run's outcome.</summary>
-    public async Task<ReplayOutcome> FinishAsync(int shards, int published)
+    public async Task<ReplayOutcome> FinishAsync(int shards, int published, TimeSpan replaying)
     {
         if (_next != _portfolios.Count)
         {
             throw new InvalidOperationException($"The run's shards returned {_next} of its {_portfolios.Count} portfolios.");
         }
 
+        var writing = System.Diagnostics.Stopwatch.StartNew();
         if (_metrics is not null && _output is { } output)
         {
             await _metrics.StoreAsync(_store, ResultsLayout.Metrics(output.Run, output.Phase), Ranks());
         }
+
+        writing.Stop();
 
         var best = new List<ScoredResult>();
         while (_best.TryDequeue(out var scored, out _))
@@ -78,7 +81,7 @@ internal sealed class RunCollector : IAsyncDisposable
         }
 
         best.Reverse();
-        return new ReplayOutcome(_portfolios.Count, [.. best], shards, published, _delivered, [.. _hosts]);
+        return new ReplayOutcome(_portfolios.Count, [.. best], shards, published, _delivered, [.. _hosts], replaying.TotalSeconds, writing.Elapsed.TotalSeconds);
     }
 
     public ValueTask DisposeAsync() => _metrics?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -30,11 +30,12 @@ public sealed class ShardGrain(BaseDataCache cache, ILocalSiloDetails silo) : Gr
     {
         try
         {
-            var configs = start.All;
+            // Expanded once: a grid's configuration is computed each time it is indexed.
+            PortfolioConfig[] configs = [.. start.All];
             _objective = Objective.Parse(start.Objective);
             _publisher = start.Publisher;
-            _results = new PortfolioResult[configs.Count];
-            _scores = new double[configs.Count];
+            _results = new PortfolioResult[configs.Length];
+            _scores = new double[configs.Length];
             _driver = new ReplayDriver(await MarketAsync(start, configs), configs, start.KeepDetail);
         }
         catch (StoredDataException error)
@@ -44,6 +45,24 @@ public sealed class ShardGrain(BaseDataCache cache, ILocalSiloDetails silo) : Gr
         }
 
         var provider = this.GetStreamProvider(StreamNames.Provider);
+        if (!start.SharedFeeds)
+        {
+            await provider.GetStream<FeedBatch>(StreamId.Create(StreamNames.Feeds, start.Streams)).SubscribeAsync((batch, _) => OnBatchAsync(() =>
+            {
+                foreach (var signals in batch.Signals)
+                {
+                    _driver.Signals(signals.StrategyInstance, signals.BarIdx, signals.Value, signals.Through, signals.Complete);
+                }
+
+                foreach (var changes in batch.Regimes)
+                {
+                    _driver.Regimes(changes.Classifier, changes.BarIdx, changes.NewRegime, changes.Through, changes.Complete);
+                }
+            }));
+            Advance();
+            return;
+        }
+
         foreach (var strategy in _driver.Strategies.Order(StringComparer.Ordinal))
         {
             await provider.GetStream<SignalBatch>(StreamId.Create(StreamNames.Signals, $"{start.Streams}/{strategy}"))

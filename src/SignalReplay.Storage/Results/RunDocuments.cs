@@ -19,10 +19,14 @@ public sealed record RunMetadata(
     IReadOnlyList<PhaseTiming> Phases,
     string? Error,
     JsonElement? OriginalMetadata,
-    string? MigratedFrom);
+    string? MigratedFrom,
+    double? GenerationSeconds = null);
 
-/// <summary>How long one phase took and how many portfolios it ran.</summary>
-public sealed record PhaseTiming(string Phase, string Kind, int Portfolios, double Seconds);
+/// <summary>
+/// How long one phase took and how many portfolios it ran; where known, how the time split: replaying every
+/// portfolio, writing its metrics file, and replaying the best again whole (their trades and equity).
+/// </summary>
+public sealed record PhaseTiming(string Phase, string Kind, int Portfolios, double Seconds, double? ReplaySeconds = null, double? WriteSeconds = null, double? DetailSeconds = null);
 
 /// <summary>summary.json: the best candidates of each phase and the final choice (the best of the last phase).</summary>
 public sealed record RunSummary(string Workflow, IReadOnlyList<PhaseSummary> Phases, Choice? Choice);
