@@ -81,6 +81,45 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_5000_configuration_grid_on_daily_data_with_default_settings_equals_the_core_loop_bit_for_bit()
+    {
+        var goog = CsvBarReader.Read(SharedData.Require("backtesting-py/GOOG_1d.csv"), SeriesId.Parse("GOOG_1d"));
+        var strategies = (
+            from fast in Enumerable.Range(2, 50)
+            from slow in new[] { 60, 120 }
+            select DeciderCatalog.Strategy("momentum", [goog.Id], new Dictionary<string, double> { ["fast"] = fast, ["slow"] = slow })).ToList();
+        var set = await GenerateAsync("goog-5000", [goog], strategies, []);
+        var stops = Enumerable.Range(1, 50).Select(i => (double?)(i / 100.0)).ToList();
+        var grid = new Core.Optimization.GridPortfolios(
+            [.. strategies.Select(s => new StrategyAssignment(s.InstanceId, goog.Id))],
+            Core.Optimization.PortfolioGrid.Default with { Sizing = [new FixedFractionSizing(1) { WholeUnits = true }], Execution = [ExecutionModel.Default with { CommissionBps = 20 }], StopLoss = stops },
+            TraceRetention.None);
+        var stored = await new SignalSetStore(fixture.Store).ReadAsync(set, Cancel);
+        var expected = new string[grid.Count];
+        Backtest.Sweep([goog], stored, grid, keepDetail: false, (index, result) => expected[index] = PortfolioDigest.Of(result));
+
+        // Default shard size and placement; every portfolio's metrics come back, the best 20 with their trades.
+        // Full mode publishes a batch per strategy per window: a year's window keeps that to 600 batches.
+        var replay = await fixture.Cluster.GrainFactory.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
+            .RunAsync(new ReplayRun(set, grid, [], Top: grid.Count));
+        var full = await fixture.Cluster.GrainFactory.GetGrain<IFullGrain>($"full-{Guid.NewGuid():N}").RunAsync(new FullRun(
+            new GenerationRun(new GenerationRequest("goog-5000", [goog.Id], strategies, []), new GenerationOptions { BatchWindow = TimeSpan.FromDays(365) }),
+            [.. grid],
+            KeepDetail: false));
+        var best = await fixture.Cluster.GrainFactory.GetGrain<IReplayGrain>($"replay-{Guid.NewGuid():N}")
+            .RunAsync(new ReplayRun(set, grid, [], Top: 20, KeepDetail: true));
+
+        Assert.Equal(5_000, grid.Count);
+        Assert.True(expected.Distinct().Count() > 1_000, "the grid's stops should matter");
+        Assert.Equal(2, replay.Hosts.Length);
+        Assert.Equal(expected, replay.Top.OrderBy(t => t.Index).Select(t => PortfolioDigest.Of(t.Result)));
+        Assert.Equal(expected, full.Top.OrderBy(t => t.Index).Select(t => PortfolioDigest.Of(t.Result)));
+        var detailed = Backtest.FromSignalSet([goog], stored, [.. best.Top.Select(t => grid[t.Index])]);
+        Assert.Equal(detailed.Select(PortfolioDigest.Of), best.Top.Select(t => PortfolioDigest.Of(t.Result)));
+        Assert.True(detailed.Sum(r => r.Trades.Count) > 100, "the best portfolios should trade");
+    }
+
+    [Fact]
     public async Task Each_signal_reaches_only_the_shard_that_trades_it()
     {
         var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 5, Seed = 11 });

@@ -57,8 +57,13 @@ public sealed class GenerationGrain(IObjectStore store, SignalReplayOptions opti
         var rounds = 0;
         foreach (var window in BarBatches.Windows(first, last, spec.Options.BatchWindow))
         {
-            await credits.TakeAsync(series.Length, CancellationToken.None);
-            await Task.WhenAll(series.Select((grain, ordinal) => grain.PublishAsync(run, ordinal, window.Start, window.End, window.IsLast)));
+            // A window's batches go out at most credits.Limit at a time: each one is a message in a queue.
+            foreach (var chunk in series.Index().Chunk(credits.Limit))
+            {
+                await credits.TakeAsync(chunk.Length, CancellationToken.None);
+                await Task.WhenAll(chunk.Select(s => s.Item.PublishAsync(run, s.Index, window.Start, window.End, window.IsLast)));
+            }
+
             rounds++;
         }
 

@@ -10,6 +10,9 @@ internal sealed class DeliveryCredits(int limit)
     private readonly SemaphoreSlim _free = new(limit, limit);
     private int _outstanding;
 
+    /// <summary>The most deliveries that may be outstanding at once.</summary>
+    public int Limit => limit;
+
     /// <summary>The most deliveries that were outstanding at once.</summary>
     public int Peak { get; private set; }
 
