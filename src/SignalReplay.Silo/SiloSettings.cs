@@ -40,6 +40,12 @@ public sealed record SiloSettings
     /// <summary>When set (<c>SignalReplay:Api:Key</c>), /api requests must carry it in the X-Api-Key header.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>
+    /// Replay tuning from <c>SignalReplay:Replay</c> (<c>ShardSize</c>, <c>ShardsInFlight</c>, <c>ShardPlacement</c>,
+    /// <c>MaxBatchesInFlight</c>, <c>RowsPerBatch</c>); what is not set keeps the measured defaults.
+    /// </summary>
+    public SignalReplayOptions Replay { get; init; } = new();
+
     public static SiloSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("SignalReplay");
@@ -62,6 +68,7 @@ public sealed record SiloSettings
                 : null,
             Store = section.GetSection("Store").Get<ObjectStoreOptions>() ?? ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store")),
             ApiKey = string.IsNullOrEmpty(section["Api:Key"]) ? null : section["Api:Key"],
+            Replay = ReadReplay(section.GetSection("Replay")),
         };
         if (clustering == ClusteringKind.Redis && string.IsNullOrWhiteSpace(settings.RedisConnectionString))
         {
@@ -89,7 +96,44 @@ public sealed record SiloSettings
                 .ConfigureEndpoints(AdvertisedAddress ?? HostAddress(), SiloPort, GatewayPort, listenOnAnyHostAddress: true);
         }
 
-        silo.AddSignalReplay(options => options.Store = Store);
+        silo.AddSignalReplay(options =>
+        {
+            options.Store = Store;
+            options.ShardSize = Replay.ShardSize;
+            options.ShardsInFlight = Replay.ShardsInFlight;
+            options.ShardPlacement = Replay.ShardPlacement;
+            options.MaxBatchesInFlight = Replay.MaxBatchesInFlight;
+            options.RowsPerBatch = Replay.RowsPerBatch;
+        });
+    }
+
+    private static readonly string[] ReplayKeys =
+        [nameof(SignalReplayOptions.ShardSize), nameof(SignalReplayOptions.ShardsInFlight), nameof(SignalReplayOptions.ShardPlacement),
+         nameof(SignalReplayOptions.MaxBatchesInFlight), nameof(SignalReplayOptions.RowsPerBatch)];
+
+    private static SignalReplayOptions ReadReplay(IConfigurationSection section)
+    {
+        if (section.GetChildren().FirstOrDefault(child => !ReplayKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            throw new ArgumentException($"{unknown.Path} is not a replay setting; they are {string.Join(", ", ReplayKeys)}.");
+        }
+
+        var replay = new SignalReplayOptions();
+        try
+        {
+            section.Bind(replay);
+            replay.Validate();
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new ArgumentException($"{section.Path}: {error.Message}", error);
+        }
+        catch (ArgumentOutOfRangeException error)
+        {
+            throw new ArgumentException($"{section.Path}:{error.ParamName} cannot be {error.ActualValue}.", error);
+        }
+
+        return replay;
     }
 
     private static IPAddress HostAddress() =>

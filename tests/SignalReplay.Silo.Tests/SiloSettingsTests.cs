@@ -54,4 +54,27 @@ public sealed class SiloSettingsTests
 
         Assert.Contains("exactly one of AzureConnectionString and AzureServiceUri", error.Message);
     }
+
+    [Fact]
+    public void Replay_tuning_is_read_from_its_section_and_the_rest_keeps_the_defaults()
+    {
+        var settings = Read(("SignalReplay:Replay:ShardSize", "250"), ("SignalReplay:Replay:ShardPlacement", "Local"));
+
+        Assert.Equal(250, settings.Replay.ShardSize);
+        Assert.Equal(SignalReplay.Grains.ShardPlacementMode.Local, settings.Replay.ShardPlacement);
+        Assert.Equal(new SignalReplay.Grains.SignalReplayOptions().ShardsInFlight, settings.Replay.ShardsInFlight);
+    }
+
+    [Theory]
+    [InlineData("ShardSize", "0", "SignalReplay:Replay:ShardSize cannot be 0")]
+    [InlineData("MaxBatchesInFlight", "20000", "SignalReplay:Replay:MaxBatchesInFlight cannot be 20000")]
+    [InlineData("ShardsInFlight", "many", "SignalReplay:Replay:ShardsInFlight")]
+    [InlineData("ShardPlacement", "Everywhere", "SignalReplay:Replay:ShardPlacement")]
+    [InlineData("ShardCount", "4", "SignalReplay:Replay:ShardCount is not a replay setting")]
+    public void A_replay_setting_that_cannot_work_is_refused_naming_the_key(string key, string value, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(($"SignalReplay:Replay:{key}", value)));
+
+        Assert.Contains(message, error.Message);
+    }
 }
