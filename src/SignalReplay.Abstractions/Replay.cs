@@ -72,7 +72,8 @@ public sealed record ReplayOutcome(
 /// index range of a grid, or a list), how they score themselves, whether they keep their detail, the key prefix
 /// of its feeds' streams and whom it acknowledges deliveries to. A replay shard reads its feeds from its own
 /// stream (<see cref="StreamNames.Feeds"/>, key <see cref="Streams"/>); with <see cref="SharedFeeds"/> (full runs)
-/// it subscribes to each feed's stream, <c>{Streams}/{strategy or classifier}</c>, shared with other shards.
+/// it subscribes to each feed's stream, <c>{Streams}/{strategy or classifier}</c>, shared with other shards. With
+/// <see cref="KeepTrades"/> every result carries its closed trades (a phase that stores them all).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.shard-start")]
 public sealed record ShardStart(
@@ -86,7 +87,8 @@ public sealed record ShardStart(
     [property: Id(7)] bool KeepDetail,
     [property: Id(8)] string Streams,
     [property: Id(9)] IBatchPublisher Publisher,
-    [property: Id(10)] bool SharedFeeds = false)
+    [property: Id(10)] bool SharedFeeds = false,
+    [property: Id(11)] bool KeepTrades = false)
 {
     /// <summary>The shard's portfolios, in order.</summary>
     public IReadOnlyList<PortfolioConfig> All => Grid is { } grid ? new GridRange(grid, From, To) : Portfolios;

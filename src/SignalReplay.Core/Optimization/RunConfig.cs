@@ -108,7 +108,11 @@ public enum PhaseKind
     Validate,
 }
 
-/// <summary>One phase (<c>phases:</c>): its name (a results folder), kind, objective and settings.</summary>
+/// <summary>
+/// One phase (<c>phases:</c>): its name (a results folder), kind, objective and settings. Its trades.parquet holds the
+/// trades of the portfolios it keeps (<c>store_trades: top</c>), or with <see cref="AllTrades"/> (<c>store_trades: all</c>)
+/// every portfolio's.
+/// </summary>
 public sealed record PhaseSection(
     string Name,
     PhaseKind Kind,
@@ -117,7 +121,8 @@ public sealed record PhaseSection(
     DateRange? Range = null,
     string? Classifier = null,
     RegimeExit OnRegimeExit = RegimeExit.Hold,
-    int WalkForwardWindows = 1);
+    int WalkForwardWindows = 1,
+    bool AllTrades = false);
 
 /// <summary><c>retention:</c> days each results class is kept; null keeps it.</summary>
 public sealed record RetentionDays(int? Events = 7, int? Trades = 90, int? Metrics = 365, int? Summary = null)

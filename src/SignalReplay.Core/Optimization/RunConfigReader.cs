@@ -38,6 +38,12 @@ public static class RunConfigReader
         ["close"] = RegimeExit.Close,
     };
 
+    private static readonly Dictionary<string, bool> StoredTrades = new()
+    {
+        ["top"] = false,
+        ["all"] = true,
+    };
+
     /// <exception cref="RunConfigException">The file is missing or cannot run.</exception>
     public static RunConfig Load(string path) => File.Exists(path)
         ? Parse(File.ReadAllText(path), path)
@@ -222,7 +228,7 @@ public static class RunConfigReader
         var phases = new List<PhaseSection>();
         foreach (var item in node.List())
         {
-            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward");
+            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades");
             var nameNode = map.Required("name");
             var name = nameNode.Name(32);
             if (name.Any(char.IsAsciiLetterUpper) || name.Contains('.'))
@@ -291,7 +297,8 @@ public static class RunConfigReader
                 }
             }
 
-            phases.Add(new PhaseSection(name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows));
+            var allTrades = map.Optional("store_trades")?.Choice(StoredTrades) ?? false;
+            phases.Add(new PhaseSection(name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades));
         }
 
         return phases;

@@ -24,6 +24,7 @@ public sealed partial class PortfolioEngine
     private readonly Book[] _bookOrder; // the books in one fixed order: every per-bar loop runs over this array
     private readonly MetricsAccumulator _marks;
     private readonly bool _keepDetail;
+    private readonly bool _keepTrades;
     private readonly List<ClosedTrade> _trades = [];
     private readonly List<TraceEvent> _events = [];
     private readonly List<string> _reasons = [];
@@ -45,10 +46,12 @@ public sealed partial class PortfolioEngine
     /// its metrics and counts only (a sweep's portfolios), computed from the same running statistics, so the
     /// metrics are the same bits either way.
     /// </param>
-    public PortfolioEngine(PortfolioConfig config, bool keepDetail = true)
+    /// <param name="keepTrades">Keep its closed trades even without the rest of its detail (a phase that stores every portfolio's trades).</param>
+    public PortfolioEngine(PortfolioConfig config, bool keepDetail = true, bool keepTrades = false)
     {
         _config = config.Validate();
         _keepDetail = keepDetail;
+        _keepTrades = keepDetail || keepTrades;
         _marks = new MetricsAccumulator(recordCurve: keepDetail);
         _validators = config.Risk.Validators();
         _stops = config.Risk.StopLoss is not null || config.Risk.TakeProfit is not null ? new StopLevels(config.Risk.StopLoss, config.Risk.TakeProfit) : null;
@@ -272,7 +275,7 @@ public sealed partial class PortfolioEngine
         var final = _marks.Marks > 0 ? _marks.LastEquity : _config.StartingCash;
         return _keepDetail
             ? new PortfolioResult(_config.Id, metrics, [.. _trades], open, events, [.. _marks.DayEndTime], [.. _marks.DayEndEquity], final, _boundaryTrades, _riskRejects)
-            : new PortfolioResult(_config.Id, metrics, [], open, [], [], [], final, _boundaryTrades, _riskRejects);
+            : new PortfolioResult(_config.Id, metrics, [.. _trades], open, [], [], [], final, _boundaryTrades, _riskRejects);
     }
 
     private bool Allowed(string? regime) => _config.RegimeFilter is not { } filter || (regime is not null && filter.Allowed.Contains(regime));
@@ -424,7 +427,7 @@ public sealed partial class PortfolioEngine
         // A sweep's portfolio keeps no trade objects: the tally takes the same numbers the record would carry.
         _tally.Add(book.TradePnl, ClosedTrade.ReturnOf(book.TradePnl, book.MaxQuantity, book.AverageEntry));
         _boundaryTrades += book.RegimeAtOpen != _regime ? 1 : 0;
-        if (_keepDetail)
+        if (_keepTrades)
         {
             _trades.Add(new ClosedTrade(book.Series.Symbol, book.EntryTime, time, book.MaxQuantity, book.AverageEntry, fill.Price, book.TradePnl)
             {

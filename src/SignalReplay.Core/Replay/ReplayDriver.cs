@@ -57,6 +57,7 @@ public sealed class ReplayDriver
     private readonly ReplayMarket _market;
     private readonly IReadOnlyList<PortfolioConfig> _configs;
     private readonly bool _keepDetail;
+    private readonly bool _keepTrades;
     private readonly Dictionary<string, FeedRows<double>> _signals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FeedRows<string?>> _regimes = new(StringComparer.Ordinal);
     private readonly int[] _eventTime;
@@ -70,9 +71,10 @@ public sealed class ReplayDriver
     /// <param name="configs">The portfolios; results are reported by their index here.</param>
     /// <param name="keepDetail">Keep each portfolio's trades, equity curve and events, or its metrics only.</param>
     /// <param name="eventTime">Run single-series portfolios in event time (false: every portfolio walks every bar, the reference).</param>
-    public ReplayDriver(ReplayMarket market, IReadOnlyList<PortfolioConfig> configs, bool keepDetail, bool eventTime = true)
+    /// <param name="keepTrades">Keep each portfolio's closed trades even without the rest of its detail.</param>
+    public ReplayDriver(ReplayMarket market, IReadOnlyList<PortfolioConfig> configs, bool keepDetail, bool eventTime = true, bool keepTrades = false)
     {
-        (_market, _configs, _keepDetail) = (market, configs, keepDetail);
+        (_market, _configs, _keepDetail, _keepTrades) = (market, configs, keepDetail, keepTrades);
         foreach (var config in configs)
         {
             foreach (var assignment in config.Assignments)
@@ -157,7 +159,7 @@ public sealed class ReplayDriver
         if (_stepped.Length > 0 && _finished < _configs.Count)
         {
             _slices ??= new SliceReplay(
-                [.. _stepped.Select(i => new PortfolioEngine(_configs[i], _keepDetail))],
+                [.. _stepped.Select(i => new PortfolioEngine(_configs[i], _keepDetail, _keepTrades))],
                 [.. _stepped.Select(i => _configs[i])],
                 _market,
                 strategy => _signals[strategy],
@@ -181,7 +183,7 @@ public sealed class ReplayDriver
     {
         var table = _market.Table(config.Assignments[0].Series);
         return new EventTimeReplay(
-            new PortfolioEngine(config, _keepDetail),
+            new PortfolioEngine(config, _keepDetail, _keepTrades),
             table,
             config.Assignments.Select(a => (a.StrategyInstance, _signals[a.StrategyInstance])),
             config.RegimeFilter is { } filter ? (filter.Classifier, _regimes[filter.Classifier]) : null);

@@ -180,7 +180,7 @@ public sealed class SequencerGrain(
                         phase.Objective.ToString(),
                         Top: keep,
                         KeepDetail: whole,
-                        Output: new PhaseOutput(run, phase.Name),
+                        Output: new PhaseOutput(run, phase.Name, phase.AllTrades),
                         Candidates: plan.Candidates is { } candidates ? [.. candidates] : null)));
                 if (Interrupted)
                 {
@@ -212,7 +212,7 @@ public sealed class SequencerGrain(
                 var result = PhasePlanner.Select(phase, outcomes);
 
                 // Written before the phase is recorded as finished: a rerun after a crash rewrites the same bytes.
-                await results.WriteDetailAsync(run, phase.Name, result.Ranked);
+                await results.WriteDetailAsync(run, phase.Name, result.Ranked, trades: !phase.AllTrades);
                 state.State.Phases.Add(new FinishedPhase(
                     phase.Name,
                     phase.Kind.ToString().ToLowerInvariant(),

@@ -95,7 +95,8 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
                 run.Objective,
                 run.KeepDetail,
                 streams,
-                this.AsReference<IReplayGrain>()));
+                this.AsReference<IReplayGrain>(),
+                KeepTrades: run.Output?.AllTrades == true));
 
             // The shard's feeds go out on its own stream, packed into batches of about RowsPerBatch rows.
             var (strategies, classifiers) = Feeds(run, range);

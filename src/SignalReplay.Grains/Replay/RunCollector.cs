@@ -9,8 +9,9 @@ namespace SignalReplay.Grains.Replay;
 /// <summary>
 /// Takes a run's shard outcomes back in plan order and keeps what a run hands on: every score (for the ranks),
 /// the best <c>top</c> results (score, then plan order), the silos that did work, and, with a phase output,
-/// every portfolio's metrics row streamed into the phase's <c>metrics.parquet</c>. Its memory grows with
-/// <c>top</c> and a row group, plus eight bytes a portfolio for the scores the ranks are made of.
+/// every portfolio's metrics row streamed into the phase's <c>metrics.parquet</c> (and with
+/// <see cref="PhaseOutput.AllTrades"/> its trades into <c>trades.parquet</c>). Its memory grows with <c>top</c>
+/// and a row group, plus eight bytes a portfolio for the scores the ranks are made of.
 /// </summary>
 internal sealed class RunCollector : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class RunCollector : IAsyncDisposable
     private readonly IObjectStore _store;
     private readonly PhaseOutput? _output;
     private readonly PhaseMetricsWriter? _metrics;
+    private readonly PhaseTradesWriter? _trades;
     private readonly double[] _scores;
     private readonly PriorityQueue<ScoredResult, (double Score, int Index)> _best = new(Comparer<(double Score, int Index)>.Create(Worse));
     private readonly SortedSet<string> _hosts = new(StringComparer.Ordinal);
@@ -31,6 +33,7 @@ internal sealed class RunCollector : IAsyncDisposable
         (_portfolios, _candidates, _top, _store, _output) = (portfolios, candidates, Math.Max(0, top), store, output);
         _scores = new double[portfolios.Count];
         _metrics = output is null ? null : new PhaseMetricsWriter();
+        _trades = output is { AllTrades: true } ? new PhaseTradesWriter() : null;
     }
 
     /// <summary>Takes the outcome of the shard that holds the next portfolios of the plan.</summary>
@@ -45,6 +48,11 @@ internal sealed class RunCollector : IAsyncDisposable
             if (_metrics is not null)
             {
                 await _metrics.AppendAsync(new PortfolioOutcome(_portfolios[_next], Candidate(_next), result, score));
+            }
+
+            if (_trades is not null)
+            {
+                await _trades.AppendAsync(_portfolios[_next].Id, result.Trades);
             }
 
             if (_top > 0)
@@ -70,6 +78,10 @@ internal sealed class RunCollector : IAsyncDisposable
         if (_metrics is not null && _output is { } output)
         {
             await _metrics.StoreAsync(_store, ResultsLayout.Metrics(output.Run, output.Phase), Ranks());
+            if (_trades is not null)
+            {
+                await _trades.StoreAsync(_store, ResultsLayout.Trades(output.Run, output.Phase));
+            }
         }
 
         writing.Stop();
@@ -84,7 +96,18 @@ internal sealed class RunCollector : IAsyncDisposable
         return new ReplayOutcome(_portfolios.Count, [.. best], shards, published, _delivered, [.. _hosts], replaying.TotalSeconds, writing.Elapsed.TotalSeconds);
     }
 
-    public ValueTask DisposeAsync() => _metrics?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_metrics is not null)
+        {
+            await _metrics.DisposeAsync();
+        }
+
+        if (_trades is not null)
+        {
+            await _trades.DisposeAsync();
+        }
+    }
 
     private string Candidate(int index) => _candidates?[index] ?? _portfolios[index].Id;
 

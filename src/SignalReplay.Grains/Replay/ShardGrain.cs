@@ -36,7 +36,7 @@ public sealed class ShardGrain(BaseDataCache cache, ILocalSiloDetails silo) : Gr
             _publisher = start.Publisher;
             _results = new PortfolioResult[configs.Length];
             _scores = new double[configs.Length];
-            _driver = new ReplayDriver(await MarketAsync(start, configs), configs, start.KeepDetail);
+            _driver = new ReplayDriver(await MarketAsync(start, configs), configs, start.KeepDetail, keepTrades: start.KeepTrades);
         }
         catch (StoredDataException error)
         {

@@ -21,30 +21,37 @@ public static class PhaseParquet
     private static readonly DataField<string> Candidate = new("candidate", false);
     private static readonly DataField<double> Score = new("score");
 
-    public static Task WriteTradesAsync(IReadOnlyList<PortfolioOutcome> ranked, Stream output, CancellationToken cancellationToken)
-    {
-        var rows = ranked.SelectMany(o => o.Result.Trades.Select(t => (Portfolio: o.Config.Id, Trade: t))).ToArray();
-        var portfolio = new DataField<string>("portfolio", false);
-        var symbol = new DataField<string>("symbol", false);
-        var times = new[] { new DataField<long>("entry_time"), new DataField<long>("exit_time") };
-        var numbers = new[] { "quantity", "entry_price", "exit_price", "pnl", "return" }.Select(n => new DataField<double>(n)).ToArray();
-        var regimes = new[] { new DataField<string>("regime_at_open", true), new DataField<string>("regime_at_close", true) };
-        var schema = new ParquetSchema([portfolio, symbol, .. times, .. numbers, .. regimes]);
-        return ParquetTable.WriteAsync(output, schema, TradesSchema, new Dictionary<string, string>(), async rowGroup =>
-        {
-            await rowGroup.WriteAsync(portfolio, rows.Select(r => r.Portfolio).ToArray()!);
-            await rowGroup.WriteAsync(symbol, rows.Select(r => r.Trade.Symbol).ToArray()!);
-            await rowGroup.WriteAsync<long>(times[0], rows.Select(r => r.Trade.EntryTime).ToArray(), cancellationToken: cancellationToken);
-            await rowGroup.WriteAsync<long>(times[1], rows.Select(r => r.Trade.ExitTime).ToArray(), cancellationToken: cancellationToken);
-            Func<ClosedTrade, double>[] columns = [t => t.Quantity, t => t.EntryPrice, t => t.ExitPrice, t => t.Pnl, t => t.Return];
-            for (var c = 0; c < columns.Length; c++)
-            {
-                await rowGroup.WriteAsync<double>(numbers[c], rows.Select(r => columns[c](r.Trade)).ToArray(), cancellationToken: cancellationToken);
-            }
+    private static readonly DataField<string> TradePortfolio = new("portfolio", false);
+    private static readonly DataField<string> Symbol = new("symbol", false);
+    private static readonly DataField<long>[] Times = [new("entry_time"), new("exit_time")];
+    private static readonly DataField<double>[] Numbers = [.. new[] { "quantity", "entry_price", "exit_price", "pnl", "return" }.Select(n => new DataField<double>(n))];
+    private static readonly Func<ClosedTrade, double>[] NumberOf = [t => t.Quantity, t => t.EntryPrice, t => t.ExitPrice, t => t.Pnl, t => t.Return];
+    private static readonly DataField<string>[] Regimes = [new("regime_at_open", true), new("regime_at_close", true)];
 
-            await rowGroup.WriteAsync(regimes[0], rows.Select(r => r.Trade.RegimeAtOpen).ToArray()!);
-            await rowGroup.WriteAsync(regimes[1], rows.Select(r => r.Trade.RegimeAtClose).ToArray()!);
-        }, cancellationToken);
+    /// <summary>The columns of trades.parquet.</summary>
+    public static ParquetSchema TradesColumns { get; } = new([TradePortfolio, Symbol, .. Times, .. Numbers, .. Regimes]);
+
+    /// <summary>The trades of <paramref name="kept"/> portfolios (in their order) as one file.</summary>
+    public static Task WriteTradesAsync(IReadOnlyList<PortfolioOutcome> kept, Stream output, CancellationToken cancellationToken)
+    {
+        var rows = kept.SelectMany(o => o.Result.Trades.Select(t => (o.Config.Id, t))).ToArray();
+        return ParquetTable.WriteAsync(output, TradesColumns, TradesSchema, new Dictionary<string, string>(), group => WriteTradesAsync(group, rows, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>One row group of trades.parquet: each row a portfolio's id and one of its closed trades.</summary>
+    public static async Task WriteTradesAsync(ParquetRowGroupWriter group, IReadOnlyList<(string Portfolio, ClosedTrade Trade)> rows, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync(TradePortfolio, rows.Select(r => r.Portfolio).ToArray()!);
+        await group.WriteAsync(Symbol, rows.Select(r => r.Trade.Symbol).ToArray()!);
+        await group.WriteAsync<long>(Times[0], rows.Select(r => r.Trade.EntryTime).ToArray(), cancellationToken: cancellationToken);
+        await group.WriteAsync<long>(Times[1], rows.Select(r => r.Trade.ExitTime).ToArray(), cancellationToken: cancellationToken);
+        for (var c = 0; c < Numbers.Length; c++)
+        {
+            await group.WriteAsync<double>(Numbers[c], rows.Select(r => NumberOf[c](r.Trade)).ToArray(), cancellationToken: cancellationToken);
+        }
+
+        await group.WriteAsync(Regimes[0], rows.Select(r => r.Trade.RegimeAtOpen).ToArray()!);
+        await group.WriteAsync(Regimes[1], rows.Select(r => r.Trade.RegimeAtClose).ToArray()!);
     }
 
     /// <summary>The rows of a metrics file in rank order: ids, score and every SPEC 7 metric.</summary>

@@ -19,16 +19,21 @@ public sealed class ResultsWriter(IObjectStore store)
     public async Task WritePhaseAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> ranked, CancellationToken cancellationToken = default)
     {
         await PutAsync(ResultsLayout.Metrics(workflow, phase), output => PhaseMetricsWriter.WriteAsync(ranked, output, cancellationToken), cancellationToken);
-        await WriteDetailAsync(workflow, phase, ranked, cancellationToken);
+        await WriteDetailAsync(workflow, phase, ranked, cancellationToken: cancellationToken);
     }
 
     /// <summary>
     /// The trades (<c>trades.parquet</c>) and event traces of the portfolios a phase kept whole (by default its best;
-    /// its metrics are streamed by <see cref="PhaseMetricsWriter"/>).
+    /// its metrics are streamed by <see cref="PhaseMetricsWriter"/>, and a phase that stores every portfolio's trades
+    /// streams them with <see cref="PhaseTradesWriter"/>: then <paramref name="trades"/> is false).
     /// </summary>
-    public async Task WriteDetailAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> kept, CancellationToken cancellationToken = default)
+    public async Task WriteDetailAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> kept, bool trades = true, CancellationToken cancellationToken = default)
     {
-        await PutAsync(ResultsLayout.Trades(workflow, phase), output => PhaseParquet.WriteTradesAsync(kept, output, cancellationToken), cancellationToken);
+        if (trades)
+        {
+            await PutAsync(ResultsLayout.Trades(workflow, phase), output => PhaseParquet.WriteTradesAsync(kept, output, cancellationToken), cancellationToken);
+        }
+
         foreach (var outcome in kept.Where(o => o.Result.Events.Count > 0))
         {
             await PutAsync(ResultsLayout.Events(workflow, phase, outcome.Config.Id), output => WriteEventsAsync(outcome.Result.Events, output), cancellationToken);

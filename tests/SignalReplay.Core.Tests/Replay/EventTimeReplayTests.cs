@@ -213,4 +213,35 @@ public sealed class EventTimeReplayTests
             Assert.Empty(actual.Events);
         }
     }
+
+    [Fact]
+    public void A_portfolio_kept_to_its_metrics_and_trades_has_the_trades_of_one_kept_whole_and_nothing_else()
+    {
+        var (series, strategies, classifiers) = Case();
+        var set = SignalGeneration.Run([series], strategies, classifiers);
+        var grid = Grid(strategies, series);
+        var whole = Backtest.FromSignalSet([series], set, grid);
+        var driver = new ReplayDriver(ReplayMarket.Of([series], set.ClassifierSeries), grid, keepDetail: false, keepTrades: true);
+        foreach (var signals in set.Signals.Where(i => driver.Strategies.Contains(i.StrategyInstance)))
+        {
+            driver.Signals(signals.StrategyInstance, signals.BarIdx, signals.Value, long.MaxValue, complete: true);
+        }
+
+        foreach (var changes in set.ClassifierChanges.Where(c => driver.Classifiers.Contains(c.Classifier)))
+        {
+            driver.Regimes(changes.Classifier, changes.BarIdx, changes.NewRegime, long.MaxValue, complete: true);
+        }
+
+        var traded = new PortfolioResult[grid.Count];
+        driver.Advance((i, result) => traded[i] = result);
+
+        Assert.True(whole.Sum(r => r.Trades.Count) > 100);
+        foreach (var (expected, actual) in whole.Zip(traded))
+        {
+            Assert.Equal(expected.Metrics, actual.Metrics);
+            Assert.Equal(expected.Trades, actual.Trades);
+            Assert.Empty(actual.Equity);
+            Assert.Empty(actual.Events);
+        }
+    }
 }

@@ -1,0 +1,94 @@
+using DuckDB.NET.Data;
+
+namespace SignalReplay.Cli.Tests;
+
+/// <summary><c>store_trades</c>: a phase's trades.parquet holds its kept portfolios' trades, or with <c>all</c> every portfolio's.</summary>
+public sealed class StoreTradesCommandTests : IDisposable
+{
+    private readonly CommandLineRun _run = new();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _run.Dispose();
+
+    private static string Config(string name, string storeTrades) => $$"""
+        name: {{name}}
+        data: { dataset: synthetic-s42-8d, series: [SYNA_1m, SYNB_1m], batch_window: 1d }
+        strategies:
+          - { name: momentum, series: SYNA_1m, params: { fast: [5, 10, 20], slow: [40, 80] } }
+          - { name: breakout, series: SYNB_1m, params: { length: [20, 40] } }
+        portfolio: { risk: { stop_loss: [none, 0.005, 0.01], take_profit: [none, 0.01] } }
+        phases:
+          - { name: grid, kind: grid, top: 3{{storeTrades}} }
+        """;
+
+    private async Task<string> OptimizeAsync(string name, string storeTrades)
+    {
+        var config = Path.Combine(_run.Folder, $"{name}.yaml");
+        await File.WriteAllTextAsync(config, Config(name, storeTrades), Cancel);
+        var (exitCode, output) = await _run.RunAsync("optimize", config);
+        Assert.True(exitCode == 0, output);
+        return Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "results"), $"{name}-*")), "phases", "grid");
+    }
+
+    /// <summary>Runs one query with DuckDB, as a user would on the results folder, and returns its rows.</summary>
+    private static List<object[]> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task Store_trades_all_keeps_every_portfolios_trades_and_the_default_keeps_the_best()
+    {
+        await _run.RunAsync("demo", "--days", "8");
+
+        var all = await OptimizeAsync("everything", ", store_trades: all");
+        var top = await OptimizeAsync("best", "");
+
+        // Every portfolio's trades: as many per portfolio as its metrics row counts, for all 48 of the grid (8 strategies x 6 risk settings).
+        var mismatched = Query($"""
+            SELECT m.portfolio, m.trade_count, count(t.portfolio)
+            FROM '{all}/metrics.parquet' m LEFT JOIN '{all}/trades.parquet' t ON t.portfolio = m.portfolio
+            GROUP BY m.portfolio, m.trade_count HAVING count(t.portfolio) <> m.trade_count
+            """);
+        Assert.Empty(mismatched);
+        Assert.Equal(48L, Query($"SELECT count(*) FROM '{all}/metrics.parquet'")[0][0]);
+        var trading = (long)Query($"SELECT count(DISTINCT portfolio) FROM '{all}/trades.parquet'")[0][0];
+        Assert.True(trading > 30, $"{trading} portfolios traded");
+
+        // By default only the kept portfolios' (the best 10 the summary needs); their trades are the same bits.
+        var kept = (long)Query($"SELECT count(DISTINCT portfolio) FROM '{top}/trades.parquet'")[0][0];
+        Assert.InRange(kept, 1, 10);
+        var different = Query($"""
+            SELECT * FROM (SELECT * FROM '{top}/trades.parquet')
+            EXCEPT SELECT * FROM '{all}/trades.parquet'
+            """);
+        Assert.Empty(different);
+    }
+
+    [Fact]
+    public async Task A_store_trades_value_that_is_not_top_or_all_is_refused_naming_the_key()
+    {
+        var config = Path.Combine(_run.Folder, "typo.yaml");
+        await File.WriteAllTextAsync(config, Config("typo", ", store_trades: every"), Cancel);
+
+        var (exitCode, output) = await _run.RunAsync("optimize", config);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("store_trades", output);
+        Assert.Contains("every", output);
+    }
+}
