@@ -19,11 +19,9 @@ public sealed class PhaseMetricsWriter : IAsyncDisposable
 
     private static readonly DataField<int> Rank = new("rank");
 
-    private readonly string _spillPath = Path.Combine(Path.GetTempPath(), $"signalreplay-metrics-{Guid.NewGuid():N}.parquet");
+    private readonly ParquetSpill _spill = new("metrics", Schema(withRank: false), PhaseParquet.MetricsSchema);
     private readonly List<PortfolioOutcome> _buffer = [];
     private readonly List<int> _groupRows = [];
-    private FileStream? _spill;
-    private ParquetWriter? _writer;
 
     /// <summary>Rows appended so far.</summary>
     public int Rows { get; private set; }
@@ -51,36 +49,17 @@ public sealed class PhaseMetricsWriter : IAsyncDisposable
         }
 
         await FlushAsync(cancellationToken);
-        if (_writer is not null)
+        await using var final = new ParquetSpill("metrics-ranked", Schema(withRank: true), PhaseParquet.MetricsSchema);
+        if (await _spill.FinishAsync() is { } spilled)
         {
-            await _writer.DisposeAsync();
-            _writer = null;
+            await CopyWithRanksAsync(spilled, final, ranks, cancellationToken);
+        }
+        else
+        {
+            await final.WriteGroupAsync(empty => WriteRowsAsync(empty, [], [], cancellationToken), cancellationToken);
         }
 
-        var finalPath = _spillPath + ".final";
-        try
-        {
-            await using (var final = File.Create(finalPath))
-            {
-                await using var writer = await ParquetTable.CreateWriterAsync(final, Schema(withRank: true), PhaseParquet.MetricsSchema, new Dictionary<string, string>(), cancellationToken);
-                if (Rows == 0)
-                {
-                    using var empty = writer.CreateRowGroup();
-                    await WriteRowsAsync(empty, [], [], cancellationToken);
-                }
-                else
-                {
-                    await CopyWithRanksAsync(writer, ranks, cancellationToken);
-                }
-            }
-
-            await using var content = File.OpenRead(finalPath);
-            await store.PutAsync(key, content, ResultsLayout.Tagged(key), cancellationToken);
-        }
-        finally
-        {
-            File.Delete(finalPath);
-        }
+        await store.PutAsync(key, (await final.FinishAsync())!, ResultsLayout.Tagged(key), cancellationToken);
     }
 
     /// <summary>Writes <paramref name="rows"/> (already in rank order) as one file: the shape for a phase whose rows are all in memory.</summary>
@@ -91,20 +70,7 @@ public sealed class PhaseMetricsWriter : IAsyncDisposable
         await WriteRowsAsync(group, rows, [.. Enumerable.Range(1, rows.Count)], cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
-
-        if (_spill is not null)
-        {
-            await _spill.DisposeAsync();
-        }
-
-        File.Delete(_spillPath);
-    }
+    public ValueTask DisposeAsync() => _spill.DisposeAsync();
 
     private static ParquetSchema Schema(bool withRank) =>
         new([.. withRank ? [Rank] : Array.Empty<Field>(), .. PhaseColumn.Metrics.Select(c => c.Field)]);
@@ -125,40 +91,34 @@ public sealed class PhaseMetricsWriter : IAsyncDisposable
             return;
         }
 
-        if (_writer is null)
-        {
-            _spill = File.Create(_spillPath);
-            _writer = await ParquetTable.CreateWriterAsync(_spill, Schema(withRank: false), PhaseParquet.MetricsSchema, new Dictionary<string, string>(), cancellationToken);
-        }
-
-        using (var group = _writer.CreateRowGroup())
+        await _spill.WriteGroupAsync(async group =>
         {
             foreach (var column in PhaseColumn.Metrics)
             {
                 await column.WriteAsync(group, _buffer, cancellationToken);
             }
-        }
-
+        }, cancellationToken);
         _groupRows.Add(_buffer.Count);
         _buffer.Clear();
     }
 
-    private async Task CopyWithRanksAsync(ParquetWriter writer, int[] ranks, CancellationToken cancellationToken)
+    private async Task CopyWithRanksAsync(Stream spilled, ParquetSpill final, int[] ranks, CancellationToken cancellationToken)
     {
-        _spill!.Position = 0;
-        await using var reader = await ParquetReader.CreateAsync(_spill, leaveStreamOpen: true, cancellationToken: cancellationToken);
+        await using var reader = await ParquetReader.CreateAsync(spilled, leaveStreamOpen: true, cancellationToken: cancellationToken);
         var first = 0;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var from = reader.OpenRowGroupReader(g);
             var rows = _groupRows[g];
-            using var to = writer.CreateRowGroup();
-            await to.WriteAsync<int>(Rank, ranks.AsMemory(first, rows), cancellationToken: cancellationToken);
-            foreach (var column in PhaseColumn.Metrics)
+            var start = first;
+            await final.WriteGroupAsync(async to =>
             {
-                await column.CopyAsync(from, to, rows, cancellationToken);
-            }
-
+                await to.WriteAsync<int>(Rank, ranks.AsMemory(start, rows), cancellationToken: cancellationToken);
+                foreach (var column in PhaseColumn.Metrics)
+                {
+                    await column.CopyAsync(from, to, rows, cancellationToken);
+                }
+            }, cancellationToken);
             first += rows;
         }
     }

@@ -1,7 +1,5 @@
-using Parquet;
 using SignalReplay.Core.Portfolio;
 using SignalReplay.Storage.Objects;
-using SignalReplay.Storage.Parquet;
 
 namespace SignalReplay.Storage.Results;
 
@@ -16,10 +14,9 @@ public sealed class PhaseTradesWriter : IAsyncDisposable
     /// <summary>Trades per row group.</summary>
     public const int RowGroupRows = 65_536;
 
-    private readonly string _spillPath = Path.Combine(Path.GetTempPath(), $"signalreplay-trades-{Guid.NewGuid():N}.parquet");
+    private readonly ParquetSpill _spill = new("trades", PhaseParquet.TradesColumns, PhaseParquet.TradesSchema);
     private readonly List<(string Portfolio, ClosedTrade Trade)> _buffer = [];
-    private FileStream? _spill;
-    private ParquetWriter? _writer;
+    private bool _written;
 
     /// <summary>Trades appended so far.</summary>
     public long Rows { get; private set; }
@@ -41,50 +38,20 @@ public sealed class PhaseTradesWriter : IAsyncDisposable
     /// <summary>Writes the file under <paramref name="key"/> of <paramref name="store"/>: every trade in the order appended.</summary>
     public async Task StoreAsync(IObjectStore store, ObjectKey key, CancellationToken cancellationToken = default)
     {
-        if (_writer is null || _buffer.Count > 0)
+        if (_buffer.Count > 0 || !_written)
         {
-            await FlushAsync(cancellationToken, always: true);
+            await FlushAsync(cancellationToken);
         }
 
-        await _writer!.DisposeAsync();
-        _writer = null;
-        _spill!.Position = 0;
-        await store.PutAsync(key, _spill, ResultsLayout.Tagged(key), cancellationToken);
+        await store.PutAsync(key, (await _spill.FinishAsync())!, ResultsLayout.Tagged(key), cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _spill.DisposeAsync();
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
-
-        if (_spill is not null)
-        {
-            await _spill.DisposeAsync();
-        }
-
-        File.Delete(_spillPath);
-    }
-
-    private async Task FlushAsync(CancellationToken cancellationToken, bool always = false)
-    {
-        if (_buffer.Count == 0 && !always)
-        {
-            return;
-        }
-
-        if (_writer is null)
-        {
-            _spill = new FileStream(_spillPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
-            _writer = await ParquetTable.CreateWriterAsync(_spill, PhaseParquet.TradesColumns, PhaseParquet.TradesSchema, new Dictionary<string, string>(), cancellationToken);
-        }
-
-        using (var group = _writer.CreateRowGroup())
-        {
-            await PhaseParquet.WriteTradesAsync(group, _buffer, cancellationToken);
-        }
-
+        await _spill.WriteGroupAsync(group => PhaseParquet.WriteTradesAsync(group, _buffer, cancellationToken), cancellationToken);
+        _written = true;
         _buffer.Clear();
     }
 }
