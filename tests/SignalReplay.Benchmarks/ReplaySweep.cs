@@ -32,6 +32,9 @@ internal static class ReplaySweep
     /// </summary>
     private static readonly int Window = int.TryParse(Environment.GetEnvironmentVariable("REPLAY_WINDOW_DAYS"), out var days) ? days : 7;
 
+    /// <summary>Portfolios per shard on grains (REPLAY_SHARD_SIZE); by default the silo's choice.</summary>
+    private static readonly int? ShardSize = int.TryParse(Environment.GetEnvironmentVariable("REPLAY_SHARD_SIZE"), out var size) ? size : null;
+
     public static async Task RunAsync(int runs)
     {
         var root = Directory.CreateTempSubdirectory("signalreplay-replay-").FullName;
@@ -86,7 +89,7 @@ internal static class ReplaySweep
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             // The sweep shape: every portfolio scored by its metrics (no trades or equity kept), as a grid phase runs.
             var metrics = Metrics(configs);
-            var spec = new ReplayRun(generated.Manifest.Id, null, [.. configs]);
+            var spec = new ReplayRun(generated.Manifest.Id, null, [.. configs], ShardSize: ShardSize);
             await grains.GetGrain<IReplayGrain>("warm-up").RunAsync(spec with { Portfolios = spec.Portfolios[..5] });
             ReplayOutcome? summary = null;
             var pause = GC.GetTotalPauseDuration();
