@@ -103,6 +103,13 @@ internal static class ReplaySweep
                     Check("grains", metrics, [.. summary.Top.OrderBy(t => t.Index).Select(t => MetricsDigest(t.Result))]);
                 });
             var (sweep, onGrains) = (paired.A, paired.B);
+
+            // The machine's ceiling for two threads: the same Core sweep, the portfolios dealt alternately to two threads.
+            PortfolioConfig[][] halves = [[.. configs.Where((_, i) => i % 2 == 0)], [.. configs.Where((_, i) => i % 2 == 1)]];
+            var twoThreads = await Paired.MeasureAsync(
+                runs,
+                () => Task.Run(() => Metrics(configs)),
+                () => Task.WhenAll(halves.Select(half => Task.Run(() => Metrics(half)))));
             var gcPausePerRun = (GC.GetTotalPauseDuration() - pause).TotalSeconds / (2 * (runs + 1));
             var peak = PeakWorkingSet();
 
@@ -125,9 +132,12 @@ internal static class ReplaySweep
             Row("Core replay in-process, event time, results kept whole (one thread)", inProcess, $"{deliveries / inProcess.Median:N0}", $"{inProcessPeak:F0}");
             Row("Core replay in-process, event time, metrics only: the sweep shape (one thread)", sweep, $"{deliveries / sweep.Median:N0}", "");
             Row("Core replay in-process, per-bar reference loop", perBar, "", "");
+            Row("Core replay in-process, metrics only, on two threads (portfolios dealt alternately): the machine's ceiling", twoThreads.B, $"{deliveries / twoThreads.B.Median:N0}", "");
             Row($"replay on grains, embedded silo, metrics only ({summary!.Shards} shards, {summary.SignalBatchesDelivered:N0} stream batches, GC pauses {gcPausePerRun:F3} s a run)", onGrains, $"{deliveries / onGrains.Median:N0}", $"{peak:F0}");
             Row("regenerating per configuration: full mode (generate + trade, Core)", regenerate, "", "");
             Row("regenerating per configuration: signal generation alone (Core)", generateOnly, "", "");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"in-process one thread / two threads, median of {runs} paired runs: {twoThreads.MedianRatio:F2}x (range {twoThreads.SortedRatios[0]:F2}-{twoThreads.SortedRatios[^1]:F2})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"in-process one thread / grains, metrics only, median of {runs} paired runs: {paired.MedianRatio:F2}x (range {paired.SortedRatios[0]:F2}-{paired.SortedRatios[^1]:F2}); full-mode regeneration / grains: {regenerate.Median / onGrains.Median:F1}x; generation alone / grains: {generateOnly.Median / onGrains.Median:F1}x; every path bit-identical (checked per run)"));
             Console.WriteLine();
