@@ -39,6 +39,9 @@ public sealed class SignalReplayOptions
     /// <summary>Signal or regime rows per stream batch of a replay.</summary>
     public int RowsPerBatch { get; set; } = 16_384;
 
+    /// <summary>What one run may ask for: strategy instances and configurations (run configurations over it are refused by key).</summary>
+    public Core.Optimization.RunConfigLimits Limits { get; set; } = Core.Optimization.RunConfigLimits.Default;
+
     /// <summary>Refuses settings that cannot work, naming the setting.</summary>
     public void Validate()
     {
@@ -47,9 +50,11 @@ public sealed class SignalReplayOptions
         Require(ShardsInFlight >= 1, nameof(ShardsInFlight), ShardsInFlight);
         Require(MaxBatchesInFlight is >= 1 and <= 16_384, nameof(MaxBatchesInFlight), MaxBatchesInFlight);
         Require(RowsPerBatch >= 1, nameof(RowsPerBatch), RowsPerBatch);
+        Require(Limits.MaxConfigurations is >= 1 and <= int.MaxValue, $"{nameof(Limits)}.{nameof(Limits.MaxConfigurations)}", Limits.MaxConfigurations);
+        Require(Limits.MaxStrategyInstances is >= 1 and <= int.MaxValue, $"{nameof(Limits)}.{nameof(Limits.MaxStrategyInstances)}", Limits.MaxStrategyInstances);
     }
 
-    private static void Require(bool holds, string setting, int value)
+    private static void Require(bool holds, string setting, long value)
     {
         if (!holds)
         {

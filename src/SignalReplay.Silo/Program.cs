@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 // (SignalReplay__Clustering=Redis, SignalReplay__Store__Kind=AzureBlob, ...: see SiloSettings).
 var settings = SiloSettings.Read(builder.Configuration);
 builder.UseOrleans(settings.Apply);
+builder.Services.AddSingleton(settings.Limits);
 builder.Services.AddOpenApi();
 
 // Metrics can be infinite (a profit factor without losses): written as "Infinity", as in summary.json.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Grains;
 using SignalReplay.Storage.Objects;
 using StackExchange.Redis;
@@ -46,6 +47,9 @@ public sealed record SiloSettings
     /// </summary>
     public SignalReplayOptions Replay { get; init; } = new();
 
+    /// <summary>What one run submitted to the API may ask for (<c>SignalReplay:Limits:MaxConfigurations</c>, <c>MaxStrategyInstances</c>).</summary>
+    public RunConfigLimits Limits { get; init; } = RunConfigLimits.Default;
+
     public static SiloSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("SignalReplay");
@@ -69,6 +73,7 @@ public sealed record SiloSettings
             Store = section.GetSection("Store").Get<ObjectStoreOptions>() ?? ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store")),
             ApiKey = string.IsNullOrEmpty(section["Api:Key"]) ? null : section["Api:Key"],
             Replay = ReadReplay(section.GetSection("Replay")),
+            Limits = ReadLimits(section.GetSection("Limits")),
         };
         if (clustering == ClusteringKind.Redis && string.IsNullOrWhiteSpace(settings.RedisConnectionString))
         {
@@ -104,12 +109,24 @@ public sealed record SiloSettings
             options.ShardPlacement = Replay.ShardPlacement;
             options.MaxBatchesInFlight = Replay.MaxBatchesInFlight;
             options.RowsPerBatch = Replay.RowsPerBatch;
+            options.Limits = Limits;
         });
     }
 
     private static readonly string[] ReplayKeys =
         [nameof(SignalReplayOptions.ShardSize), nameof(SignalReplayOptions.ShardsInFlight), nameof(SignalReplayOptions.ShardPlacement),
          nameof(SignalReplayOptions.MaxBatchesInFlight), nameof(SignalReplayOptions.RowsPerBatch)];
+
+    private static RunConfigLimits ReadLimits(IConfigurationSection section)
+    {
+        long Read(string key, long fallback) => section[key] is not { } text ? fallback
+            : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= int.MaxValue
+                ? value
+                : throw new ArgumentException($"{section.Path}:{key} is '{text}'; it must be a whole number from 1 to {int.MaxValue:N0}.");
+
+        var defaults = RunConfigLimits.Default;
+        return new RunConfigLimits(Read(nameof(RunConfigLimits.MaxConfigurations), defaults.MaxConfigurations), Read(nameof(RunConfigLimits.MaxStrategyInstances), defaults.MaxStrategyInstances));
+    }
 
     private static SignalReplayOptions ReadReplay(IConfigurationSection section)
     {

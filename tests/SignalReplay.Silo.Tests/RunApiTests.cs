@@ -159,6 +159,29 @@ public sealed class RunApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nesting_bomb_a_huge_grid_and_an_oversize_body_are_4xx_problems_and_the_host_lives_on()
+    {
+        var values = string.Join(", ", Enumerable.Range(1, 1_000));
+        (string Name, string Body, HttpStatusCode Status, string Detail)[] cases =
+        [
+            ("nesting bomb", "name: x\ndata: " + new string('[', 50_000) + new string(']', 50_000) + "\n", HttpStatusCode.BadRequest, "nested more than 64 levels deep"),
+            ("huge grid", Config.Replace("fast: [5, 10], slow: 40", $"fast: [{values}], slow: [{values}]", StringComparison.Ordinal), HttpStatusCode.BadRequest,
+                "the parameter lists make 1,000,001 strategy instances; a run may generate at most 100,000"),
+            ("oversize body", Config + "\n#" + new string('x', 2 << 20), HttpStatusCode.RequestEntityTooLarge, "A run configuration is at most 1,048,576 bytes"),
+        ];
+
+        foreach (var (name, body, status, detail) in cases)
+        {
+            var response = await _http.PostAsync("/api/runs", new StringContent(body), Cancel);
+
+            Assert.True(status == response.StatusCode, $"{name}: {response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("detail").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/healthz", Cancel)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_csv_upload_becomes_a_base_dataset_and_a_bad_line_is_named()
     {
         const string csv = "timestamp,open,high,low,close,volume\n2024-01-02T14:30:00Z,10,11,9,10.5,100\n2024-01-02T14:31:00Z,10.5,11,10,10.8,50\n";

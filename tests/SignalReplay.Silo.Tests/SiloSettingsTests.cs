@@ -77,4 +77,15 @@ public sealed class SiloSettingsTests
 
         Assert.Contains(message, error.Message);
     }
+
+    [Fact]
+    public void Run_limits_are_read_from_their_section_and_a_value_that_cannot_work_is_refused_naming_the_key()
+    {
+        var settings = Read(("SignalReplay:Limits:MaxConfigurations", "2000000"));
+
+        Assert.Equal(2_000_000, settings.Limits.MaxConfigurations);
+        Assert.Equal(100_000, settings.Limits.MaxStrategyInstances);
+        var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Limits:MaxStrategyInstances", "0")));
+        Assert.Contains("SignalReplay:Limits:MaxStrategyInstances is '0'", error.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SignalReplay.Core.Portfolio;
 
 namespace SignalReplay.Core.Optimization;
@@ -14,7 +15,55 @@ public sealed record RunConfig(
     PortfolioGrid Portfolio,
     IReadOnlyList<PhaseSection> Phases,
     TraceRetention Tracing,
-    RetentionDays Retention);
+    RetentionDays Retention)
+{
+    /// <summary>Strategy instances: each strategy's instances, summed (long.MaxValue when larger).</summary>
+    public long StrategyInstances => Strategies.Aggregate(0L, (sum, s) => Saturating.Add(sum, s.Instances));
+
+    /// <summary>Portfolio alternatives crossed with each strategy instance: the product of the grid's lists.</summary>
+    public long PortfolioAlternatives => Saturating.Product(
+    [
+        Portfolio.Sizing.Count, Portfolio.Execution.Count, Portfolio.StopLoss.Count, Portfolio.TakeProfit.Count,
+        Portfolio.MaxPositionFraction.Count, Portfolio.MaxGrossExposure.Count, Portfolio.MaxDrawdownHalt.Count,
+    ]);
+
+    /// <summary>The first phase's configurations: every strategy instance crossed with every portfolio alternative.</summary>
+    public long Configurations => Saturating.Product([StrategyInstances, PortfolioAlternatives]);
+}
+
+/// <summary>
+/// What one run may ask for, checked while its configuration is read, before anything is expanded: a few lines of
+/// YAML can ask for more strategy instances or configurations than any machine holds.
+/// </summary>
+public sealed record RunConfigLimits(long MaxConfigurations = 10_000_000, long MaxStrategyInstances = 100_000)
+{
+    public static RunConfigLimits Default { get; } = new();
+}
+
+/// <summary>Counts that stop at long.MaxValue instead of overflowing.</summary>
+internal static class Saturating
+{
+    public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    public static long Product(IEnumerable<long> factors)
+    {
+        var product = 1L;
+        foreach (var factor in factors)
+        {
+            if (factor == 0)
+            {
+                return 0;
+            }
+
+            product = product > long.MaxValue / factor ? long.MaxValue : product * factor;
+        }
+
+        return product;
+    }
+
+    /// <summary>A count for a message: grouped digits, or "more than 9 quintillion" once saturated.</summary>
+    public static string Describe(long value) => value == long.MaxValue ? "more than 9 quintillion" : value.ToString("N0", CultureInfo.InvariantCulture);
+}
 
 /// <summary>A range of UTC dates, <see cref="From"/> included and <see cref="To"/> excluded.</summary>
 public sealed record DateRange(DateOnly From, DateOnly To)
@@ -73,7 +122,11 @@ public sealed record ClassifierSection(
 public sealed record StrategySection(
     string Name,
     IReadOnlyList<SeriesId> Series,
-    IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> Parameters);
+    IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> Parameters)
+{
+    /// <summary>The product of the parameter lists (long.MaxValue when larger).</summary>
+    public long Instances => Saturating.Product(Parameters.Select(p => (long)p.Value.Count));
+}
 
 /// <summary>
 /// <c>portfolio:</c> the grid every strategy instance is crossed with. Each list holds the alternatives

@@ -51,8 +51,11 @@ public static class RunConfigReader
 
     /// <param name="text">The configuration, YAML or JSON.</param>
     /// <param name="source">The file name (or "request body") the messages name.</param>
-    public static RunConfig Parse(string text, string source)
+    /// <param name="limits">What the run may ask for (<see cref="RunConfigLimits.Default"/> when null), checked before anything is expanded.</param>
+    public static RunConfig Parse(string text, string source, RunConfigLimits? limits = null)
     {
+        limits ??= RunConfigLimits.Default;
+        ConfigShape.Check(text, source);
         var stream = new YamlStream();
         try
         {
@@ -80,15 +83,39 @@ public static class RunConfigReader
 
         var labels = classifiers.ToDictionary(x => x.Section.Key, x => x.Labels);
         var phasesNode = root.Required("phases");
-        return new RunConfig(
+        var strategiesNode = root.Required("strategies");
+        var strategyNodes = strategiesNode.List();
+        var strategies = strategyNodes.Select(node => Strategy(node, data)).ToList();
+        var instances = strategies.Aggregate(0L, (sum, section) => Saturating.Add(sum, section.Instances));
+        if (instances > limits.MaxStrategyInstances)
+        {
+            throw strategiesNode.Error($"the parameter lists make {Saturating.Describe(instances)} strategy instances; a run may generate at most {Saturating.Describe(limits.MaxStrategyInstances)}.");
+        }
+
+        // Every combination must make a strategy: an unknown name or parameter, or a value out of range, fails here.
+        foreach (var (section, node) in strategies.Zip(strategyNodes))
+        {
+            Expand(section, node);
+        }
+
+        var portfolioNode = root.Optional("portfolio");
+        var config = new RunConfig(
             root.Required("name").Name(),
             data,
             [.. classifiers.Select(x => x.Section)],
-            [.. root.Required("strategies").List().Select(node => Strategy(node, data))],
-            root.Optional("portfolio") is { } portfolio ? Portfolio(portfolio) : PortfolioGrid.Default,
+            strategies,
+            portfolioNode is not null ? Portfolio(portfolioNode) : PortfolioGrid.Default,
             Phases(phasesNode, labels),
             root.Optional("tracing")?.Choice(Tracings) ?? TraceRetention.None,
             root.Optional("retention") is { } retention ? Retention(retention) : RetentionDays.Default);
+        if (config.Configurations > limits.MaxConfigurations)
+        {
+            throw (portfolioNode ?? strategiesNode).Error(
+                $"{Saturating.Describe(instances)} strategy instances x {Saturating.Describe(config.PortfolioAlternatives)} portfolio alternatives make "
+                + $"{Saturating.Describe(config.Configurations)} configurations; a run may ask for at most {Saturating.Describe(limits.MaxConfigurations)}.");
+        }
+
+        return config;
     }
 
     private static DataSection Data(ConfigNode node)
@@ -138,18 +165,19 @@ public static class RunConfigReader
                 KeyValuePair.Create(key, (IReadOnlyList<double>)[.. grid.Required(key).Alternatives().Select(v => v.Number())])));
         }
 
-        var section = new StrategySection(map.Required("name").Text(), SeriesOf(map.Required("series"), data), parameters);
+        return new StrategySection(map.Required("name").Text(), SeriesOf(map.Required("series"), data), parameters);
+    }
+
+    private static void Expand(StrategySection section, ConfigNode node)
+    {
         try
         {
-            // Every combination must make a strategy: an unknown name or parameter, or a value out of range, fails here.
             TopologyBuilder.StrategyInstances(section).ToList().ForEach(instance => instance.Strategy());
         }
         catch (ArgumentException error)
         {
             throw node.Error(error.Message);
         }
-
-        return section;
     }
 
     private static PortfolioGrid Portfolio(ConfigNode node)

@@ -22,6 +22,7 @@ public sealed class SequencerGrain(
     [PersistentState("sequencer", SignalReplayOptions.StorageName)] IPersistentState<SequencerState> state,
     IObjectStore store,
     IClusterMembershipService membership,
+    SignalReplayOptions options,
     ILogger<SequencerGrain> logger) : Grain, ISequencerGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
@@ -37,7 +38,7 @@ public sealed class SequencerGrain(
     private bool Interrupted => state.State.State == "interrupted";
 
     /// <summary>The run's configuration, parsed once per activation.</summary>
-    private RunConfig Config => _config ??= RunConfigReader.Parse(state.State.Config!, state.State.Source);
+    private RunConfig Config => _config ??= RunConfigReader.Parse(state.State.Config!, state.State.Source, options.Limits);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -55,7 +56,7 @@ public sealed class SequencerGrain(
         }
 
         // Refuse a bad configuration before anything is stored: the caller gets the key and line.
-        var config = RunConfigReader.Parse(request.Config, request.Source);
+        var config = RunConfigReader.Parse(request.Config, request.Source, options.Limits);
         TopologyBuilder.Grid(config);
         _config = config;
         state.State = new SequencerState

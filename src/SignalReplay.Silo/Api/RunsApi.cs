@@ -17,7 +17,8 @@ public static class RunsApi
             .WithSummary("Start an optimization run from a run configuration (YAML or JSON body); 202 with its id.")
             .Accepts<string>("application/yaml", "application/json", "text/plain")
             .Produces<RunStatus>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         runs.MapGet("/", ListAsync).WithSummary("Every run in the store, newest first.").Produces<RunListItem[]>();
         runs.MapGet("/{id}", StatusAsync).WithSummary("A run's status.").Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id}/interrupt", InterruptAsync)
@@ -31,14 +32,21 @@ public static class RunsApi
         return api;
     }
 
-    private static async Task<IResult> StartAsync(HttpRequest request, IGrainFactory grains)
+    /// <summary>A run configuration lists alternatives; the largest example is 12 KB.</summary>
+    public const int MaxConfigBytes = 1 << 20;
+
+    private static async Task<IResult> StartAsync(HttpRequest request, IGrainFactory grains, RunConfigLimits limits)
     {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        if (await ReadBoundedAsync(request, MaxConfigBytes) is not { } text)
+        {
+            return Results.Problem(
+                $"A run configuration is at most {MaxConfigBytes:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Run configuration too large");
+        }
+
         RunConfig config;
         try
         {
-            config = RunConfigReader.Parse(text, "request body");
+            config = RunConfigReader.Parse(text, "request body", limits);
             TopologyBuilder.Grid(config);
         }
         catch (Exception error) when (error is RunConfigException or ArgumentException)
@@ -49,6 +57,30 @@ public static class RunsApi
         var id = RunIds.New(config.Name);
         var status = await grains.GetGrain<ISequencerGrain>(id).StartAsync(new RunRequest(text, "request body"));
         return Results.Accepted($"/api/runs/{id}", status);
+    }
+
+    /// <summary>The body as UTF-8 text, or null when it is longer than <paramref name="limit"/> bytes (read no further).</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static async Task<IResult> ListAsync(IObjectStore store, CancellationToken cancellationToken)

@@ -216,4 +216,79 @@ public sealed class RunConfigReaderTests
         Assert.Equal(4, error.Line);
         Assert.Contains("Duplicate key", error.Message);
     }
+
+    [Theory]
+    [InlineData("flow")]
+    [InlineData("block")]
+    public void A_document_nested_20000_levels_deep_is_refused_naming_its_line_not_a_stack_overflow(string style)
+    {
+        const int levels = 20_000;
+        var yaml = style == "flow"
+            ? "name: t\ndata: " + new string('[', levels) + new string(']', levels) + "\n"
+            : "name: t\n" + string.Concat(Enumerable.Range(0, levels).Select(i => new string(' ', i) + "a:\n"));
+
+        var error = Refused(yaml);
+
+        Assert.Contains($"nested more than {64} levels deep", error.Message);
+        Assert.True(error.Line >= 2, error.Message);
+    }
+
+    [Fact]
+    public void Anchors_and_aliases_are_refused_so_a_few_lines_cannot_stand_for_billions_of_values()
+    {
+        var laughs = "name: t\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + string.Concat(Enumerable.Range(1, 9).Select(i => $"{(char)('a' + i)}: &{(char)('a' + i)} [{string.Join(", ", Enumerable.Repeat($"*{(char)('a' + i - 1)}", 10))}]\n"));
+
+        var error = Refused(laughs);
+
+        Assert.Contains("anchors (&a) are not supported", error.Message);
+        Assert.Equal(2, error.Line);
+        Assert.Contains("aliases (*fast) are not supported", Refused(Valid.Replace("fast: [5, 10]", "fast: *fast", StringComparison.Ordinal)).Message);
+    }
+
+    [Fact]
+    public void A_document_of_more_than_100000_values_is_refused()
+    {
+        var yaml = "name: t\ndata: [" + string.Join(", ", Enumerable.Repeat("1", 100_001)) + "]\n";
+
+        Assert.Contains("more than 100,000 values", Refused(yaml).Message);
+    }
+
+    [Fact]
+    public void A_run_asking_for_more_strategy_instances_than_the_limit_is_refused_with_the_count_before_any_is_made()
+    {
+        // 1,000 x 1,000 fast/slow values: 1,000,000 instances (most of them invalid, fast >= slow: never looked at).
+        var values = string.Join(", ", Enumerable.Range(1, 1_000));
+        var yaml = Valid.Replace("fast: [5, 10], slow: 50", $"fast: [{values}], slow: [{values}]", StringComparison.Ordinal);
+
+        var error = Refused(yaml);
+
+        Assert.Equal("run.yaml line 9, key 'strategies': the parameter lists make 1,000,000 strategy instances; a run may generate at most 100,000.", error.Message);
+    }
+
+    [Fact]
+    public void A_run_asking_for_more_configurations_than_the_limit_is_refused_with_the_counts()
+    {
+        // fast 1..100 x slow 101..200 = 10,000 instances, x 2 fractions x 10 stop levels = 200,000 configurations.
+        var stops = string.Join(", ", Enumerable.Range(1, 10).Select(i => (i / 100.0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var yaml = Valid
+            .Replace("fast: [5, 10], slow: 50", $"fast: [{string.Join(", ", Enumerable.Range(1, 100))}], slow: [{string.Join(", ", Enumerable.Range(101, 100))}]", StringComparison.Ordinal)
+            .Replace("stop_loss: [none, 0.01]", $"stop_loss: [{stops}]", StringComparison.Ordinal);
+
+        var error = Assert.Throws<RunConfigException>(() => RunConfigReader.Parse(yaml, "run.yaml", new RunConfigLimits(MaxConfigurations: 100_000)));
+        var config = RunConfigReader.Parse(yaml, "run.yaml");
+
+        Assert.Equal("run.yaml line 13, key 'portfolio': 10,000 strategy instances x 20 portfolio alternatives make 200,000 configurations; a run may ask for at most 100,000.", error.Message);
+        Assert.Equal(200_000, config.Configurations);
+        Assert.Equal(200_000, TopologyBuilder.Grid(config).Count);
+    }
+
+    [Fact]
+    public void Counts_that_overflow_a_long_saturate_instead_of_wrapping()
+    {
+        var values = string.Join(", ", Enumerable.Range(1, 1_000));
+        var yaml = Valid.Replace("fast: [5, 10], slow: 50", $"fast: [{values}], slow: [{values}], a: [{values}], b: [{values}], c: [{values}], d: [{values}], e: [{values}]", StringComparison.Ordinal);
+
+        Assert.Contains("make more than 9 quintillion strategy instances", Refused(yaml).Message);
+    }
 }
