@@ -27,6 +27,7 @@ internal static class CommandAction
         or Abstractions.RunFailedException
         or Core.Optimization.RunConfigException
         or StoredDataException
+        or Storage.BaseData.DatasetConflictException
         or ArgumentException
         or FormatException
         or FileNotFoundException

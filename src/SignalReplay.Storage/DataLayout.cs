@@ -10,6 +10,16 @@ public static class DataLayout
 
     public static string BaseManifest(string dataset) => BaseDatasetPrefix(dataset) + "manifest.json";
 
+    /// <summary>
+    /// The file of a series as base dataset format 3 stores it: named by its content (the first 16 hex digits of
+    /// its sha256), so writers racing on one series never write over each other's file.
+    /// </summary>
+    public static string BaseSeriesFileName(SeriesId series, string fileSha256) => $"{series}.{fileSha256[..16]}.parquet";
+
+    /// <summary>A file of a base dataset, by its name relative to the dataset's folder.</summary>
+    public static string BaseDatasetFile(string dataset, string relative) => BaseDatasetPrefix(dataset) + relative;
+
+    /// <summary>Where base dataset formats 1 and 2 store a series (SPEC 5); format 3 names the file in the manifest.</summary>
     public static string BaseSeries(string dataset, SeriesId series) => BaseDatasetPrefix(dataset) + $"{series}.parquet";
 
     public static string SignalSetPrefix(string signalSet) => $"data/indices/{Name.Require(signalSet, "signal set")}/";

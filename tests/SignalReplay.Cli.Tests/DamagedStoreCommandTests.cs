@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using SignalReplay.Storage.BaseData;
+using SignalReplay.Storage.Objects;
 
 namespace SignalReplay.Cli.Tests;
 
@@ -79,7 +81,8 @@ public sealed class DamagedStoreCommandTests : IDisposable
     public async Task A_damaged_base_file_fails_replay_and_generate_by_name()
     {
         var set = await GenerateAsync();
-        var file = Path("data", "base", Dataset, "SYNA_1m.parquet");
+        var key = await new BaseDatasetStore(new LocalFolderStore(Path())).SeriesKeyAsync(Dataset, SeriesId.Parse("SYNA_1m"), TestContext.Current.CancellationToken);
+        var file = Path(key.Split('/'));
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
         bytes[^12] ^= 0xFF;
         await File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
@@ -87,7 +90,7 @@ public sealed class DamagedStoreCommandTests : IDisposable
         var (replayExit, replay) = await _run.RunAsync("replay", "--signal-set", set);
         var (generateExit, generate) = await _run.RunAsync(Generate(lookback: 12)); // another set: it has to read the bars
 
-        AssertOneRedLine(replayExit, replay, $"data/base/{Dataset}/SYNA_1m.parquet");
-        AssertOneRedLine(generateExit, generate, $"data/base/{Dataset}/SYNA_1m.parquet");
+        AssertOneRedLine(replayExit, replay, key);
+        AssertOneRedLine(generateExit, generate, key);
     }
 }

@@ -23,9 +23,12 @@ public sealed class IngestCommandTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Contains("SPY_1m", output);
         Assert.Contains("SPY_5m", output);
-        foreach (var file in new[] { "manifest.json", "SPY_1m.parquet", "SPY_5m.parquet", "SPY_1h.parquet" })
+        var manifest = await new SignalReplay.Storage.BaseData.BaseDatasetStore(new SignalReplay.Storage.Objects.LocalFolderStore(_run.StoreRoot))
+            .ReadManifestAsync("lean", TestContext.Current.CancellationToken);
+        Assert.Equal(["SPY_1h", "SPY_1m", "SPY_5m"], manifest!.Series.Keys);
+        foreach (var entry in manifest.Series.Values)
         {
-            Assert.True(File.Exists(Path.Combine(_run.StoreRoot, "data", "base", "lean", file)), file);
+            Assert.True(File.Exists(Path.Combine(_run.StoreRoot, "data", "base", "lean", entry.File!)), entry.File);
         }
     }
 

@@ -109,13 +109,15 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
     public async Task A_base_file_that_does_not_match_its_manifest_fails_the_run_naming_it()
     {
         var series = await StoreLeanAsync();
-        await new BaseDatasetStore(fixture.Store).WriteAsync("tampered", series, TestContext.Current.CancellationToken);
-        var ibm = await fixture.Store.ReadAllBytesAsync(ObjectKey.Parse("data/base/tampered/IBM_1m.parquet"), TestContext.Current.CancellationToken);
-        await fixture.Store.PutBytesAsync(ObjectKey.Parse("data/base/tampered/SPY_1m.parquet"), ibm, cancellationToken: TestContext.Current.CancellationToken);
+        var datasets = new BaseDatasetStore(fixture.Store);
+        await datasets.WriteAsync("tampered", series, TestContext.Current.CancellationToken);
+        var ibm = await fixture.Store.ReadAllBytesAsync(ObjectKey.Parse(await datasets.SeriesKeyAsync("tampered", SeriesId.Parse("IBM_1m"), TestContext.Current.CancellationToken)), TestContext.Current.CancellationToken);
+        var spy = await datasets.SeriesKeyAsync("tampered", SeriesId.Parse("SPY_1m"), TestContext.Current.CancellationToken);
+        await fixture.Store.PutBytesAsync(ObjectKey.Parse(spy), ibm, cancellationToken: TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<RunFailedException>(() => RunAsync(Spec(fast: 11, dataset: "tampered")));
 
-        Assert.Contains("data/base/tampered/SPY_1m.parquet", error.Message);
+        Assert.Contains(spy, error.Message);
     }
 
     [Fact]

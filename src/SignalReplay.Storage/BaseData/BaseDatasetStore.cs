@@ -5,11 +5,15 @@ using SignalReplay.Storage.Parquet;
 namespace SignalReplay.Storage.BaseData;
 
 /// <summary>
-/// Reads and writes base datasets: immutable Parquet files, one per series, and a manifest
-/// that is written last, so a series exists only once the manifest names it.
+/// Reads and writes base datasets: immutable Parquet files, one per series, each named by its content, and a
+/// manifest naming them. The manifest is the commit point: it is written last and only over the version the
+/// writer read, so a series exists once the manifest names it and a file never changes under its entry.
 /// </summary>
 public sealed class BaseDatasetStore(IObjectStore store)
 {
+    /// <summary>How often a write merges again onto a manifest other writers changed first.</summary>
+    private const int MaxCommitAttempts = 32;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -19,73 +23,96 @@ public sealed class BaseDatasetStore(IObjectStore store)
         RespectRequiredConstructorParameters = true,
     };
 
+    /// <summary>Adds <paramref name="series"/> to <paramref name="dataset"/> as <see cref="AddAsync"/> does; returns the manifest.</summary>
+    public async Task<BaseDatasetManifest> WriteAsync(string dataset, IReadOnlyList<BarSeries> series, CancellationToken cancellationToken = default) =>
+        (await AddAsync(dataset, series, cancellationToken)).Manifest;
+
     /// <summary>
-    /// Adds <paramref name="series"/> to <paramref name="dataset"/> (creating it if new). A series the
-    /// dataset already holds with the same content is left as it is, unless its file is damaged or missing
-    /// (it is written again) or its entry predates file hashes (they are added); with other content it is
-    /// refused, since signal sets point into base data by row number.
+    /// Adds <paramref name="series"/> to <paramref name="dataset"/> (creating it if new). A series the dataset
+    /// already holds with the same content is left as it is, unless its file is damaged or missing (it is
+    /// written again) or its entry predates file hashes (they are added); with other content the upload is
+    /// refused (<see cref="DatasetConflictException"/>), since signal sets point into base data by row number.
+    /// Writers racing on one dataset each merge onto the manifest the last one committed: uploads of different
+    /// series all land, and of one new series with different bars exactly one lands and the others are refused.
     /// </summary>
-    public async Task<BaseDatasetManifest> WriteAsync(string dataset, IReadOnlyList<BarSeries> series, CancellationToken cancellationToken = default)
+    public async Task<BaseDatasetWrite> AddAsync(string dataset, IReadOnlyList<BarSeries> series, CancellationToken cancellationToken = default)
     {
         var manifestKey = ObjectKey.Parse(DataLayout.BaseManifest(dataset));
-        var existing = await ReadManifestWithETagAsync(dataset, cancellationToken);
-        var entries = new SortedDictionary<string, BaseSeriesEntry>(
-            existing?.Manifest.Series.ToDictionary() ?? [],
-            StringComparer.Ordinal);
-
         var duplicate = series.GroupBy(s => s.Id).FirstOrDefault(group => group.Count() > 1);
         if (duplicate is not null)
         {
             throw new ArgumentException($"Dataset '{dataset}': series {duplicate.Key} is given more than once.");
         }
 
-        var toWrite = new List<(BarSeries Series, byte[] File)>();
-        var upgraded = false;
+        var encoded = new List<(BarSeries Series, byte[] File, BaseSeriesEntry Entry)>();
         foreach (var one in series)
         {
             var file = await EncodeAsync(one, cancellationToken);
-            var entry = Describe(one, file);
-            if (entries.TryGetValue(one.Id.ToString(), out var held))
+            encoded.Add((one, file, Describe(one, file)));
+        }
+
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 1; attempt <= MaxCommitAttempts; attempt++)
+        {
+            var existing = await ReadManifestWithETagAsync(dataset, cancellationToken);
+            var entries = new SortedDictionary<string, BaseSeriesEntry>(existing?.Manifest.Series.ToDictionary() ?? [], StringComparer.Ordinal);
+            var changed = existing is null || existing.Value.Manifest.FormatVersion != BaseDatasetManifest.CurrentFormatVersion;
+            foreach (var (one, file, entry) in encoded)
             {
-                if (held.ContentHash != entry.ContentHash)
+                if (entries.TryGetValue(one.Id.ToString(), out var held))
                 {
-                    throw new ArgumentException(
-                        $"Dataset '{dataset}' already holds {one.Id} with other bars (content hash {held.ContentHash[..12]}, "
-                        + $"new {entry.ContentHash[..12]}); base data is immutable: ingest into a new dataset name.");
+                    if (held.ContentHash != entry.ContentHash)
+                    {
+                        throw new DatasetConflictException(
+                            $"Dataset '{dataset}' already holds {one.Id} with other bars (content hash {held.ContentHash[..12]}, "
+                            + $"new {entry.ContentHash[..12]}); base data is immutable: ingest into a new dataset name.");
+                    }
+
+                    var (intact, sha, bytes) = await InspectAsync(dataset, one.Id, held, cancellationToken);
+                    if (intact)
+                    {
+                        changed |= held.FileSha256 is null;
+                        entries[one.Id.ToString()] = held with { FileSha256 = sha, FileBytes = bytes };
+                        continue;
+                    }
                 }
 
-                var (intact, sha, bytes) = await InspectAsync(dataset, one.Id, held, cancellationToken);
-                if (intact)
+                // Named by its content: a racing writer with other bars writes another file, one with the same
+                // bars the same bytes, and a damaged file of these bars is rewritten whole.
+                var key = entry.KeyIn(dataset, one.Id);
+                if (written.Add(key))
                 {
-                    upgraded |= held.FileSha256 is null;
-                    entries[one.Id.ToString()] = held with { FileSha256 = sha, FileBytes = bytes };
-                    continue;
+                    await store.PutBytesAsync(ObjectKey.Parse(key), file, cancellationToken: cancellationToken);
                 }
+
+                entries[one.Id.ToString()] = entry;
+                changed = true;
             }
 
-            entries[one.Id.ToString()] = entry;
-            toWrite.Add((one, file));
+            var manifest = new BaseDatasetManifest(dataset, BaseDatasetManifest.CurrentFormatVersion, entries);
+            if (!changed)
+            {
+                return new BaseDatasetWrite(manifest, Changed: false);
+            }
+
+            try
+            {
+                using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+                await store.PutAsync(
+                    manifestKey,
+                    json,
+                    existing is null ? new ObjectWriteOptions { IfNoneMatch = true } : new ObjectWriteOptions { IfMatch = existing.Value.ETag },
+                    cancellationToken);
+                return new BaseDatasetWrite(manifest, Changed: true);
+            }
+            catch (ObjectConflictException)
+            {
+                // Another writer committed first: merge onto what it committed (or be refused by it).
+            }
         }
 
-        foreach (var (one, file) in toWrite)
-        {
-            await store.PutBytesAsync(ObjectKey.Parse(DataLayout.BaseSeries(dataset, one.Id)), file, cancellationToken: cancellationToken);
-        }
-
-        var manifest = new BaseDatasetManifest(dataset, BaseDatasetManifest.CurrentFormatVersion, entries);
-        if (toWrite.Count > 0 || upgraded || existing is null || existing.Value.Manifest.FormatVersion != manifest.FormatVersion)
-        {
-            // The manifest goes last and only over the version read above: two ingests racing on one
-            // dataset cannot silently drop each other's series.
-            using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
-            await store.PutAsync(
-                manifestKey,
-                json,
-                existing is null ? new ObjectWriteOptions { IfNoneMatch = true } : new ObjectWriteOptions { IfMatch = existing.Value.ETag },
-                cancellationToken);
-        }
-
-        return manifest;
+        throw new DatasetConflictException(
+            $"Dataset '{dataset}' changed under this upload {MaxCommitAttempts} times in a row (other uploads kept committing first); nothing of it was added: try again.");
     }
 
     /// <summary>Every dataset in the store (those with a manifest), by name.</summary>
@@ -127,7 +154,7 @@ public sealed class BaseDatasetStore(IObjectStore store)
             }
             else
             {
-                damaged.Add(DataLayout.BaseSeries(dataset, series));
+                damaged.Add(entry.KeyIn(dataset, series));
             }
         }
 
@@ -145,21 +172,27 @@ public sealed class BaseDatasetStore(IObjectStore store)
     public async Task<BaseDatasetManifest?> ReadManifestAsync(string dataset, CancellationToken cancellationToken = default) =>
         (await ReadManifestWithETagAsync(dataset, cancellationToken))?.Manifest;
 
+    /// <summary>The key of <paramref name="series"/>' file in <paramref name="dataset"/>, as its manifest names it.</summary>
+    public async Task<string> SeriesKeyAsync(string dataset, SeriesId series, CancellationToken cancellationToken = default) =>
+        (await EntryAsync(dataset, series, cancellationToken)).KeyIn(dataset, series);
+
+    private async Task<BaseSeriesEntry> EntryAsync(string dataset, SeriesId series, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(dataset, cancellationToken)
+            ?? throw new ArgumentException($"There is no base dataset '{dataset}' (no {DataLayout.BaseManifest(dataset)}).");
+        return manifest.Series.TryGetValue(series.ToString(), out var entry)
+            ? entry
+            : throw new ArgumentException($"Base dataset '{dataset}' has no series {series}; it has {string.Join(", ", manifest.Series.Keys)}.");
+    }
+
     /// <summary>
     /// Reads one series and checks its bars against the manifest's content hash, so a file changed
     /// under the manifest is refused instead of silently shifting every bar_idx that points into it.
     /// </summary>
     public async Task<BarSeries> ReadSeriesAsync(string dataset, SeriesId series, CancellationToken cancellationToken = default)
     {
-        var manifest = await ReadManifestAsync(dataset, cancellationToken)
-            ?? throw new ArgumentException($"There is no base dataset '{dataset}' (no {DataLayout.BaseManifest(dataset)}).");
-        if (!manifest.Series.TryGetValue(series.ToString(), out var entry))
-        {
-            throw new ArgumentException(
-                $"Base dataset '{dataset}' has no series {series}; it has {string.Join(", ", manifest.Series.Keys)}.");
-        }
-
-        var key = DataLayout.BaseSeries(dataset, series);
+        var entry = await EntryAsync(dataset, series, cancellationToken);
+        var key = entry.KeyIn(dataset, series);
         byte[] file;
         try
         {
@@ -210,7 +243,7 @@ public sealed class BaseDatasetStore(IObjectStore store)
     /// </summary>
     private async Task<(bool Intact, string Sha256, long Bytes)> InspectAsync(string dataset, SeriesId series, BaseSeriesEntry held, CancellationToken cancellationToken)
     {
-        var key = DataLayout.BaseSeries(dataset, series);
+        var key = held.KeyIn(dataset, series);
         byte[] file;
         try
         {
@@ -254,14 +287,16 @@ public sealed class BaseDatasetStore(IObjectStore store)
             throw new ArgumentException($"Series {series.Id} has no bars.");
         }
 
+        var sha = Hashing.Sha256Hex(file);
         return new BaseSeriesEntry(
             series.Id.Timeframe.ToString(),
             series.Count,
             DateTimeOffset.FromUnixTimeMilliseconds(series.Time[0]),
             DateTimeOffset.FromUnixTimeMilliseconds(series.Time[^1]),
             series.ContentHash(),
-            Hashing.Sha256Hex(file),
-            file.LongLength);
+            sha,
+            file.LongLength,
+            DataLayout.BaseSeriesFileName(series.Id, sha));
     }
 
     private async Task<(BaseDatasetManifest Manifest, string ETag)?> ReadManifestWithETagAsync(string dataset, CancellationToken cancellationToken)
@@ -297,3 +332,6 @@ public sealed class BaseDatasetStore(IObjectStore store)
         }
     }
 }
+
+/// <summary>What <see cref="BaseDatasetStore.AddAsync"/> left: the manifest, and whether this write committed a change to it.</summary>
+public sealed record BaseDatasetWrite(BaseDatasetManifest Manifest, bool Changed);

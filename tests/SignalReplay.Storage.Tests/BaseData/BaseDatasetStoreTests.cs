@@ -75,7 +75,7 @@ public sealed class BaseDatasetStoreTests : IDisposable
     {
         await _datasets.WriteAsync("demo", [Series("SPY_1m", 100)], Cancel);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var error = await Assert.ThrowsAsync<DatasetConflictException>(() =>
             _datasets.WriteAsync("demo", [Series("SPY_1m", 100, drift: 0.02)], Cancel));
 
         Assert.Contains("already holds SPY_1m with other bars", error.Message);
@@ -87,12 +87,13 @@ public sealed class BaseDatasetStoreTests : IDisposable
         await _datasets.WriteAsync("demo", [Series("SPY_1m", 100)], Cancel);
         await _datasets.WriteAsync("other", [Series("SPY_1m", 100, drift: 0.02)], Cancel);
         // Swap the file behind the manifest's back, as a careless copy would.
-        var other = await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/other/SPY_1m.parquet"), Cancel);
-        await _objects.PutBytesAsync(ObjectKey.Parse("data/base/demo/SPY_1m.parquet"), other, cancellationToken: Cancel);
+        var other = await _objects.ReadAllBytesAsync(await KeyAsync("other", "SPY_1m"), Cancel);
+        var key = await KeyAsync("demo", "SPY_1m");
+        await _objects.PutBytesAsync(key, other, cancellationToken: Cancel);
 
         var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadSeriesAsync("demo", SeriesId.Parse("SPY_1m"), Cancel));
 
-        Assert.Contains("data/base/demo/SPY_1m.parquet", error.Message);
+        Assert.Contains(key.Value, error.Message);
         Assert.Contains("does not match its manifest", error.Message);
     }
 
@@ -120,9 +121,10 @@ public sealed class BaseDatasetStoreTests : IDisposable
         await _datasets.WriteAsync("demo", [Series("SPY_1m", 100)], Cancel);
 
         var entry = (await _datasets.ReadManifestAsync("demo", Cancel))!.Series["SPY_1m"];
-        var file = await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/demo/SPY_1m.parquet"), Cancel);
+        var file = await _objects.ReadAllBytesAsync(await KeyAsync("demo", "SPY_1m"), Cancel);
 
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)), entry.FileSha256);
+        Assert.Equal($"SPY_1m.{entry.FileSha256![..16]}.parquet", entry.File);
         Assert.Equal(file.LongLength, entry.FileBytes);
         Assert.Equal(BaseDatasetManifest.CurrentFormatVersion, (await _datasets.ReadManifestAsync("demo", Cancel))!.FormatVersion);
     }
@@ -132,7 +134,7 @@ public sealed class BaseDatasetStoreTests : IDisposable
     {
         var spy = Series("SPY_1m", 100);
         await _datasets.WriteAsync("demo", [spy], Cancel);
-        var key = ObjectKey.Parse("data/base/demo/SPY_1m.parquet");
+        var key = await KeyAsync("demo", "SPY_1m");
         var file = await _objects.ReadAllBytesAsync(key, Cancel);
         var damaged = (byte[])file.Clone();
         damaged[^12] ^= 0xFF; // inside the footer, where a Parquet reader could spin for minutes
@@ -141,7 +143,7 @@ public sealed class BaseDatasetStoreTests : IDisposable
         var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadSeriesAsync("demo", spy.Id, Cancel));
         await _datasets.WriteAsync("demo", [spy], Cancel);
 
-        Assert.StartsWith("data/base/demo/SPY_1m.parquet: does not match its manifest", error.Message);
+        Assert.StartsWith($"{key}: does not match its manifest", error.Message);
         Assert.Equal(file, await _objects.ReadAllBytesAsync(key, Cancel));
         Assert.Equal(spy.ContentHash(), (await _datasets.ReadSeriesAsync("demo", spy.Id, Cancel)).ContentHash());
     }
@@ -150,11 +152,12 @@ public sealed class BaseDatasetStoreTests : IDisposable
     public async Task A_missing_series_file_is_named()
     {
         await _datasets.WriteAsync("demo", [Series("SPY_1m", 100)], Cancel);
-        await _objects.DeleteAsync(ObjectKey.Parse("data/base/demo/SPY_1m.parquet"), Cancel);
+        var key = await KeyAsync("demo", "SPY_1m");
+        await _objects.DeleteAsync(key, Cancel);
 
         var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadSeriesAsync("demo", SeriesId.Parse("SPY_1m"), Cancel));
 
-        Assert.Equal("data/base/demo/SPY_1m.parquet: is missing; the dataset's manifest lists it.", error.Message);
+        Assert.Equal($"{key}: is missing; the dataset's manifest lists it.", error.Message);
     }
 
     [Fact]
@@ -167,7 +170,7 @@ public sealed class BaseDatasetStoreTests : IDisposable
         // QQQ's file decodes, but to other bars than its entry describes.
         await _datasets.WriteAsync("other", [Series("QQQ_1m", 50, drift: 0.5)], Cancel);
         await _objects.PutBytesAsync(
-            ObjectKey.Parse("data/base/old/QQQ_1m.parquet"), await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/other/QQQ_1m.parquet"), Cancel), cancellationToken: Cancel);
+            ObjectKey.Parse("data/base/old/QQQ_1m.parquet"), await _objects.ReadAllBytesAsync(await KeyAsync("other", "QQQ_1m"), Cancel), cancellationToken: Cancel);
 
         var read = await _datasets.ReadSeriesAsync("old", spy.Id, Cancel);
         var (upgraded, damaged) = await _datasets.AddFileHashesAsync("old", Cancel);
@@ -193,19 +196,27 @@ public sealed class BaseDatasetStoreTests : IDisposable
 
         var error = await Assert.ThrowsAsync<StoredDataException>(() => _datasets.ReadManifestAsync("demo", Cancel));
 
-        Assert.Contains("data/base/demo/manifest.json: is base dataset format version 9; this build reads versions 1 to 2", error.Message);
+        Assert.Contains("data/base/demo/manifest.json: is base dataset format version 9; this build reads versions 1 to 3", error.Message);
     }
 
-    /// <summary>Rewrites a dataset's manifest as format 1 wrote it: no file hashes.</summary>
+    /// <summary>The key of a series' file, as the dataset's manifest names it.</summary>
+    private async Task<ObjectKey> KeyAsync(string dataset, string series) =>
+        ObjectKey.Parse(await _datasets.SeriesKeyAsync(dataset, SeriesId.Parse(series), Cancel));
+
+    /// <summary>Rewrites a dataset as format 1 wrote it: files named {SERIES}.parquet, no file hashes.</summary>
     private async Task WriteAsFormat1Async(string dataset)
     {
         var key = ObjectKey.Parse($"data/base/{dataset}/manifest.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(await _objects.ReadAllBytesAsync(key, Cancel))!;
         json["format_version"] = 1;
-        foreach (var (_, entry) in json["series"]!.AsObject())
+        foreach (var (name, entry) in json["series"]!.AsObject())
         {
-            entry!.AsObject().Remove("file_sha256");
+            var file = ObjectKey.Parse($"data/base/{dataset}/{entry!["file"]}");
+            await _objects.PutBytesAsync(ObjectKey.Parse($"data/base/{dataset}/{name}.parquet"), await _objects.ReadAllBytesAsync(file, Cancel), cancellationToken: Cancel);
+            await _objects.DeleteAsync(file, Cancel);
+            entry.AsObject().Remove("file_sha256");
             entry.AsObject().Remove("file_bytes");
+            entry.AsObject().Remove("file");
         }
 
         await _objects.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), cancellationToken: Cancel);

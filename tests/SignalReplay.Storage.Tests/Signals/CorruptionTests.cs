@@ -53,7 +53,7 @@ public sealed class CorruptionTests : IDisposable
 
         var isBase = file.StartsWith("base:", StringComparison.Ordinal);
         var key = ObjectKey.Parse(isBase
-            ? DataLayout.BaseSeries("synthetic", SeriesId.Parse(file[5..]))
+            ? await new BaseDatasetStore(_store).SeriesKeyAsync("synthetic", SeriesId.Parse(file[5..]), Cancel)
             : DataLayout.SignalSetFile(clean.Manifest.Id, file));
         var setKeys = await _store.ListAsync(DataLayout.SignalSetPrefix(clean.Manifest.Id), Cancel).Select(i => i.Key).ToListAsync(Cancel);
         var pristine = new Dictionary<ObjectKey, byte[]>();

@@ -142,12 +142,14 @@ public sealed class SignalSetStoreTests : IDisposable
     {
         await StoreMarketAsync();
         // Put another series' bars under SYNA_1m's key, behind the manifest's back.
-        var other = await _objects.ReadAllBytesAsync(ObjectKey.Parse("data/base/synthetic/SYNC_1m.parquet"), Cancel);
-        await _objects.PutBytesAsync(ObjectKey.Parse("data/base/synthetic/SYNA_1m.parquet"), other, cancellationToken: Cancel);
+        var datasets = new BaseDatasetStore(_objects);
+        var other = await _objects.ReadAllBytesAsync(ObjectKey.Parse(await datasets.SeriesKeyAsync("synthetic", SeriesId.Parse("SYNC_1m"), Cancel)), Cancel);
+        var key = await datasets.SeriesKeyAsync("synthetic", SeriesId.Parse("SYNA_1m"), Cancel);
+        await _objects.PutBytesAsync(ObjectKey.Parse(key), other, cancellationToken: Cancel);
 
         var error = await Assert.ThrowsAsync<StoredDataException>(() => _signals.GenerateAsync(Request(), cancellationToken: Cancel));
 
-        Assert.Contains("data/base/synthetic/SYNA_1m.parquet: does not match its manifest", error.Message);
+        Assert.Contains($"{key}: does not match its manifest", error.Message);
     }
 
     [Fact]
