@@ -15,15 +15,24 @@ internal static class ResultsCommands
         var list = new Command("list", "Every run in the store with its status.");
         list.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
-            var reader = new ResultsReader(Store(parse).Objects);
+            var store = Store(parse).Objects;
             var table = new Table().AddColumns("run", "name", "status", "created (UTC)", "finished (UTC)");
-            await foreach (var run in reader.ListWorkflowsAsync(cancellationToken))
+            var page = new RunPage([], null);
+            do
             {
-                var metadata = await reader.ReadMetadataAsync(run, cancellationToken);
-                table.AddRow(Markup.Escape(run), Markup.Escape(metadata?.Name ?? "?"), metadata?.Status ?? "?", Time(metadata?.CreatedAt), Time(metadata?.FinishedAt));
+                page = await RunIndex.PageAsync(store, 1_000, page.Next, cancellationToken);
+                foreach (var run in page.Runs)
+                {
+                    table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Name ?? "?"), run.Status ?? "?", Time(run.CreatedAt), Time(run.FinishedAt));
+                }
             }
+            while (page.Next is not null);
 
             console.Write(table);
+            if (table.Rows.Count == 0 && await new ResultsReader(store).ListWorkflowsAsync(cancellationToken).AnyAsync(cancellationToken))
+            {
+                console.MarkupLine("[yellow]The store holds runs written before the run index: `signalreplay migrate` lists them.[/]");
+            }
         }));
 
         var id = new Argument<string>("run") { Description = "Run id (see runs list)." };
@@ -166,6 +175,8 @@ internal static class ResultsCommands
             var store = Store(parse).Objects;
             var report = await new ResultsMigrator(store).MigrateAllAsync(cancellationToken);
             console.MarkupLineInterpolated($"Migrated {report.Migrated.Count} run(s): {string.Join(", ", report.Migrated)}; {report.AlreadyMigrated.Count} already in v2 (rewritten identically).");
+            var indexed = await new ResultsMigrator(store).IndexRunsAsync(cancellationToken);
+            console.MarkupLineInterpolated($"Added {indexed} run(s) written before the run index to it (results/.index/runs/).");
             var subscriptions = await Grains.Storage.ObjectStoreGrainStorage.DeleteLegacyStreamSubscriptionsAsync(store, cancellationToken);
             console.MarkupLineInterpolated($"Removed {subscriptions} stream-subscription file(s) that versions before 2026-11-25 left under grain-state/.");
             var datasets = new BaseDatasetStore(store);

@@ -8,13 +8,23 @@ var builder = WebApplication.CreateBuilder(args);
 // (SignalReplay__Clustering=Redis, SignalReplay__Store__Kind=AzureBlob, ...: see SiloSettings).
 var settings = SiloSettings.Read(builder.Configuration);
 builder.UseOrleans(settings.Apply);
-builder.Services.AddSingleton(settings.Limits);
-builder.Services.AddOpenApi();
+builder.Services.AddSingleton(settings.Limits).AddSingleton(settings.Api);
+builder.Services.AddHostedService<RunIndexBackfill>();
+builder.Services.AddSingleton<RunAdmission>().AddHostedService(services => services.GetRequiredService<RunAdmission>());
+builder.Services.AddOpenApi(options => ApiDocument.Describe(options, keyRequired: settings.ApiKey is not null));
+
+// Every error answer is an RFC 7807 problem: the API's own, a body Kestrel refused, and anything unforeseen.
+builder.Services.AddProblemDetails();
 
 // Metrics can be infinite (a profit factor without losses): written as "Infinity", as in summary.json.
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
 
 var app = builder.Build();
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = error => error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
+app.UseStatusCodePages();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithTags("health");
 app.MapOpenApi(); // GET /openapi/v1.json
 app.MapGroup("/api")

@@ -38,8 +38,14 @@ public sealed record SiloSettings
 
     public ObjectStoreOptions Store { get; init; } = ObjectStoreOptions.LocalFolder(Path.Combine(".signalreplay", "store"));
 
-    /// <summary>When set (<c>SignalReplay:Api:Key</c>), /api requests must carry it in the X-Api-Key header.</summary>
+    /// <summary>
+    /// When set (<c>SignalReplay:Api:Key</c>, at least <see cref="MinApiKeyLength"/> characters, as the Bicep
+    /// parameter requires), /api requests must carry it in the X-Api-Key header.
+    /// </summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>The shortest API key the host starts with.</summary>
+    public const int MinApiKeyLength = 16;
 
     /// <summary>
     /// Replay tuning from <c>SignalReplay:Replay</c> (<c>ShardSize</c>, <c>ShardsInFlight</c>, <c>ShardPlacement</c>,
@@ -49,6 +55,9 @@ public sealed record SiloSettings
 
     /// <summary>What one run submitted to the API may ask for (<c>SignalReplay:Limits:MaxConfigurations</c>, <c>MaxStrategyInstances</c>).</summary>
     public RunConfigLimits Limits { get; init; } = RunConfigLimits.Default;
+
+    /// <summary>What the API takes in at once (<c>SignalReplay:Limits:MaxUploadBytes</c>, <c>MaxConcurrentRuns</c>).</summary>
+    public ApiLimits Api { get; init; } = ApiLimits.Default;
 
     public static SiloSettings Read(IConfiguration configuration)
     {
@@ -74,7 +83,13 @@ public sealed record SiloSettings
             ApiKey = string.IsNullOrEmpty(section["Api:Key"]) ? null : section["Api:Key"],
             Replay = ReadReplay(section.GetSection("Replay")),
             Limits = ReadLimits(section.GetSection("Limits")),
+            Api = ReadApiLimits(section.GetSection("Limits")),
         };
+        if (settings.ApiKey is { Length: < MinApiKeyLength } key)
+        {
+            throw new ArgumentException($"SignalReplay:Api:Key has {key.Length} character(s); an API key must have at least {MinApiKeyLength}.");
+        }
+
         if (clustering == ClusteringKind.Redis && string.IsNullOrWhiteSpace(settings.RedisConnectionString))
         {
             throw new ArgumentException("SignalReplay:Redis:ConnectionString is required when SignalReplay:Clustering is Redis.");
@@ -117,16 +132,34 @@ public sealed record SiloSettings
         [nameof(SignalReplayOptions.ShardSize), nameof(SignalReplayOptions.ShardsInFlight), nameof(SignalReplayOptions.ShardPlacement),
          nameof(SignalReplayOptions.MaxBatchesInFlight), nameof(SignalReplayOptions.RowsPerBatch)];
 
+    private static readonly string[] LimitKeys =
+        [nameof(RunConfigLimits.MaxConfigurations), nameof(RunConfigLimits.MaxStrategyInstances), nameof(ApiLimits.MaxUploadBytes), nameof(ApiLimits.MaxConcurrentRuns)];
+
     private static RunConfigLimits ReadLimits(IConfigurationSection section)
     {
-        long Read(string key, long fallback) => section[key] is not { } text ? fallback
-            : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= int.MaxValue
-                ? value
-                : throw new ArgumentException($"{section.Path}:{key} is '{text}'; it must be a whole number from 1 to {int.MaxValue:N0}.");
+        if (section.GetChildren().FirstOrDefault(child => !LimitKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            throw new ArgumentException($"{unknown.Path} is not a limit; they are {string.Join(", ", LimitKeys)}.");
+        }
 
         var defaults = RunConfigLimits.Default;
-        return new RunConfigLimits(Read(nameof(RunConfigLimits.MaxConfigurations), defaults.MaxConfigurations), Read(nameof(RunConfigLimits.MaxStrategyInstances), defaults.MaxStrategyInstances));
+        return new RunConfigLimits(
+            ReadWhole(section, nameof(RunConfigLimits.MaxConfigurations), defaults.MaxConfigurations, int.MaxValue),
+            ReadWhole(section, nameof(RunConfigLimits.MaxStrategyInstances), defaults.MaxStrategyInstances, int.MaxValue));
     }
+
+    private static ApiLimits ReadApiLimits(IConfigurationSection section)
+    {
+        var defaults = ApiLimits.Default;
+        return new ApiLimits(
+            ReadWhole(section, nameof(ApiLimits.MaxUploadBytes), defaults.MaxUploadBytes, long.MaxValue),
+            (int)ReadWhole(section, nameof(ApiLimits.MaxConcurrentRuns), defaults.MaxConcurrentRuns, 1_000));
+    }
+
+    private static long ReadWhole(IConfigurationSection section, string key, long fallback, long maximum) => section[key] is not { } text ? fallback
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= maximum
+            ? value
+            : throw new ArgumentException($"{section.Path}:{key} is '{text}'; it must be a whole number from 1 to {maximum:N0}.");
 
     private static SignalReplayOptions ReadReplay(IConfigurationSection section)
     {
@@ -156,4 +189,14 @@ public sealed record SiloSettings
     private static IPAddress HostAddress() =>
         Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
         ?? IPAddress.Loopback;
+}
+
+/// <summary>
+/// What the run API takes in at once: an upload's bytes (larger ones get a 413 before they are read) and the runs
+/// started through it that may be running together (beyond that, a 429 with Retry-After).
+/// </summary>
+public sealed record ApiLimits(long MaxUploadBytes, int MaxConcurrentRuns)
+{
+    /// <summary>256 MiB of CSV (about 4 million minute bars); 4 runs, two per core of the machines we deploy to.</summary>
+    public static ApiLimits Default { get; } = new(256L << 20, 4);
 }

@@ -10,7 +10,7 @@ namespace SignalReplay.Cli.Tests;
 /// <summary>One real silo host process for the class: its store is the store the CLI reads locally too.</summary>
 public sealed class SiloHostFixture : IAsyncLifetime
 {
-    public const string Key = "cli-test-key";
+    public const string Key = "cli-test-key-0123456789";
 
     private readonly TempFolder _folder = new();
 
@@ -228,6 +228,6 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
         return path;
     }
 
-    [GeneratedRegex(@"Run (?<id>remote-run-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}):")]
+    [GeneratedRegex(@"Run (?<id>remote-run-[0-9]{8}-[0-9]{6}-[0-9a-f]{16}):")]
     private static partial Regex RunId();
 }

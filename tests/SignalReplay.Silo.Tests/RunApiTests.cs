@@ -12,7 +12,7 @@ namespace SignalReplay.Silo.Tests;
 /// <summary>The run API on a real silo host process on loopback, with an API key configured.</summary>
 public sealed class RunApiTests : IAsyncLifetime
 {
-    private const string Key = "test-key-123";
+    private const string Key = "test-key-0123456789";
     private readonly TempFolder _folder = new();
     private SiloHostProcess? _silo;
     private HttpClient _http = null!;
@@ -124,6 +124,16 @@ public sealed class RunApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz", Cancel)).StatusCode);
         var openApi = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/runs/{id}/summary", out _));
+        var scheme = openApi.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
+        Assert.Equal("header", scheme.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+        var start = openApi.GetProperty("paths").GetProperty("/api/runs").GetProperty("post");
+        Assert.True(start.GetProperty("security")[0].TryGetProperty("ApiKey", out _));
+        Assert.Equal(["202", "400", "401", "413", "429"], start.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        var upload = openApi.GetProperty("paths").GetProperty("/api/datasets/{name}").GetProperty("post");
+        Assert.Equal(["200", "201", "400", "401", "409", "413", "415"], upload.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        Assert.False(openApi.GetProperty("paths").GetProperty("/healthz").GetProperty("get").TryGetProperty("security", out _));
     }
 
     [Theory]

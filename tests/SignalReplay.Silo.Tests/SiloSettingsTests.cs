@@ -88,4 +88,26 @@ public sealed class SiloSettingsTests
         var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Limits:MaxStrategyInstances", "0")));
         Assert.Contains("SignalReplay:Limits:MaxStrategyInstances is '0'", error.Message);
     }
+
+    [Fact]
+    public void Api_limits_are_read_beside_the_run_limits_and_an_unknown_limit_is_refused()
+    {
+        var settings = Read(("SignalReplay:Limits:MaxUploadBytes", "1048576"), ("SignalReplay:Limits:MaxConcurrentRuns", "2"));
+
+        Assert.Equal(new ApiLimits(1_048_576, 2), settings.Api);
+        Assert.Equal(ApiLimits.Default, Read().Api);
+        Assert.Contains("SignalReplay:Limits:MaxConcurrentRuns is '0'", Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Limits:MaxConcurrentRuns", "0"))).Message);
+        Assert.Contains(
+            "SignalReplay:Limits:MaxRuns is not a limit; they are MaxConfigurations, MaxStrategyInstances, MaxUploadBytes, MaxConcurrentRuns",
+            Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Limits:MaxRuns", "3"))).Message);
+    }
+
+    [Fact]
+    public void An_api_key_shorter_than_16_characters_is_refused_at_start()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Api:Key", "x")));
+
+        Assert.Equal("SignalReplay:Api:Key has 1 character(s); an API key must have at least 16.", error.Message);
+        Assert.Equal("sixteen-chars-ok", Read(("SignalReplay:Api:Key", "sixteen-chars-ok")).ApiKey);
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using SignalReplay.Core.Data;
 using SignalReplay.Storage;
 using SignalReplay.Storage.BaseData;
@@ -12,29 +13,61 @@ public static class DatasetsApi
     {
         api.MapPost("/datasets/{name}", UploadAsync)
             .WithTags("datasets")
-            .WithSummary("Upload CSV files (multipart/form-data, each named SERIES.csv, e.g. SPY_1m.csv) as base dataset {name}.")
+            .WithSummary("Upload CSV files (multipart/form-data, each named SERIES.csv, e.g. SPY_1m.csv) as base dataset {name}: 201 when series were added, 200 when it held them already.")
             .DisableAntiforgery()
             .Produces<BaseDatasetManifest>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<BaseDatasetManifest>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 
-    private static async Task<IResult> UploadAsync(string name, HttpRequest request, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(string name, HttpRequest request, IObjectStore store, ApiLimits limits, CancellationToken cancellationToken)
     {
         if (!DataLayout.Name.IsValid(name))
         {
-            return Results.Problem($"'{name}' is not a dataset name.", statusCode: StatusCodes.Status400BadRequest);
+            return Problem(StatusCodes.Status400BadRequest, "Bad dataset name", $"'{Shown(name)}' is not a dataset name: use 1 to {DataLayout.Name.MaxLength} letters, digits, '-', '_' or '.'.");
         }
 
         if (!request.HasFormContentType)
         {
-            return Results.Problem("Send the CSV files as multipart/form-data.", statusCode: StatusCodes.Status400BadRequest);
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Not a form upload", "Send the CSV files as multipart/form-data.");
         }
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        var tooLarge = Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"An upload is at most {limits.MaxUploadBytes:N0} bytes (SignalReplay:Limits:MaxUploadBytes).");
+        if (request.ContentLength > limits.MaxUploadBytes)
+        {
+            return tooLarge;
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limits.MaxUploadBytes;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limits.MaxUploadBytes }, cancellationToken);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge;
+        }
+        catch (InvalidDataException error) when (error.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return tooLarge;
+        }
+        catch (Exception error) when (error is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Broken multipart body", $"The multipart/form-data body cannot be read: {error.Message}");
+        }
+
         if (form.Files.Count == 0)
         {
-            return Results.Problem("The upload holds no file.", statusCode: StatusCodes.Status400BadRequest);
+            return Problem(StatusCodes.Status400BadRequest, "Bad upload", "The upload holds no file.");
         }
 
         // Every file is read and validated before anything is written: a bad line leaves the store as it was.
@@ -46,7 +79,7 @@ public static class DatasetsApi
             {
                 if (!fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new FormatException($"'{fileName}' is not named SERIES.csv (e.g. SPY_1m.csv).");
+                    throw new FormatException($"'{Shown(fileName)}' is not named SERIES.csv (e.g. SPY_1m.csv).");
                 }
 
                 using var text = new StreamReader(file.OpenReadStream());
@@ -54,11 +87,28 @@ public static class DatasetsApi
             }
             catch (Exception error) when (error is MarketDataException or FormatException)
             {
-                return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad upload");
+                return Problem(StatusCodes.Status400BadRequest, "Bad upload", error.Message);
             }
         }
 
-        var manifest = await new BaseDatasetStore(store).WriteAsync(name, series, cancellationToken);
-        return Results.Created($"/api/datasets/{name}", manifest);
+        try
+        {
+            var written = await new BaseDatasetStore(store).AddAsync(name, series, cancellationToken);
+            return written.Changed ? Results.Created($"/api/datasets/{name}", written.Manifest) : Results.Ok(written.Manifest);
+        }
+        catch (DatasetConflictException error)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Conflicts with the dataset", error.Message);
+        }
+        catch (ArgumentException error)
+        {
+            // Two files of one series, or a series without bars.
+            return Problem(StatusCodes.Status400BadRequest, "Bad upload", error.Message);
+        }
     }
+
+    private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
+
+    /// <summary>A name from the request as an error shows it: never more than 80 characters.</summary>
+    internal static string Shown(string text) => text.Length <= 80 ? text : $"{text[..80]}... ({text.Length:N0} characters)";
 }

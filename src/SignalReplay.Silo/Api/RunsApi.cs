@@ -18,8 +18,12 @@ public static class RunsApi
             .Accepts<string>("application/yaml", "application/json", "text/plain")
             .Produces<RunStatus>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        runs.MapGet("/", ListAsync).WithSummary("Every run in the store, newest first.").Produces<RunListItem[]>();
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        runs.MapGet("/", ListAsync)
+            .WithSummary("The store's runs, newest first, a page of `limit` (1 to 1000, default 100) at a time; a Link header (rel=\"next\") gives the next page's URL.")
+            .Produces<RunListItem[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{id}", StatusAsync).WithSummary("A run's status.").Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id}/interrupt", InterruptAsync)
             .WithSummary("Stop a running run where it stands (state 'interrupted'): finished phases are kept; resume continues it.")
@@ -35,7 +39,7 @@ public static class RunsApi
     /// <summary>A run configuration lists alternatives; the largest example is 12 KB.</summary>
     public const int MaxConfigBytes = 1 << 20;
 
-    private static async Task<IResult> StartAsync(HttpRequest request, IGrainFactory grains, RunConfigLimits limits)
+    private static async Task<IResult> StartAsync(HttpRequest request, IGrainFactory grains, RunConfigLimits limits, RunAdmission admission)
     {
         if (await ReadBoundedAsync(request, MaxConfigBytes) is not { } text)
         {
@@ -55,8 +59,25 @@ public static class RunsApi
         }
 
         var id = RunIds.New(config.Name);
-        var status = await grains.GetGrain<ISequencerGrain>(id).StartAsync(new RunRequest(text, "request body"));
-        return Results.Accepted($"/api/runs/{id}", status);
+        if (!admission.TryAdmit(id))
+        {
+            request.HttpContext.Response.Headers.RetryAfter = ((int)RunAdmission.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(
+                $"This host runs at most {admission.Limit} runs at once (SignalReplay:Limits:MaxConcurrentRuns) and all are running: try again in {RunAdmission.RetryAfter.TotalSeconds:0} s.",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many runs");
+        }
+
+        try
+        {
+            var status = await grains.GetGrain<ISequencerGrain>(id).StartAsync(new RunRequest(text, "request body"));
+            return Results.Accepted($"/api/runs/{id}", status);
+        }
+        catch
+        {
+            admission.Release(id);
+            throw;
+        }
     }
 
     /// <summary>The body as UTF-8 text, or null when it is longer than <paramref name="limit"/> bytes (read no further).</summary>
@@ -83,17 +104,25 @@ public static class RunsApi
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static async Task<IResult> ListAsync(IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, IObjectStore store, int? limit, string? after, CancellationToken cancellationToken)
     {
-        var reader = new ResultsReader(store);
-        var items = new List<RunListItem>();
-        await foreach (var workflow in reader.ListWorkflowsAsync(cancellationToken))
+        if (limit is < 1 or > 1_000)
         {
-            var metadata = await reader.ReadMetadataAsync(workflow, cancellationToken);
-            items.Add(new RunListItem(workflow, metadata?.Name, metadata?.Status, metadata?.CreatedAt, metadata?.FinishedAt));
+            return Results.Problem("limit must be from 1 to 1000.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return Results.Ok(items.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal));
+        if (after is not null && !ObjectKey.TryParse(RunIndex.Prefix + after, out _))
+        {
+            return Results.Problem("after is not a cursor this API gave out (a Link header's).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var page = await RunIndex.PageAsync(store, limit ?? 100, after, cancellationToken);
+        if (page.Next is { } next)
+        {
+            http.Response.Headers.Link = $"</api/runs?limit={limit ?? 100}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
+        }
+
+        return Results.Ok(page.Runs.Select(run => new RunListItem(run.Id, run.Name, run.Status, run.CreatedAt, run.FinishedAt)));
     }
 
     private static async Task<IResult> StatusAsync(string id, IGrainFactory grains)

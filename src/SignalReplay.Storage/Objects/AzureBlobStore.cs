@@ -99,6 +99,17 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IObjectStore
         }
     }
 
+    public async IAsyncEnumerable<ObjectKey> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            if (ObjectKey.TryParse(item.Name, out var key))
+            {
+                yield return key;
+            }
+        }
+    }
+
     public async Task<bool> DeleteAsync(ObjectKey key, CancellationToken cancellationToken = default) =>
         (await container.GetBlobClient(key.Value).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
 

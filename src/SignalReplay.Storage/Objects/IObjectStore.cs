@@ -20,6 +20,9 @@ public interface IObjectStore
     /// <summary>Every object whose key starts with <paramref name="prefix"/>, in ordinal key order.</summary>
     IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>The keys of <see cref="ListAsync"/> alone, in the same order: no size, ETag or tags are read.</summary>
+    IAsyncEnumerable<ObjectKey> ListKeysAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the object; false when there was none.</summary>
     Task<bool> DeleteAsync(ObjectKey key, CancellationToken cancellationToken = default);
 }

@@ -89,35 +89,54 @@ public sealed class LocalFolderStore : IObjectStore
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Start from the deepest folder the prefix names instead of walking the whole store.
-        var folder = prefix.Contains('/') ? prefix[..(prefix.LastIndexOf('/') + 1)] : string.Empty;
-        var start = Path.Combine(_root, folder.Replace('/', Path.DirectorySeparatorChar));
-        if (!Directory.Exists(start))
-        {
-            yield break;
-        }
-
-        var keys = Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(relative => !relative.StartsWith(TempFolder + "/", StringComparison.Ordinal)
-                && !relative.StartsWith(MetaFolder + "/", StringComparison.Ordinal)
-                && relative.StartsWith(prefix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        foreach (var relative in keys)
+        foreach (var key in Keys(prefix))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!ObjectKey.TryParse(relative, out var key))
-            {
-                continue; // a file someone put there by hand with a name no key can have
-            }
-
-            var file = new FileInfo(Path.Combine(_root, relative));
+            var file = new FileInfo(PathOf(key));
             if (file.Exists)
             {
                 yield return await InfoOfAsync(key, file, cancellationToken);
             }
         }
+    }
+
+    public async IAsyncEnumerable<ObjectKey> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var key in Keys(prefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    /// <summary>The keys under <paramref name="prefix"/> in ordinal order, found from the deepest folder the prefix names.</summary>
+    private List<ObjectKey> Keys(string prefix)
+    {
+        var folder = prefix.Contains('/') ? prefix[..(prefix.LastIndexOf('/') + 1)] : string.Empty;
+        var start = Path.Combine(_root, folder.Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(start))
+        {
+            return [];
+        }
+
+        var keys = new List<ObjectKey>();
+        foreach (var relative in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(relative => !relative.StartsWith(TempFolder + "/", StringComparison.Ordinal)
+                && !relative.StartsWith(MetaFolder + "/", StringComparison.Ordinal)
+                && relative.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal))
+        {
+            // A file someone put there by hand with a name no key can have is not an object.
+            if (ObjectKey.TryParse(relative, out var key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
 
     public async Task<bool> DeleteAsync(ObjectKey key, CancellationToken cancellationToken = default)

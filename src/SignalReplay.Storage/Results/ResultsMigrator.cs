@@ -44,6 +44,31 @@ public sealed class ResultsMigrator(IObjectStore store)
         return new MigrationReport(migrated, already);
     }
 
+    /// <summary>
+    /// Writes the <see cref="RunIndex"/> entry of every run whose metadata.json has none (runs written before the
+    /// index existed); returns how many. Reads every key under results/ once: run it at start, not per request.
+    /// </summary>
+    public async Task<int> IndexRunsAsync(CancellationToken cancellationToken = default)
+    {
+        var indexed = new HashSet<ObjectKey>();
+        await foreach (var key in store.ListKeysAsync(RunIndex.Prefix, cancellationToken))
+        {
+            indexed.Add(key);
+        }
+
+        var (reader, writer, added) = (new ResultsReader(store), new ResultsWriter(store), 0);
+        await foreach (var workflow in reader.ListWorkflowsAsync(cancellationToken))
+        {
+            if (await reader.ReadMetadataAsync(workflow, cancellationToken) is { } metadata && !indexed.Contains(RunIndex.KeyOf(workflow, metadata.CreatedAt)))
+            {
+                await writer.WriteIndexEntryAsync(workflow, metadata, cancellationToken);
+                added++;
+            }
+        }
+
+        return added;
+    }
+
     public async Task MigrateAsync(string workflow, CancellationToken cancellationToken = default)
     {
         var key = ResultsLayout.V1Results(workflow);

@@ -11,10 +11,10 @@ public sealed class ResultsReader(IObjectStore store)
     public async IAsyncEnumerable<string> ListWorkflowsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? last = null;
-        await foreach (var info in store.ListAsync(ResultsLayout.Root, cancellationToken))
+        await foreach (var key in store.ListKeysAsync(ResultsLayout.Root, cancellationToken))
         {
-            var workflow = info.Key.Value[ResultsLayout.Root.Length..].Split('/')[0];
-            if (workflow != last)
+            var workflow = key.Value[ResultsLayout.Root.Length..].Split('/')[0];
+            if (workflow != last && DataLayout.Name.IsValid(workflow)) // not the run index
             {
                 last = workflow;
                 yield return workflow;

@@ -40,8 +40,16 @@ public sealed class ResultsWriter(IObjectStore store)
         }
     }
 
-    public Task WriteMetadataAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default) =>
-        PutJsonAsync(ResultsLayout.Metadata(workflow), metadata, cancellationToken);
+    /// <summary>A run's metadata.json, then its entry in the <see cref="RunIndex"/>.</summary>
+    public async Task WriteMetadataAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        await PutJsonAsync(ResultsLayout.Metadata(workflow), metadata, cancellationToken);
+        await WriteIndexEntryAsync(workflow, metadata, cancellationToken);
+    }
+
+    /// <summary>The <see cref="RunIndex"/> entry of a run, from its metadata.</summary>
+    public Task WriteIndexEntryAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default) =>
+        PutJsonAsync(RunIndex.KeyOf(workflow, metadata.CreatedAt), RunIndexEntry.Of(metadata), cancellationToken);
 
     public Task WriteSummaryAsync(string workflow, RunSummary summary, CancellationToken cancellationToken = default) =>
         PutJsonAsync(ResultsLayout.Summary(workflow), summary, cancellationToken);

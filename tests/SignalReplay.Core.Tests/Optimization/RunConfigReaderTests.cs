@@ -247,6 +247,17 @@ public sealed class RunConfigReaderTests
     }
 
     [Fact]
+    public void A_megabyte_key_is_refused_without_being_echoed()
+    {
+        var key = new string('k', 1 << 20);
+
+        var error = Refused("{\"name\": \"t\", \"" + key + "\": 1}");
+
+        Assert.Contains("a key or value of 1,048,576 characters (column 15); none may be longer than 1,024", error.Message);
+        Assert.True(error.Message.Length < 300, $"{error.Message.Length:N0} characters");
+    }
+
+    [Fact]
     public void A_document_of_more_than_100000_values_is_refused()
     {
         var yaml = "name: t\ndata: [" + string.Join(", ", Enumerable.Repeat("1", 100_001)) + "]\n";

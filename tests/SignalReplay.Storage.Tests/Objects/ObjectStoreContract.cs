@@ -119,6 +119,12 @@ public abstract class ObjectStoreContract
         Assert.Equal(5, await store.ListAsync("", Cancel).CountAsync(Cancel));
         Assert.Equal(4, await store.ListAsync("data/ba", Cancel).CountAsync(Cancel));
         Assert.Empty(await store.ListAsync("nothing/", Cancel).ToListAsync(Cancel));
+        foreach (var prefix in new[] { "data/base/", "", "data/ba", "nothing/" })
+        {
+            Assert.Equal(
+                await store.ListAsync(prefix, Cancel).Select(info => info.Key).ToListAsync(Cancel),
+                await store.ListKeysAsync(prefix, Cancel).ToListAsync(Cancel));
+        }
     }
 
     [Fact]
