@@ -53,3 +53,25 @@ public interface ISequencerGrain : IGrainWithStringKey
     [Alias("Resume")]
     Task<RunStatus> ResumeAsync();
 }
+
+/// <summary>
+/// A run another live process owns (it holds the run's lease and renews it): this one may not resume or interrupt
+/// it. The message names the owner.
+/// </summary>
+[GenerateSerializer, Alias("signalreplay.run-owned-elsewhere")]
+public sealed class RunOwnedElsewhereException : Exception
+{
+    public RunOwnedElsewhereException()
+    {
+    }
+
+    public RunOwnedElsewhereException(string message)
+        : base(message)
+    {
+    }
+
+    public RunOwnedElsewhereException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -25,6 +25,7 @@ internal static class CommandAction
 
     private static bool IsUserError(Exception error) => error is MarketDataException
         or Abstractions.RunFailedException
+        or Abstractions.RunOwnedElsewhereException
         or Core.Optimization.RunConfigException
         or StoredDataException
         or Storage.BaseData.DatasetConflictException

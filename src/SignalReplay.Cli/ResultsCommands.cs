@@ -40,17 +40,24 @@ internal static class ResultsCommands
         show.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var run = parse.GetValue(id)!;
-            var reader = new ResultsReader(Store(parse).Objects);
+            var store = Store(parse).Objects;
+            var reader = new ResultsReader(store);
             var metadata = await reader.ReadMetadataAsync(run, cancellationToken) ?? throw new ArgumentException($"There is no run '{run}' in the store.");
-            console.MarkupLineInterpolated($"Run [bold]{run}[/] ({metadata.Name}): {metadata.Status}; signal set {metadata.SignalSetId ?? "-"}; dataset {metadata.Dataset}.");
+            var status = await RunWatch.FromStoreAsync(store, metadata, cancellationToken);
+            console.MarkupLineInterpolated($"Run [bold]{run}[/] ({metadata.Name}): {status.State}; signal set {metadata.SignalSetId ?? "-"}; dataset {metadata.Dataset}.");
             foreach (var phase in metadata.Phases)
             {
                 console.MarkupLineInterpolated($"  phase {phase.Phase} ({phase.Kind}): {phase.Portfolios} portfolios in {phase.Seconds:F1} s");
             }
 
-            if (metadata.Error is { } error)
+            if (status.Error is { } error)
             {
-                console.MarkupLineInterpolated($"[red]error:[/] {error}");
+                console.MarkupLineInterpolated($"[red]{(status.State == "interrupted" ? "interrupted" : "error")}:[/] {error}");
+            }
+
+            if (status.State == "interrupted")
+            {
+                console.MarkupLineInterpolated($"[bold]signalreplay runs resume {run}[/] continues it.");
             }
 
             if (await reader.ReadSummaryAsync(run, cancellationToken) is { } summary)
@@ -72,9 +79,10 @@ internal static class ResultsCommands
                 return;
             }
 
-            var reader = new ResultsReader(Store(parse).Objects);
+            var store = Store(parse).Objects;
+            var reader = new ResultsReader(store);
             async Task<Abstractions.RunStatus> FromStoreAsync(CancellationToken token) =>
-                RunWatch.FromMetadata(await reader.ReadMetadataAsync(run, token) ?? throw new ArgumentException($"There is no run '{run}' in the store."));
+                await RunWatch.FromStoreAsync(store, await reader.ReadMetadataAsync(run, token) ?? throw new ArgumentException($"There is no run '{run}' in the store."), token);
             var finished = await RunWatch.UntilFinishedAsync(console, await FromStoreAsync(cancellationToken), FromStoreAsync, every, cancellationToken);
             RunWatch.ThrowIfFailed(finished);
             if (await reader.ReadSummaryAsync(run, cancellationToken) is { } summary)

@@ -105,8 +105,25 @@ internal static class RunWatch
         return summary;
     }
 
-    /// <summary>The status of a run as its metadata.json tells it (no live detail: that lives in the sequencer).</summary>
-    public static RunStatus FromMetadata(RunMetadata metadata)
+    /// <summary>
+    /// The status of a run as the store tells it: its metadata.json (no live detail: that lives in the sequencer),
+    /// and its lease, without which a running run is interrupted (its owner died).
+    /// </summary>
+    public static async Task<RunStatus> FromStoreAsync(Storage.Objects.IObjectStore store, RunMetadata metadata, CancellationToken cancellationToken)
+    {
+        var status = FromMetadata(metadata);
+        if (status.State != "running")
+        {
+            return status;
+        }
+
+        var lease = await RunLease.ReadAsync(store, metadata.Workflow, cancellationToken);
+        return lease is { } live && live.IsLive(DateTimeOffset.UtcNow)
+            ? status with { Host = live.Owner }
+            : status with { State = "interrupted", CurrentPhase = null, Error = RunLease.OwnerLost(lease) };
+    }
+
+    private static RunStatus FromMetadata(RunMetadata metadata)
     {
         var phases = PhaseNames(metadata);
         var done = metadata.Phases.Count;

@@ -42,6 +42,15 @@ public sealed class SignalReplayOptions
     /// <summary>What one run may ask for: strategy instances and configurations (run configurations over it are refused by key).</summary>
     public Core.Optimization.RunConfigLimits Limits { get; set; } = Core.Optimization.RunConfigLimits.Default;
 
+    /// <summary>
+    /// Who takes over this silo's runs when their owner dies (SPEC: one owner per run, through a lease on the store).
+    /// Silos of one group take a run over once its lease has expired (or at once, when the membership has declared
+    /// its owner's silo dead); a run of another group whose owner died shows as interrupted until it is resumed.
+    /// The default is this process alone, which the CLI uses: its runs wait for <c>runs resume</c>. The silo host
+    /// sets <c>host/{ClusterId}</c>, so a host's restart and its cluster's other silos continue its runs.
+    /// </summary>
+    public string LeaseGroup { get; set; } = $"process/{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
     /// <summary>Refuses settings that cannot work, naming the setting.</summary>
     public void Validate()
     {

@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 var settings = SiloSettings.Read(builder.Configuration);
 builder.UseOrleans(settings.Apply);
 builder.Services.AddSingleton(settings.Limits).AddSingleton(settings.Api);
-builder.Services.AddHostedService<RunIndexBackfill>();
+builder.Services.AddSingleton(settings).AddHostedService<RunIndexBackfill>().AddHostedService<RunResumer>();
 builder.Services.AddSingleton<RunAdmission>().AddHostedService(services => services.GetRequiredService<RunAdmission>());
 builder.Services.AddOpenApi(options => ApiDocument.Describe(options, keyRequired: settings.ApiKey is not null));
 

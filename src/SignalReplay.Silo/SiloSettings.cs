@@ -119,6 +119,8 @@ public sealed record SiloSettings
         silo.AddSignalReplay(options =>
         {
             options.Store = Store;
+            // A host's restart, and the other silos of its cluster, continue its runs (RunResumer).
+            options.LeaseGroup = $"host/{ClusterId}";
             options.ShardSize = Replay.ShardSize;
             options.ShardsInFlight = Replay.ShardsInFlight;
             options.ShardPlacement = Replay.ShardPlacement;

@@ -132,6 +132,8 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
             2, "watched-1", "watched", status, Config, null, "remote", new Dictionary<string, string>(), null, null, null,
             [.. done.Select(phase => new PhaseTiming(phase, phase, 4, 0.1))], null, null, null);
         await results.WriteMetadataAsync("watched-1", Metadata("running"), cancel);
+        // The owner this test plays holds the run's lease (a running run without one shows as interrupted).
+        await new RunLease(new LocalFolderStore(local.StoreRoot), "watched-1", "test", "test", "this test", null, TimeProvider.System).TryAcquireAsync(_ => false, cancel);
 
         var watching = local.RunAsync("runs", "watch", "watched-1", "--poll", "0.05");
         await Task.Delay(1000, cancel);

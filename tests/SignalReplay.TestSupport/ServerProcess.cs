@@ -35,6 +35,10 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

@@ -25,6 +25,8 @@ public sealed class SiloHostProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    public int ProcessId => _process.ProcessId;
+
     /// <summary>Starts the host and waits until its HTTP port (or, <paramref name="waitForHttp"/> false, its gateway) listens.</summary>
     public static async Task<SiloHostProcess> StartAsync(string storeRoot, IReadOnlyDictionary<string, string>? settings = null, bool waitForHttp = true)
     {
@@ -58,10 +60,5 @@ public sealed class SiloHostProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    private static string Assembly()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var path = Path.Combine(RepositoryRoot.Find()!, "src", "SignalReplay.Silo", "bin", configuration, "net10.0", "SignalReplay.Silo.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the silo host first: {path} is missing.", path);
-    }
+    private static string Assembly() => BuiltProgram.Path("SignalReplay.Silo", "SignalReplay.Silo.dll");
 }

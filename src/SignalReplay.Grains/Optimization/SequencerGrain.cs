@@ -17,11 +17,16 @@ namespace SignalReplay.Grains.Optimization;
 /// resumes at the first unfinished phase. Work interrupted by a dead silo is retried under fresh grain keys;
 /// every step is deterministic, so a resumed run writes the same bytes as an undisturbed one. A run can
 /// also be interrupted on request (the CLI does on Ctrl-C) and resumed later the same way.
+/// One process works on a run at a time: the activation that works holds the run's <see cref="RunLease"/> and
+/// renews it. Another activation (another process on the same store) never works on a run whose lease is live;
+/// it shows the owner's progress from the store, or <c>interrupted</c> once the lease has expired. It takes the
+/// run over when asked to resume it, or unasked when the owner was of its own <see cref="SignalReplayOptions.LeaseGroup"/>.
 /// </summary>
 public sealed class SequencerGrain(
     [PersistentState("sequencer", SignalReplayOptions.StorageName)] IPersistentState<SequencerState> state,
     IObjectStore store,
     IClusterMembershipService membership,
+    ILocalSiloDetails silo,
     SignalReplayOptions options,
     ILogger<SequencerGrain> logger) : Grain, ISequencerGrain, IRemindable
 {
@@ -33,18 +38,30 @@ public sealed class SequencerGrain(
     private Task? _work;
     private string? _detail;
     private RunConfig? _config;
+    private RunLease? _lease;
+    private IGrainTimer? _renewal;
+    private bool _leaseLost;
 
-    /// <summary>Interrupted on request while the work was in flight: the work stops at its next step and writes nothing more.</summary>
-    private bool Interrupted => state.State.State == "interrupted";
+    /// <summary>
+    /// Interrupted on request while the work was in flight, or the lease was lost (this process stalled past it and
+    /// another took the run over): the work stops at its next step and writes nothing more.
+    /// </summary>
+    private bool Interrupted => state.State.State == "interrupted" || _leaseLost;
+
+    /// <summary>This activation's hold on the run: one holder id per activation.</summary>
+    private RunLease Lease => _lease ??= new RunLease(
+        store,
+        this.GetPrimaryKeyString(),
+        holder: $"{RuntimeIdentity}/{Guid.NewGuid():N}",
+        options.LeaseGroup,
+        owner: $"{Environment.MachineName} pid {Environment.ProcessId}, silo {silo.SiloAddress}",
+        silo: silo.SiloAddress.ToParsableString(),
+        TimeProvider.System);
 
     /// <summary>The run's configuration, parsed once per activation.</summary>
     private RunConfig Config => _config ??= RunConfigReader.Parse(state.State.Config!, state.State.Source, options.Limits);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        EnsureRunning();
-        return Task.CompletedTask;
-    }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ContinueIfOursAsync(resuming: false);
 
     public async Task<RunStatus> StartAsync(RunRequest request)
     {
@@ -59,6 +76,12 @@ public sealed class SequencerGrain(
         var config = RunConfigReader.Parse(request.Config, request.Source, options.Limits);
         TopologyBuilder.Grid(config);
         _config = config;
+        // A new run id: nobody holds its lease, unless another process started the same id a moment ago.
+        if (await Lease.TryAcquireAsync(_ => false) is { Held: false, Current: var owner })
+        {
+            throw new RunOwnedElsewhereException($"Run '{this.GetPrimaryKeyString()}' is being started by {owner!.Owner}.");
+        }
+
         state.State = new SequencerState
         {
             Config = request.Config,
@@ -72,18 +95,24 @@ public sealed class SequencerGrain(
         // The run is in the store (runs list, runs watch) from the moment its id is handed out.
         await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(config));
         await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        EnsureRunning();
+        StartWork();
         return Status();
     }
 
-    public Task<RunStatus> GetStatusAsync()
+    public async Task<RunStatus> GetStatusAsync()
     {
-        EnsureRunning();
-        return Task.FromResult(Status());
+        await ContinueIfOursAsync(resuming: false);
+        return await StatusAsync();
     }
 
     public async Task<RunStatus> InterruptAsync(string reason)
     {
+        if (state.State.State == "running" && _work is null && !await HoldAsync(resuming: true))
+        {
+            // Another live process works on it: only it (or its user) can stop it.
+            throw new RunOwnedElsewhereException($"Run '{this.GetPrimaryKeyString()}' runs in {(await RunLease.ReadAsync(store, this.GetPrimaryKeyString()))?.Owner}; interrupt it there.");
+        }
+
         if (state.State.State == "running")
         {
             state.State.State = "interrupted";
@@ -91,14 +120,25 @@ public sealed class SequencerGrain(
             _detail = null;
             await SaveAsync();
             await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
+            if (_work is null)
+            {
+                await ReleaseAsync();
+            }
         }
 
-        return Status();
+        return await StatusAsync();
     }
 
     public async Task<RunStatus> ResumeAsync()
     {
-        if (Interrupted)
+        if (state.State.State is "running" or "interrupted" && _work is null && !await HoldAsync(resuming: true))
+        {
+            var owner = await RunLease.ReadAsync(store, this.GetPrimaryKeyString());
+            throw new RunOwnedElsewhereException(
+                $"Run '{this.GetPrimaryKeyString()}' runs in {owner?.Owner} (its lease is renewed until {owner?.ExpiresAt:HH:mm:ss} UTC); it cannot be resumed while that process lives.");
+        }
+
+        if (state.State.State == "interrupted")
         {
             state.State.State = "running";
             state.State.Error = null;
@@ -107,22 +147,107 @@ public sealed class SequencerGrain(
             await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
-        EnsureRunning();
-        return Status();
-    }
-
-    public Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        EnsureRunning();
-        return Task.CompletedTask;
-    }
-
-    private void EnsureRunning()
-    {
-        if (state.State.State == "running" && _work is null)
+        if (state.State.State == "running")
         {
-            _work = RunAsync();
+            StartWork();
         }
+        else
+        {
+            await ReleaseAsync();
+        }
+
+        return await StatusAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ContinueIfOursAsync(resuming: false);
+
+    /// <summary>Continues a running run this activation does not work on yet, if it may hold its lease.</summary>
+    private async Task ContinueIfOursAsync(bool resuming)
+    {
+        if (state.State.State == "running" && _work is null && await HoldAsync(resuming))
+        {
+            if (state.State.State == "running")
+            {
+                StartWork();
+            }
+            else
+            {
+                await ReleaseAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the run's lease, and then reads the run's state afresh (its last owner may have saved since this
+    /// activation read it). Unasked (<paramref name="resuming"/> false), an activation takes a lease over only from its
+    /// own group: once it has expired, or at once when the membership has declared the holder's silo dead. Asked to
+    /// resume, it takes any lease that has expired.
+    /// </summary>
+    private async Task<bool> HoldAsync(bool resuming)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (held, _) = await Lease.TryAcquireAsync(lease =>
+        {
+            var ours = lease.Group == options.LeaseGroup;
+            var ownerDead = ours && lease.Silo is { } holder && membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(holder)) == SiloStatus.Dead;
+            return ownerDead || (!lease.IsLive(now) && (ours || resuming));
+        });
+        if (held)
+        {
+            await state.ReadStateAsync();
+            _config = null;
+            _leaseLost = false;
+        }
+
+        return held;
+    }
+
+    /// <summary>Starts the work, renewing the lease for as long as it lasts.</summary>
+    private void StartWork()
+    {
+        if (_work is not null)
+        {
+            return;
+        }
+
+        _renewal ??= this.RegisterGrainTimer(RenewAsync, new GrainTimerCreationOptions(RunLease.RenewEvery, RunLease.RenewEvery) { Interleave = true });
+        _work = RunAsync();
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        if (!_leaseLost && !await Lease.RenewAsync(cancellationToken))
+        {
+            _leaseLost = true;
+            logger.LogWarning("Run {Run}: its lease was taken over by another process; this one stops working on it", this.GetPrimaryKeyString());
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        _renewal?.Dispose();
+        _renewal = null;
+        await Lease.ReleaseAsync();
+    }
+
+    /// <summary>
+    /// The run's status; a running run this activation does not work on is shown as the store has it, owned by the
+    /// lease's holder, or <c>interrupted</c> when nobody holds a live lease on it.
+    /// </summary>
+    private async Task<RunStatus> StatusAsync()
+    {
+        if (state.State.State != "running" || _work is not null)
+        {
+            return Status();
+        }
+
+        await state.ReadStateAsync();
+        _config = null;
+        var status = Status();
+        var lease = await RunLease.ReadAsync(store, this.GetPrimaryKeyString());
+        return status.State != "running" ? status
+            : lease is { } live && live.IsLive(DateTimeOffset.UtcNow) ? status with { Detail = null, Host = live.Owner }
+            : status with { State = "interrupted", CurrentPhase = null, Detail = null, Error = RunLease.OwnerLost(lease), Host = null };
     }
 
     private RunStatus Status()
@@ -250,6 +375,10 @@ public sealed class SequencerGrain(
         finally
         {
             _work = null;
+            if (!_leaseLost)
+            {
+                await ReleaseAsync();
+            }
         }
     }
 

@@ -26,11 +26,11 @@ public static class RunsApi
             .ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{id}", StatusAsync).WithSummary("A run's status.").Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id}/interrupt", InterruptAsync)
-            .WithSummary("Stop a running run where it stands (state 'interrupted'): finished phases are kept; resume continues it.")
-            .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Stop a running run where it stands (state 'interrupted'): finished phases are kept; resume continues it. 409 when another live process owns it.")
+            .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapPost("/{id}/resume", ResumeAsync)
-            .WithSummary("Continue an interrupted run from its first unfinished phase.")
-            .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Continue an interrupted run (or one whose owner died) from its first unfinished phase. 409 while another live process owns it.")
+            .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/{id}/summary", SummaryAsync).WithSummary("A finished run's summary.json.").Produces<RunSummary>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/phases/{phase}/top", TopAsync).WithSummary("The n best portfolios of a phase (metrics.parquet rows).").Produces<MetricsRow[]>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -156,7 +156,14 @@ public static class RunsApi
             return NotFound($"There is no run '{id}'.");
         }
 
-        return Results.Ok(await act(sequencer));
+        try
+        {
+            return Results.Ok(await act(sequencer));
+        }
+        catch (RunOwnedElsewhereException error)
+        {
+            return Results.Problem(error.Message, statusCode: StatusCodes.Status409Conflict, title: "Owned by another process");
+        }
     }
 
     private static async Task<IResult> SummaryAsync(string id, IObjectStore store, CancellationToken cancellationToken)

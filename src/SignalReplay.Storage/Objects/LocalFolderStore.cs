@@ -13,8 +13,9 @@ public sealed class LocalFolderStore : IObjectStore
     private const string TempFolder = ".tmp";
     private const string MetaFolder = ".meta";
 
-    // Conditional writes compare and swap under this lock: race-free within the process,
-    // which is what an embedded single-process store needs.
+    // Writes compare and swap under this lock within the process, and under an exclusive lock on
+    // .meta/.lock across processes (a CLI and a host on one store), so conditional writes are atomic
+    // against every other write, as a blob container's are.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _root;
 
@@ -44,6 +45,7 @@ public sealed class LocalFolderStore : IObjectStore
             await _writeLock.WaitAsync(cancellationToken);
             try
             {
+                using var acrossProcesses = await LockAcrossProcessesAsync(cancellationToken);
                 var current = File.Exists(path) ? ETagOf(new FileInfo(path)) : null;
                 CheckConditions(key, current, options);
                 MakeModifiedTimeAdvance(temp, path);
@@ -144,6 +146,7 @@ public sealed class LocalFolderStore : IObjectStore
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            using var acrossProcesses = await LockAcrossProcessesAsync(cancellationToken);
             var path = PathOf(key);
             var existed = File.Exists(path);
             DeleteIfExists(path);
@@ -229,6 +232,27 @@ public sealed class LocalFolderStore : IObjectStore
         await using var stream = File.OpenRead(path);
         return await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(stream, cancellationToken: cancellationToken)
             ?? (IReadOnlyDictionary<string, string>)ObjectTags.None;
+    }
+
+    /// <summary>
+    /// The store's write lock across processes: .NET opens a file with <see cref="FileShare.None"/> under an
+    /// exclusive advisory lock (flock on Linux), so a second process waits here until the first has written.
+    /// </summary>
+    private async Task<FileStream> LockAcrossProcessesAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_root, MetaFolder, ".lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var wait = 1; ; wait = Math.Min(2 * wait, 20))
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
     }
 
     private string PathOf(ObjectKey key) => Contained(Path.Combine(_root, key.Value.Replace('/', Path.DirectorySeparatorChar)), key);

@@ -35,7 +35,8 @@ public static class RunIndex
     }
 
     /// <summary>
-    /// Up to <paramref name="limit"/> runs after the cursor <paramref name="after"/> (a page's <see cref="RunPage.Next"/>), newest first.
+    /// Up to <paramref name="limit"/> runs (their status as it stands: a running run without a live owner is
+    /// interrupted) after the cursor <paramref name="after"/> (a page's <see cref="RunPage.Next"/>), newest first.
     /// </summary>
     public static async Task<RunPage> PageAsync(IObjectStore store, int limit, string? after, CancellationToken cancellationToken = default)
     {
@@ -57,7 +58,8 @@ public static class RunIndex
 
             if (await ReadAsync(store, key, cancellationToken) is { } entry)
             {
-                runs.Add(entry);
+                // A run left running by an owner that is gone shows as interrupted (see RunLease).
+                runs.Add(entry with { Status = await RunLease.EffectiveStatusAsync(store, entry.Id, entry.Status, DateTimeOffset.UtcNow, cancellationToken) });
                 last = name;
             }
         }

@@ -15,7 +15,7 @@ public abstract class ObjectStoreContract
 
     private static ObjectKey Key(string key) => ObjectKey.Parse(key);
 
-    private static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
+    protected static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
 
     [Fact]
     public async Task Written_bytes_read_back()
@@ -237,6 +237,40 @@ public sealed class LocalFolderStoreTests : ObjectStoreContract, IDisposable
         await File.WriteAllTextAsync(_folder.Combine(".tmp", "abandoned"), "half", Cancel);
 
         Assert.Empty(await store.ListAsync("", Cancel).ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Conditional_writes_through_separate_store_instances_on_one_folder_never_lose_an_update()
+    {
+        // Two instances share no in-process lock, as a CLI and a host on one store do not: each increment reads the
+        // counter and writes it back over the ETag it read, retrying on a conflict.
+        var stores = new[] { new LocalFolderStore(_folder.Path), new LocalFolderStore(_folder.Path) };
+        var key = ObjectKey.Parse("counter");
+        await stores[0].PutBytesAsync(key, Text("0"), cancellationToken: Cancel);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(
+            async () =>
+            {
+                for (var i = 0; i < 25; i++)
+                {
+                    while (true)
+                    {
+                        var info = (await stores[writer % 2].GetInfoAsync(key, Cancel))!;
+                        var value = int.Parse(System.Text.Encoding.UTF8.GetString(await stores[writer % 2].ReadAllBytesAsync(key, Cancel)), System.Globalization.CultureInfo.InvariantCulture);
+                        try
+                        {
+                            await stores[writer % 2].PutBytesAsync(key, Text($"{value + 1}"), new ObjectWriteOptions { IfMatch = info.ETag }, Cancel);
+                            break;
+                        }
+                        catch (ObjectConflictException)
+                        {
+                        }
+                    }
+                }
+            },
+            Cancel)));
+
+        Assert.Equal(Text("200"), await stores[1].ReadAllBytesAsync(key, Cancel));
     }
 }
 
