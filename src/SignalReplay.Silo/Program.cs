@@ -10,6 +10,7 @@ var settings = SiloSettings.Read(builder.Configuration);
 builder.UseOrleans(settings.Apply);
 builder.Services.AddSingleton(settings.Limits).AddSingleton(settings.Api);
 builder.Services.AddSingleton(settings).AddHostedService<RunIndexBackfill>().AddHostedService<RunResumer>();
+builder.Services.AddSingleton<RunListing>();
 builder.Services.AddSingleton<RunAdmission>().AddHostedService(services => services.GetRequiredService<RunAdmission>());
 builder.Services.AddOpenApi(options => ApiDocument.Describe(options, keyRequired: settings.ApiKey is not null));
 

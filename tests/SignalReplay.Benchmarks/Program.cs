@@ -23,4 +23,11 @@ if (args.Length > 0 && args[0] == "replay")
     return;
 }
 
+// `-- load` puts a silo host process under the bounded load of BENCHMARKS.md (run API submissions and listings).
+if (args.Length > 0 && args[0] == "load")
+{
+    await ApiLoad.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -104,7 +104,7 @@ public static class RunsApi
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IObjectStore store, int? limit, string? after, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, RunListing listing, int? limit, string? after)
     {
         if (limit is < 1 or > 1_000)
         {
@@ -116,7 +116,7 @@ public static class RunsApi
             return Results.Problem("after is not a cursor this API gave out (a Link header's).", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var page = await RunIndex.PageAsync(store, limit ?? 100, after, cancellationToken);
+        var page = await listing.PageAsync(limit ?? 100, after);
         if (page.Next is { } next)
         {
             http.Response.Headers.Link = $"</api/runs?limit={limit ?? 100}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
