@@ -25,18 +25,7 @@ internal static class ApiLoad
     private const int Submissions = 50;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
 
-    private const string Config = """
-        name: load
-        data: { dataset: load, series: [SYNA_1m, SYNC_1m], batch_window: 1d }
-        classifiers: [ { name: trend, series: SYNA_1m } ]
-        strategies:
-          - { name: momentum, series: SYNA_1m, params: { fast: [5, 10], slow: 40 } }
-          - { name: breakout, series: SYNC_1m }
-        portfolio: { risk: { stop_loss: [none, 0.01] } }
-        phases:
-          - { name: grid, kind: grid, top: 3 }
-          - { name: regime, kind: regime, classifier: trend }
-        """;
+    private static readonly string Config = RunConfigs.Small("load", "load");
 
     public static async Task RunAsync()
     {

@@ -14,18 +14,7 @@ namespace SignalReplay.Silo.Tests;
 /// </summary>
 public sealed class HostRestartTests : IAsyncLifetime
 {
-    private const string Config = """
-        name: restarted
-        data: { dataset: restart, series: [SYNA_1m, SYNB_1m], batch_window: 1d }
-        classifiers: [ { name: trend, series: SYNA_1m } ]
-        strategies:
-          - { name: momentum, series: SYNA_1m, params: { fast: [3, 5, 8, 10, 15], slow: [30, 40, 60, 80] } }
-          - { name: breakout, series: SYNB_1m, params: { length: [10, 20, 30, 40] } }
-        portfolio: { risk: { stop_loss: [none, 0.002, 0.005, 0.01] } }
-        phases:
-          - { name: grid, kind: grid, top: 5 }
-          - { name: regime, kind: regime, classifier: trend }
-        """;
+    private static readonly string Config = RunConfigs.Sweep("restarted", "restart");
 
     private readonly TempFolder _folder = new();
 

@@ -40,18 +40,7 @@ public sealed class RunApiTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private const string Config = """
-        name: api-run
-        data: { dataset: api, series: [SYNA_1m, SYNC_1m], batch_window: 1d }
-        classifiers: [ { name: trend, series: SYNA_1m } ]
-        strategies:
-          - { name: momentum, series: SYNA_1m, params: { fast: [5, 10], slow: 40 } }
-          - { name: breakout, series: SYNC_1m }
-        portfolio: { risk: { stop_loss: [none, 0.01] } }
-        phases:
-          - { name: grid, kind: grid, top: 3 }
-          - { name: regime, kind: regime, classifier: trend }
-        """;
+    private static readonly string Config = RunConfigs.Small("api-run", "api");
 
     [Fact]
     public async Task A_run_triggered_over_http_is_polled_to_completion_and_its_summary_read()
