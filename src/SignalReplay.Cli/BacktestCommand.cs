@@ -29,6 +29,7 @@ internal static class BacktestCommand
             var spec = GenerationCommandSpec.From(parse.GetValue(dataset)!, parse.GetValue(strategies)!, parse.GetValue(classifiers) ?? []);
             var request = spec.Request;
             var configs = portfolio.Build(parse, request.Strategies.Select(s => (s.InstanceId, s.Primary)));
+            PortfolioOptions.CheckRegimes(configs, request.Classifiers.ToDictionary(c => c.Key, c => c.Value.Labels, StringComparer.Ordinal));
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
 
             ReplayOutcome? summary = null;

@@ -63,6 +63,30 @@ internal sealed class PortfolioOptions
         return configs;
     }
 
+    /// <summary>
+    /// Refuses a <c>--regime</c> filter on a classifier the signals lack, or naming a regime its classifier never
+    /// reports (it would trade nothing and say nothing), listing what there is.
+    /// </summary>
+    public static void CheckRegimes(IEnumerable<PortfolioConfig> configs, IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
+    {
+        if (configs.Select(c => c.RegimeFilter).FirstOrDefault(f => f is not null) is not { } filter)
+        {
+            return;
+        }
+
+        if (!labels.TryGetValue(filter.Classifier, out var regimes))
+        {
+            throw new ArgumentException(labels.Count == 0
+                ? $"--regime filters on classifier '{filter.Classifier}', but these signals have no classifier: add one with --classifier."
+                : $"--regime filters on classifier '{filter.Classifier}', which these signals lack; they have {string.Join(", ", labels.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (filter.Allowed.Order(StringComparer.Ordinal).FirstOrDefault(r => !regimes.Contains(r)) is { } unknown)
+        {
+            throw new ArgumentException($"--regime: '{unknown}' is not a regime of classifier '{filter.Classifier}'; its regimes are {string.Join(", ", regimes)}.");
+        }
+    }
+
     private static RegimeFilter? RegimeFilterOf(string? text, string onExit)
     {
         if (text is null)

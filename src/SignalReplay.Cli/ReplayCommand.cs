@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using SignalReplay.Abstractions;
 using SignalReplay.Core.Data;
+using SignalReplay.Core.Generation;
 using SignalReplay.Storage.Signals;
 
 namespace SignalReplay.Cli;
@@ -29,6 +30,11 @@ internal static class ReplayCommand
             var manifest = await new SignalSetStore(store.Objects).ReadManifestAsync(id, cancellationToken)
                 ?? throw new ArgumentException($"There is no signal set '{id}' in {store.Root}.");
             var configs = portfolio.Build(parse, manifest.Signals.Select(s => (s.Key, SeriesId.Parse(s.Value.PrimarySeries))));
+            PortfolioOptions.CheckRegimes(configs, manifest.Classifiers.ToDictionary(
+                c => c.Key,
+                // The classifier's instance id starts with its decider's name: trend(fast=20,...)@SYNA_1m.
+                c => DeciderCatalog.Classifier(c.Value[..c.Value.IndexOfAny(['(', '@'])], [SeriesId.Parse(manifest.ClassifierSeries[c.Key])]).Labels,
+                StringComparer.Ordinal));
 
             ReplayOutcome? summary = null;
             await console.Status().StartAsync("Starting the embedded silo", async status =>

@@ -42,6 +42,28 @@ public sealed class BacktestAndReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_regime_the_classifier_never_reports_or_a_classifier_the_signals_lack_is_refused_listing_what_there_is()
+    {
+        await _run.RunAsync("demo", "--days", "2");
+        var (_, generated) = await _run.RunAsync("generate", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", "--classifier", "trend@SYNA_1m");
+        var set = System.Text.RegularExpressions.Regex.Match(generated, "ss-[0-9a-f]+").Value;
+
+        var (replayExit, replay) = await _run.RunAsync("replay", "--signal-set", set, "--regime", "trend=UP");
+        var (backtestExit, backtest) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", "--classifier", "trend@SYNA_1m", "--regime", "trend=NEUTRAL|UP");
+        var (lackingExit, lacking) = await _run.RunAsync("replay", "--signal-set", set, "--regime", "volatility=HIGH");
+        var (noneExit, none) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", "--regime", "trend=NEUTRAL");
+        var (goodExit, good) = await _run.RunAsync("replay", "--signal-set", set, "--regime", "trend=NEUTRAL|TRENDING_UP");
+
+        const string regimes = "'UP' is not a regime of classifier 'trend'; its regimes are TRENDING_UP, TRENDING_DOWN, NEUTRAL.";
+        Assert.Equal((1, 1, 1, 1), (replayExit, backtestExit, lackingExit, noneExit));
+        Assert.Contains(regimes, replay.ReplaceLineEndings(""));
+        Assert.Contains(regimes, backtest.ReplaceLineEndings(""));
+        Assert.Contains("--regime filters on classifier 'volatility', which these signals lack; they have trend.", lacking.ReplaceLineEndings(""));
+        Assert.Contains("these signals have no classifier: add one with --classifier", none.ReplaceLineEndings(""));
+        Assert.True(goodExit == 0, good);
+    }
+
+    [Fact]
     public async Task Backtesting_an_unknown_dataset_is_refused_naming_it()
     {
         var (exitCode, output) = await _run.RunAsync("backtest", "--dataset", "nope", "--strategy", "momentum@SYNA_1m");
