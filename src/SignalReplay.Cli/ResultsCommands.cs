@@ -129,21 +129,29 @@ internal static class ResultsCommands
             MetricsTable.Write(console, $"{parse.GetValue(run)} phase {name}", rows.Select(r => (r.Portfolio, r.Metrics, r.FinalEquity)), parse.GetValue(n), r => rows.First(x => x.Portfolio == r).Score);
         }));
 
-        var output = new Option<string>("--out") { Description = "CSV file to write.", Required = true };
+        var output = new Option<string>("--out") { Description = "CSV file to write, or - for standard output.", Required = true };
         var export = new Command("export", "Write a phase's metrics rows as CSV.") { run, phase, output };
         export.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
-            await using var file = new StreamWriter(parse.GetValue(output)!);
-            await file.WriteLineAsync(string.Join(',', ["rank", "portfolio", "candidate", "score", "final_equity", .. Core.Portfolio.PerformanceMetrics.Names]));
+            var path = parse.GetValue(output)!;
+            var toStdout = path == "-";
+            await using var file = toStdout ? null : new StreamWriter(path);
+            var writer = file ?? console.Profile.Out.Writer;
+            await writer.WriteLineAsync(string.Join(',', ["rank", "portfolio", "candidate", "score", "final_equity", .. Core.Portfolio.PerformanceMetrics.Names]));
             foreach (var row in rows)
             {
-                await file.WriteLineAsync(string.Join(',', [
+                await writer.WriteLineAsync(string.Join(',', [
                     row.Rank.ToString(CultureInfo.InvariantCulture), Quote(row.Portfolio), Quote(row.Candidate), Number(row.Score), Number(row.FinalEquity),
                     .. Core.Portfolio.PerformanceMetrics.Names.Select(m => Number(row.Metrics[m]))]));
             }
 
-            console.MarkupLineInterpolated($"{rows.Count} rows of phase {name} written to {parse.GetValue(output)}.");
+            await writer.FlushAsync(cancellationToken);
+            if (!toStdout)
+            {
+                // Only for a file: on standard output the CSV is all there is.
+                console.MarkupLineInterpolated($"{rows.Count} rows of phase {name} written to {path}.");
+            }
         }));
         return new Command("results", "A run's results: top, export.") { top, export };
     }

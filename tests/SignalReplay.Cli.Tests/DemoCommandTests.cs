@@ -56,4 +56,23 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "data", "indices")));
         Assert.Equal(2, Runs().Length);
     }
+
+    [Fact]
+    public async Task Results_export_writes_a_phases_rows_to_a_file_or_to_standard_output()
+    {
+        await _run.RunAsync("demo", "--days", "3");
+        var run = Path.GetFileName(Assert.Single(Runs()));
+        var file = Path.Combine(_run.Folder, "grid.csv");
+
+        var (fileExit, fileOutput) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--out", file);
+        var (stdoutExit, stdout) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--out", "-");
+
+        Assert.True(fileExit == 0, fileOutput);
+        Assert.True(stdoutExit == 0, stdout);
+        var lines = await File.ReadAllLinesAsync(file, TestContext.Current.CancellationToken);
+        Assert.StartsWith("rank,portfolio,candidate,score,final_equity,", lines[0], StringComparison.Ordinal);
+        Assert.Contains($"{lines.Length - 1} rows of phase grid written to {file}", fileOutput.ReplaceLineEndings(""));
+        Assert.Equal(lines, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")), "--out - wrote a file named '-'");
+    }
 }
