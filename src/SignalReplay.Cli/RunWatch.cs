@@ -112,15 +112,9 @@ internal static class RunWatch
     public static async Task<RunStatus> FromStoreAsync(Storage.Objects.IObjectStore store, RunMetadata metadata, CancellationToken cancellationToken)
     {
         var status = FromMetadata(metadata);
-        if (status.State != "running")
-        {
-            return status;
-        }
-
-        var lease = await RunLease.ReadAsync(store, metadata.Workflow, cancellationToken);
-        return lease is { } live && live.IsLive(DateTimeOffset.UtcNow)
-            ? status with { Host = live.Owner }
-            : status with { State = "interrupted", CurrentPhase = null, Error = RunLease.OwnerLost(lease) };
+        return status.State != "running"
+            ? status
+            : Grains.Optimization.RunOwnership.Through(status, await RunLease.ReadAsync(store, metadata.Workflow, cancellationToken), DateTimeOffset.UtcNow);
     }
 
     private static RunStatus FromMetadata(RunMetadata metadata)

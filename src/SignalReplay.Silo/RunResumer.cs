@@ -17,7 +17,7 @@ public sealed class RunResumer(IObjectStore store, IGrainFactory grains, SiloSet
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var group = $"host/{settings.ClusterId}";
+        var group = settings.LeaseGroup;
         using var timer = new PeriodicTimer(Every);
         do
         {

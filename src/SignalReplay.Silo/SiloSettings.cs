@@ -29,6 +29,9 @@ public sealed record SiloSettings
 
     public string ClusterId { get; init; } = "signalreplay";
 
+    /// <summary>Who continues this host's runs when their owner dies: the silos of its cluster, and its own restarts.</summary>
+    public string LeaseGroup => $"host/{ClusterId}";
+
     public int SiloPort { get; init; } = 11111;
 
     public int GatewayPort { get; init; } = 30000;
@@ -120,7 +123,7 @@ public sealed record SiloSettings
         {
             options.Store = Store;
             // A host's restart, and the other silos of its cluster, continue its runs (RunResumer).
-            options.LeaseGroup = $"host/{ClusterId}";
+            options.LeaseGroup = LeaseGroup;
             options.ShardSize = Replay.ShardSize;
             options.ShardsInFlight = Replay.ShardsInFlight;
             options.ShardPlacement = Replay.ShardPlacement;

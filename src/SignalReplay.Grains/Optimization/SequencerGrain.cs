@@ -243,11 +243,7 @@ public sealed class SequencerGrain(
 
         await state.ReadStateAsync();
         _config = null;
-        var status = Status();
-        var lease = await RunLease.ReadAsync(store, this.GetPrimaryKeyString());
-        return status.State != "running" ? status
-            : lease is { } live && live.IsLive(DateTimeOffset.UtcNow) ? status with { Detail = null, Host = live.Owner }
-            : status with { State = "interrupted", CurrentPhase = null, Detail = null, Error = RunLease.OwnerLost(lease), Host = null };
+        return RunOwnership.Through(Status(), await RunLease.ReadAsync(store, this.GetPrimaryKeyString()), DateTimeOffset.UtcNow);
     }
 
     private RunStatus Status()

@@ -302,34 +302,18 @@ public sealed class BaseDatasetStore(IObjectStore store)
     private async Task<(BaseDatasetManifest Manifest, string ETag)?> ReadManifestWithETagAsync(string dataset, CancellationToken cancellationToken)
     {
         var key = DataLayout.BaseManifest(dataset);
-        ObjectContent content;
-        try
-        {
-            content = await store.OpenReadAsync(ObjectKey.Parse(key), cancellationToken);
-        }
-        catch (ObjectNotFoundException)
+        if (await store.ReadJsonAsync<BaseDatasetManifest>(ObjectKey.Parse(key), Json, "manifest", cancellationToken) is not { } read)
         {
             return null;
         }
 
-        await using (content)
+        if (read.Document.FormatVersion is < 1 or > BaseDatasetManifest.CurrentFormatVersion)
         {
-            try
-            {
-                var manifest = await JsonSerializer.DeserializeAsync<BaseDatasetManifest>(content.Stream, Json, cancellationToken)
-                    ?? throw new StoredDataException(key, "is empty.");
-                if (manifest.FormatVersion is < 1 or > BaseDatasetManifest.CurrentFormatVersion)
-                {
-                    throw new StoredDataException(
-                        key, $"is base dataset format version {manifest.FormatVersion}; this build reads versions 1 to {BaseDatasetManifest.CurrentFormatVersion}.");
-                }
-                return (manifest, content.ETag);
-            }
-            catch (JsonException error)
-            {
-                throw new StoredDataException(key, $"is not a readable manifest ({error.Message})", error);
-            }
+            throw new StoredDataException(
+                key, $"is base dataset format version {read.Document.FormatVersion}; this build reads versions 1 to {BaseDatasetManifest.CurrentFormatVersion}.");
         }
+
+        return read;
     }
 }
 

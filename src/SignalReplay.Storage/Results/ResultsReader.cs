@@ -42,21 +42,6 @@ public sealed class ResultsReader(IObjectStore store)
     }
 
     private async Task<T?> ReadJsonAsync<T>(ObjectKey key, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (!await store.ExistsAsync(key, cancellationToken))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(await store.ReadAllBytesAsync(key, cancellationToken), ResultsJson.Options)
-                ?? throw new StoredDataException(key.Value, "is empty (null).");
-        }
-        catch (JsonException error)
-        {
-            throw new StoredDataException(key.Value, $"is not a readable {typeof(T).Name} (line {error.LineNumber + 1}: {error.Message})", error);
-        }
-    }
+        where T : class =>
+        (await store.ReadJsonAsync<T>(key, ResultsJson.Options, typeof(T).Name, cancellationToken))?.Document;
 }

@@ -67,26 +67,7 @@ public static class RunIndex
         return new RunPage(runs, null);
     }
 
-    private static async Task<RunIndexEntry?> ReadAsync(IObjectStore store, ObjectKey key, CancellationToken cancellationToken)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = await store.ReadAllBytesAsync(key, cancellationToken);
-        }
-        catch (ObjectNotFoundException)
-        {
-            return null; // expired or deleted since it was listed
-        }
-
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<RunIndexEntry>(bytes, ResultsJson.Options)
-                ?? throw new StoredDataException(key.Value, "is empty (null).");
-        }
-        catch (System.Text.Json.JsonException error)
-        {
-            throw new StoredDataException(key.Value, $"is not a readable run index entry ({error.Message})", error);
-        }
-    }
+    /// <summary>An entry, or null when it expired or was deleted since it was listed.</summary>
+    private static async Task<RunIndexEntry?> ReadAsync(IObjectStore store, ObjectKey key, CancellationToken cancellationToken) =>
+        (await store.ReadJsonAsync<RunIndexEntry>(key, ResultsJson.Options, "run index entry", cancellationToken))?.Document;
 }

@@ -35,7 +35,7 @@ public sealed class RunLease(IObjectStore store, string run, string holder, stri
 
     /// <summary>The lease of <paramref name="run"/> as it stands, or null when nobody has held it.</summary>
     public static async Task<RunLeaseRecord?> ReadAsync(IObjectStore store, string run, CancellationToken cancellationToken = default) =>
-        (await ReadWithETagAsync(store, KeyOf(run), cancellationToken))?.Record;
+        (await ReadWithETagAsync(store, KeyOf(run), cancellationToken))?.Document;
 
     /// <summary>
     /// The state a listing shows for a run whose metadata says <paramref name="status"/>: a run left "running" by an
@@ -64,9 +64,9 @@ public sealed class RunLease(IObjectStore store, string run, string holder, stri
     {
         var key = KeyOf(run);
         var current = await ReadWithETagAsync(store, key, cancellationToken);
-        if (current is { } held && held.Record.Holder != holder && !takeOver(held.Record))
+        if (current is { } held && held.Document.Holder != holder && !takeOver(held.Document))
         {
-            return (false, held.Record);
+            return (false, held.Document);
         }
 
         var record = Fresh();
@@ -130,30 +130,6 @@ public sealed class RunLease(IObjectStore store, string run, string holder, stri
         return new RunLeaseRecord(holder, group, owner, silo, now, now + Duration);
     }
 
-    private static async Task<(RunLeaseRecord Record, string ETag)?> ReadWithETagAsync(IObjectStore store, ObjectKey key, CancellationToken cancellationToken)
-    {
-        ObjectContent content;
-        try
-        {
-            content = await store.OpenReadAsync(key, cancellationToken);
-        }
-        catch (ObjectNotFoundException)
-        {
-            return null;
-        }
-
-        await using (content)
-        {
-            try
-            {
-                var record = await JsonSerializer.DeserializeAsync<RunLeaseRecord>(content.Stream, ResultsJson.Options, cancellationToken)
-                    ?? throw new StoredDataException(key.Value, "is empty (null).");
-                return (record, content.ETag);
-            }
-            catch (JsonException error)
-            {
-                throw new StoredDataException(key.Value, $"is not a readable run lease ({error.Message})", error);
-            }
-        }
-    }
+    private static Task<(RunLeaseRecord Document, string ETag)?> ReadWithETagAsync(IObjectStore store, ObjectKey key, CancellationToken cancellationToken) =>
+        store.ReadJsonAsync<RunLeaseRecord>(key, ResultsJson.Options, "run lease", cancellationToken);
 }
