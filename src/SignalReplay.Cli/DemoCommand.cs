@@ -23,7 +23,21 @@ internal static class DemoCommand
 
     public static Command Build(IAnsiConsole console)
     {
-        var days = new Option<int>("--days") { Description = "Trading days of synthetic 1-minute bars.", DefaultValueFactory = _ => 252 };
+        var days = new Option<int>("--days")
+        {
+            Description = $"Trading days of synthetic 1-minute bars, at least {DemoRun.MinimumDays}.",
+            DefaultValueFactory = _ => 252,
+            Validators =
+            {
+                result =>
+                {
+                    if (result.GetValueOrDefault<int>() < DemoRun.MinimumDays)
+                    {
+                        result.AddError($"--days must be at least {DemoRun.MinimumDays}: the demo ranks by Sharpe, which needs 3 trading days, in sample and held out.");
+                    }
+                },
+            },
+        };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic market: same seed, same bytes.", DefaultValueFactory = _ => 42 };
         var command = new Command("demo", "Synthetic market -> base dataset -> a 3-phase optimization of 270 configurations on the embedded silo -> leaderboard.")
         {
@@ -49,8 +63,8 @@ internal static class DemoCommand
             });
             DatasetTable.Write(console, manifest!, series.Where(s => s.Id.Timeframe == Timeframe.OneMinute).Select(s => s.Id.ToString()).ToHashSet());
 
-            var minutes = series.Where(s => s.Id.Timeframe == Timeframe.OneMinute).ToList();
-            var config = DemoRun.Config(dataset, Date(minutes.Min(s => s[0].Time)), Date(minutes.Max(s => s[s.Count - 1].Time)));
+            var tradingDays = series.Where(s => s.Id.Timeframe == Timeframe.Parse("1d")).SelectMany(s => Enumerable.Range(0, s.Count).Select(i => Date(s[i].Time)));
+            var config = DemoRun.Config(dataset, [.. tradingDays.Distinct().Order()]);
             await OptimizationRun.RunAsync(console, store, config, "demo", cancellationToken);
             console.MarkupLineInterpolated(
                 $"[green]Done[/] in {clock.Elapsed.TotalSeconds:F1} s: {series.Sum(s => s.Count):N0} bars of {options.Symbols.Count} symbols in base dataset {dataset}.");

@@ -4,20 +4,23 @@ namespace SignalReplay.Cli;
 
 /// <summary>
 /// The demo's run configuration: 15 strategy instances x 18 portfolio settings = 270 configurations,
-/// ranked on the first three quarters of the days (grid, then per trend regime), then validated on
-/// the last quarter in walk-forward windows. The same file as <c>examples/optimize.yaml</c>, with the
-/// dates of the generated market.
+/// ranked on the first three quarters of the trading days (grid, then per trend regime), then validated on
+/// the last quarter (at least 3 days, so each has a Sharpe) in walk-forward windows of at least 5 trading days.
+/// The same file as <c>examples/optimize.yaml</c>, with the dates of the generated market.
 /// </summary>
 internal static class DemoRun
 {
-    public static string Config(string dataset, DateOnly first, DateOnly last)
+    /// <summary>The fewest trading days the demo runs on: 3 held out and the rest in sample, each with 2 daily returns.</summary>
+    public const int MinimumDays = 10;
+
+    /// <param name="dataset">The base dataset of the generated market.</param>
+    /// <param name="tradingDays">The market's trading dates, in order.</param>
+    public static string Config(string dataset, IReadOnlyList<DateOnly> tradingDays)
     {
-        var days = last.DayNumber - first.DayNumber + 1;
-        var heldOut = Math.Max(1, days / 4);
-        var split = DateOnly.FromDayNumber(last.DayNumber + 1 - heldOut);
-        var end = last.AddDays(1);
-        var windows = Math.Min(3, heldOut);
-        var inSample = split > first ? $"{{ from: {Date(first)}, to: {Date(split)} }}" : $"{{ from: {Date(first)}, to: {Date(end)} }}";
+        var heldOut = Math.Max(3, tradingDays.Count / 4);
+        var (first, split, end) = (tradingDays[0], tradingDays[^heldOut], tradingDays[^1].AddDays(1));
+        var windows = Math.Clamp(heldOut / 5, 1, 3);
+        var inSample = $"{{ from: {Date(first)}, to: {Date(split)} }}";
         return $$"""
             # SignalReplay demo: a 3-phase optimization over the synthetic market.
             name: demo

@@ -29,12 +29,12 @@ internal static class MetricsTable
             table.AddRow(
                 Markup.Escape(portfolio),
                 metrics["trade_count"].ToString("N0", CultureInfo.InvariantCulture),
-                metrics["total_return"].ToString("P2", CultureInfo.InvariantCulture),
-                metrics["sharpe"].ToString("F2", CultureInfo.InvariantCulture),
-                metrics["sortino"].ToString("F2", CultureInfo.InvariantCulture),
-                metrics["max_drawdown"].ToString("P2", CultureInfo.InvariantCulture),
-                metrics["win_rate"].ToString("P1", CultureInfo.InvariantCulture),
-                equity.ToString("N2", CultureInfo.InvariantCulture));
+                Cell.Of(metrics["total_return"], "P2"),
+                Cell.Of(metrics["sharpe"], "F2"),
+                Cell.Of(metrics["sortino"], "F2"),
+                Cell.Of(metrics["max_drawdown"], "P2"),
+                Cell.Of(metrics["win_rate"], "P1"),
+                Cell.Of(equity, "N2"));
         }
 
         foreach (var column in table.Columns.Skip(1))

@@ -18,6 +18,7 @@ internal static class OptimizationRun
     {
         var config = RunConfigReader.Parse(configText, source);
         console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on the embedded silo.");
+        Skipped(console, config);
         var id = RunIds.New(config.Name);
         RunStatus status;
         await using (var silo = await EmbeddedSilo.StartAsync(store.Root, cancellationToken))
@@ -87,9 +88,18 @@ internal static class OptimizationRun
     {
         var config = RunConfigReader.Parse(configText, source);
         console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on {api.BaseAddress}.");
+        Skipped(console, config);
         var started = await api.StartAsync(configText, cancellationToken);
         var summary = await RunWatch.FollowRemoteAsync(console, api, started, interval, cancellationToken);
         console.MarkupLineInterpolated($"Results: [bold]results/{started.RunId}[/] in the service's store (GET {api.BaseAddress}api/runs/{started.RunId}/summary).");
         return summary;
+    }
+
+    private static void Skipped(IAnsiConsole console, RunConfig config)
+    {
+        foreach (var skipped in TopologyBuilder.Skipped(config))
+        {
+            console.MarkupLineInterpolated($"  {skipped}.");
+        }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class RunApiClient : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new UndefinedAsNull() },
     };
 
     private readonly HttpClient _http;

@@ -13,22 +13,24 @@ internal static class SummaryTable
         foreach (var phase in summary.Phases)
         {
             var table = new Table()
-                .Title($"phase {phase.Phase} ({phase.Kind}): {phase.Evaluated} portfolios, ranked by {phase.Objective}")
-                .AddColumns("#", "portfolio", "score", "trades", "return", "sharpe", "max dd", "win rate");
+                .Title($"phase {phase.Phase} ({phase.Kind}): {phase.Evaluated} portfolios, ranked by {phase.Objective}"
+                    + (phase.SkippedCombinations > 0 ? $" ({phase.SkippedCombinations} parameter combinations skipped by constraints)" : string.Empty))
+                .AddColumns("#", "portfolio", "score", "trades", "return", "sharpe", "max dd", "win rate", "note");
             foreach (var best in phase.Best)
             {
                 table.AddRow(
                     best.Rank.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(best.Portfolio),
-                    best.Score.ToString("F3", CultureInfo.InvariantCulture),
+                    Cell.Of(best.Score, "F3"),
                     best.Metrics["trade_count"].ToString("N0", CultureInfo.InvariantCulture),
-                    best.Metrics["total_return"].ToString("P2", CultureInfo.InvariantCulture),
-                    best.Metrics["sharpe"].ToString("F2", CultureInfo.InvariantCulture),
-                    best.Metrics["max_drawdown"].ToString("P2", CultureInfo.InvariantCulture),
-                    best.Metrics["win_rate"].ToString("P1", CultureInfo.InvariantCulture));
+                    Cell.Of(best.Metrics["total_return"], "P2"),
+                    Cell.Of(best.Metrics["sharpe"], "F2"),
+                    Cell.Of(best.Metrics["max_drawdown"], "P2"),
+                    Cell.Of(best.Metrics["win_rate"], "P1"),
+                    Note(best));
             }
 
-            foreach (var column in table.Columns.Where((_, i) => i != 1))
+            foreach (var column in table.Columns.Where((_, i) => i is not (1 or 8)))
             {
                 column.RightAligned();
             }
@@ -39,7 +41,19 @@ internal static class SummaryTable
         if (summary.Choice is { } choice)
         {
             console.MarkupLineInterpolated(
-                $"[green]Choice[/] (best of phase {choice.Phase}): [bold]{choice.Portfolio}[/], score {choice.Score.ToString("F3", CultureInfo.InvariantCulture)}, sharpe {choice.Metrics["sharpe"].ToString("F2", CultureInfo.InvariantCulture)}.");
+                $"[green]Choice[/] (best of phase {choice.Phase}): [bold]{choice.Portfolio}[/], score {Cell.Of(choice.Score, "F3")}, sharpe {Cell.Of(choice.Metrics["sharpe"], "F2")}.");
+        }
+        else if (summary.Phases is [.., var last])
+        {
+            console.MarkupLineInterpolated($"[yellow]No choice[/]: no portfolio of phase {last.Phase} could be picked (each made no trade or its {last.Objective} is undefined).");
         }
     }
+
+    /// <summary>Why a row can never be picked, and what an averaged row is the mean of.</summary>
+    private static string Note(RankedPortfolio ranked) =>
+        string.Join("; ", new[]
+        {
+            ranked.ExcludedBecause is { } why ? $"never picked: {why}" : null,
+            ranked.Windows > 1 ? $"mean of {ranked.Windows} windows" : null,
+        }.OfType<string>());
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using SignalReplay.Silo;
 using SignalReplay.Silo.Api;
+using SignalReplay.Storage.Results;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,8 +18,12 @@ builder.Services.AddOpenApi(options => ApiDocument.Describe(options, keyRequired
 // Every error answer is an RFC 7807 problem: the API's own, a body Kestrel refused, and anything unforeseen.
 builder.Services.AddProblemDetails();
 
-// Metrics can be infinite (a profit factor without losses): written as "Infinity", as in summary.json.
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+// An undefined metric is null and an infinite one "Infinity", as in summary.json.
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+    options.SerializerOptions.Converters.Add(new UndefinedAsNull());
+});
 
 var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions

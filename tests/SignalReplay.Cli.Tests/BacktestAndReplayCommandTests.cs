@@ -9,12 +9,12 @@ public sealed class BacktestAndReplayCommandTests : IDisposable
     [Fact]
     public async Task Replay_of_a_generated_set_and_backtest_of_the_same_config_print_the_same_metrics()
     {
-        await _run.RunAsync("demo", "--days", "3");
-        var (_, generated) = await _run.RunAsync("generate", "--dataset", "synthetic-s42-3d", "--strategy", "momentum@SYNA_1m:fast=5,slow=30");
+        await _run.RunAsync("demo", "--days", "10");
+        var (_, generated) = await _run.RunAsync("generate", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m:fast=5,slow=30");
         var set = System.Text.RegularExpressions.Regex.Match(generated, "ss-[0-9a-f]+").Value;
 
         var (replayExit, replay) = await _run.RunAsync("replay", "--signal-set", set, "--fraction", "0.5|1");
-        var (backtestExit, backtest) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-3d", "--strategy", "momentum@SYNA_1m:fast=5,slow=30", "--fraction", "0.5|1");
+        var (backtestExit, backtest) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m:fast=5,slow=30", "--fraction", "0.5|1");
 
         Assert.True(replayExit == 0, replay);
         Assert.True(backtestExit == 0, backtest);
@@ -33,9 +33,9 @@ public sealed class BacktestAndReplayCommandTests : IDisposable
     [InlineData("--regime", "trend", "--regime 'trend' is not classifier=REGIME|REGIME")]
     public async Task Bad_portfolio_flags_are_refused_naming_the_flag(string flag, string value, string message)
     {
-        await _run.RunAsync("demo", "--days", "2");
+        await _run.RunAsync("demo", "--days", "10");
 
-        var (exitCode, output) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", flag, value);
+        var (exitCode, output) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m", flag, value);
 
         Assert.Equal(1, exitCode);
         Assert.Contains(message, output.ReplaceLineEndings(""));
@@ -44,14 +44,14 @@ public sealed class BacktestAndReplayCommandTests : IDisposable
     [Fact]
     public async Task A_regime_the_classifier_never_reports_or_a_classifier_the_signals_lack_is_refused_listing_what_there_is()
     {
-        await _run.RunAsync("demo", "--days", "2");
-        var (_, generated) = await _run.RunAsync("generate", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", "--classifier", "trend@SYNA_1m");
+        await _run.RunAsync("demo", "--days", "10");
+        var (_, generated) = await _run.RunAsync("generate", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m", "--classifier", "trend@SYNA_1m");
         var set = System.Text.RegularExpressions.Regex.Match(generated, "ss-[0-9a-f]+").Value;
 
         var (replayExit, replay) = await _run.RunAsync("replay", "--signal-set", set, "--regime", "trend=UP");
-        var (backtestExit, backtest) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", "--classifier", "trend@SYNA_1m", "--regime", "trend=NEUTRAL|UP");
+        var (backtestExit, backtest) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m", "--classifier", "trend@SYNA_1m", "--regime", "trend=NEUTRAL|UP");
         var (lackingExit, lacking) = await _run.RunAsync("replay", "--signal-set", set, "--regime", "volatility=HIGH");
-        var (noneExit, none) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-2d", "--strategy", "momentum@SYNA_1m", "--regime", "trend=NEUTRAL");
+        var (noneExit, none) = await _run.RunAsync("backtest", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m", "--regime", "trend=NEUTRAL");
         var (goodExit, good) = await _run.RunAsync("replay", "--signal-set", set, "--regime", "trend=NEUTRAL|TRENDING_UP");
 
         const string regimes = "'UP' is not a regime of classifier 'trend'; its regimes are TRENDING_UP, TRENDING_DOWN, NEUTRAL.";

@@ -28,7 +28,7 @@ internal sealed class CommandLineRun(string? storeRoot = null) : IDisposable
         console.Profile.Width = 200;
         var exitCode = await SignalReplayCommandLine.Build(console)
             .Parse([.. args, "--store", StoreRoot])
-            .InvokeAsync(cancellationToken: interrupt);
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, interrupt);
         return (exitCode, output.ToString());
     }
 

@@ -11,7 +11,7 @@ namespace SignalReplay.Cli.Tests;
 /// </summary>
 public sealed class DamagedStoreCommandTests : IDisposable
 {
-    private const string Dataset = "synthetic-s42-2d";
+    private const string Dataset = "synthetic-s42-10d";
     private readonly CommandLineRun _run = new();
 
     public void Dispose() => _run.Dispose();
@@ -28,7 +28,7 @@ public sealed class DamagedStoreCommandTests : IDisposable
 
     private async Task<string> GenerateAsync()
     {
-        await _run.RunAsync("demo", "--days", "2");
+        await _run.RunAsync("demo", "--days", "10");
         var (exit, output) = await _run.RunAsync(Generate());
         Assert.True(exit == 0, output);
         return Regex.Match(output, "ss-[0-9a-f]{24}").Value;

@@ -15,7 +15,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Demo_writes_every_file_of_the_results_layout_and_chooses_the_best_of_the_last_phase()
     {
-        var (exitCode, output) = await _run.RunAsync("demo", "--days", "8");
+        var (exitCode, output) = await _run.RunAsync("demo", "--days", "10");
 
         Assert.True(exitCode == 0, output);
         var results = Assert.Single(Runs());
@@ -44,15 +44,25 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_refuses_fewer_days_than_a_sharpe_needs()
+    {
+        var (exitCode, output) = await _run.RunAsync("demo", "--days", "5");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--days must be at least 10", output);
+        Assert.False(Directory.Exists(Path.Combine(_run.StoreRoot, "data")));
+    }
+
+    [Fact]
     public async Task Running_the_demo_twice_is_the_same_dataset_and_reuses_its_signals()
     {
-        await _run.RunAsync("demo", "--days", "2");
-        var manifest = await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-2d", "manifest.json"), TestContext.Current.CancellationToken);
+        await _run.RunAsync("demo", "--days", "10");
+        var manifest = await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-10d", "manifest.json"), TestContext.Current.CancellationToken);
 
-        var (exitCode, output) = await _run.RunAsync("demo", "--days", "2");
+        var (exitCode, output) = await _run.RunAsync("demo", "--days", "10");
 
         Assert.True(exitCode == 0, output);
-        Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-2d", "manifest.json"), TestContext.Current.CancellationToken));
+        Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "data", "base", "synthetic-s42-10d", "manifest.json"), TestContext.Current.CancellationToken));
         Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "data", "indices")));
         Assert.Equal(2, Runs().Length);
     }
@@ -60,7 +70,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Results_export_writes_a_phases_rows_to_a_file_or_to_standard_output()
     {
-        await _run.RunAsync("demo", "--days", "3");
+        await _run.RunAsync("demo", "--days", "10");
         var run = Path.GetFileName(Assert.Single(Runs()));
         var file = Path.Combine(_run.Folder, "grid.csv");
 

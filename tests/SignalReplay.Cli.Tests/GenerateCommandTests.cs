@@ -9,8 +9,8 @@ public sealed class GenerateCommandTests : IDisposable
     [Fact]
     public async Task Generating_twice_computes_once_and_says_so()
     {
-        await _run.RunAsync("demo", "--days", "3");
-        string[] generate = ["generate", "--dataset", "synthetic-s42-3d", "--strategy", "momentum@SYNA_1m:fast=5|10,slow=30", "--classifier", "trend@SYNA_1m:fast=10,slow=30"];
+        await _run.RunAsync("demo", "--days", "10");
+        string[] generate = ["generate", "--dataset", "synthetic-s42-10d", "--strategy", "momentum@SYNA_1m:fast=5|10,slow=30", "--classifier", "trend@SYNA_1m:fast=10,slow=30"];
 
         var (firstExit, first) = await _run.RunAsync(generate);
         var (secondExit, second) = await _run.RunAsync(generate);

@@ -13,7 +13,7 @@ public sealed class StoreTradesCommandTests : IDisposable
 
     private static string Config(string name, string storeTrades) => $$"""
         name: {{name}}
-        data: { dataset: synthetic-s42-8d, series: [SYNA_1m, SYNB_1m], batch_window: 1d }
+        data: { dataset: synthetic-s42-10d, series: [SYNA_1m, SYNB_1m], batch_window: 1d }
         strategies:
           - { name: momentum, series: SYNA_1m, params: { fast: [5, 10, 20], slow: [40, 80] } }
           - { name: breakout, series: SYNB_1m, params: { length: [20, 40] } }
@@ -53,7 +53,7 @@ public sealed class StoreTradesCommandTests : IDisposable
     [Fact]
     public async Task Store_trades_all_keeps_every_portfolios_trades_and_the_default_keeps_the_best()
     {
-        await _run.RunAsync("demo", "--days", "8");
+        await _run.RunAsync("demo", "--days", "10");
 
         var all = await OptimizeAsync("everything", ", store_trades: all");
         var top = await OptimizeAsync("best", "");

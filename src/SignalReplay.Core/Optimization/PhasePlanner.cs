@@ -13,8 +13,14 @@ public sealed record PhasePlan(IReadOnlyList<PortfolioConfig> Portfolios, IReadO
     public string Candidate(int index) => Candidates?[index] ?? Portfolios[index].Id;
 }
 
-/// <summary>A candidate's score over every portfolio that stood for it (its walk-forward windows), larger is better.</summary>
-public sealed record CandidateScore(string Candidate, double Score, PortfolioConfig Config);
+/// <summary>
+/// A candidate's score over every portfolio that stood for it (the mean over its <see cref="Windows"/> walk-forward
+/// windows), larger is better, and its trades over them all; <see cref="ExcludedBecause"/> says why it can never be picked.
+/// </summary>
+public sealed record CandidateScore(string Candidate, double Score, PortfolioConfig Config, int Trades, int Windows, string? ExcludedBecause)
+{
+    public double Key => Ranking.Key(Score, Trades);
+}
 
 /// <summary>
 /// What a phase produced: every outcome in rank order, every candidate in rank order, and the
@@ -30,6 +36,7 @@ public sealed record PhaseResult(
 /// The built-in phases of SPEC 8, as pure functions: which portfolios a phase runs given what the
 /// previous phase selected, and what it selects from their outcomes. Each phase feeds the next;
 /// ties keep plan order (outcomes come in plan order), so the same outcomes always give the same selection.
+/// A candidate without trades or without a defined score is never selected (<see cref="Ranking"/>).
 /// </summary>
 public static class PhasePlanner
 {
@@ -60,17 +67,23 @@ public static class PhasePlanner
     public static PhaseResult Select(PhaseSection phase, IReadOnlyList<PortfolioOutcome> outcomes)
     {
         // Stable sorts: ties keep plan order, as the phase's streamed ranks do.
-        var ranked = outcomes.OrderByDescending(o => Rankable(o.Score)).ToList();
+        var ranked = outcomes.OrderByDescending(o => Ranking.Key(o.Score, o.Result.Metrics.TradeCount)).ToList();
 
         // Sum each candidate's scores in outcome (plan) order: a fixed summation order, fixed bits.
         var candidates = outcomes
             .GroupBy(o => o.Candidate, StringComparer.Ordinal)
-            .Select(g => new CandidateScore(g.Key, g.Sum(o => o.Score) / g.Count(), Unwindowed(g.First().Config, g.Key)))
-            .OrderByDescending(c => Rankable(c.Score))
+            .Select(g =>
+            {
+                var score = g.Sum(o => o.Score) / g.Count();
+                var trades = g.Sum(o => o.Result.Metrics.TradeCount);
+                return new CandidateScore(g.Key, score, Unwindowed(g.First().Config, g.Key), trades, g.Count(), Ranking.Exclusion(score, trades, phase.Objective));
+            })
+            .OrderByDescending(c => c.Key)
             .ToList();
+        var pickable = candidates.Where(c => c.ExcludedBecause is null);
         IReadOnlyList<PortfolioConfig> selected = phase.Kind == PhaseKind.Regime
-            ? [.. candidates.GroupBy(c => RegimeOf(c.Config)).Select(g => g.First().Config)]
-            : [.. candidates.Take(phase.Top).Select(c => c.Config)];
+            ? [.. pickable.GroupBy(c => RegimeOf(c.Config)).Select(g => g.First().Config)]
+            : [.. pickable.Take(phase.Top).Select(c => c.Config)];
         return new PhaseResult(phase, ranked, candidates, selected);
     }
 
@@ -92,9 +105,6 @@ public static class PhasePlanner
             })).ToList();
         return new PhasePlan([.. planned.Select(p => p.Config)], [.. planned.Select(p => p.Candidate)]);
     }
-
-    /// <summary>NaN (an undefined metric) ranks below every number.</summary>
-    private static double Rankable(double score) => double.IsNaN(score) ? double.NegativeInfinity : score;
 
     private static PortfolioConfig Unwindowed(PortfolioConfig config, string candidate) => config with { Id = candidate, Window = null };
 

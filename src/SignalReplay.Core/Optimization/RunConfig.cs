@@ -116,16 +116,21 @@ public sealed record ClassifierSection(
 }
 
 /// <summary>
-/// One strategy with parameter lists (<c>strategies:</c>): every combination of the lists is one
-/// strategy instance. Parameters keep the order they were written in.
+/// One strategy with parameter lists (<c>strategies:</c>): every combination of the lists that meets every
+/// <see cref="Constraints"/> (<c>constraint: fast &lt; slow</c>) is one strategy instance. Parameters keep the
+/// order they were written in.
 /// </summary>
 public sealed record StrategySection(
     string Name,
     IReadOnlyList<SeriesId> Series,
-    IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> Parameters)
+    IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> Parameters,
+    IReadOnlyList<ParameterConstraint>? Constraints = null)
 {
-    /// <summary>The product of the parameter lists (long.MaxValue when larger).</summary>
+    /// <summary>The product of the parameter lists (long.MaxValue when larger): the instances before constraints.</summary>
     public long Instances => Saturating.Product(Parameters.Select(p => (long)p.Value.Count));
+
+    /// <summary>Whether one combination of the lists meets every constraint.</summary>
+    public bool Admits(IReadOnlyDictionary<string, double> parameters) => Constraints is null || Constraints.All(c => c.Holds(parameters));
 }
 
 /// <summary>

@@ -156,7 +156,7 @@ public static class RunConfigReader
 
     private static StrategySection Strategy(ConfigNode node, DataSection data)
     {
-        var map = node.Map().Allow("name", "series", "params");
+        var map = node.Map().Allow("name", "series", "params", "constraint");
         var parameters = new List<KeyValuePair<string, IReadOnlyList<double>>>();
         if (map.Optional("params") is { } p)
         {
@@ -165,8 +165,35 @@ public static class RunConfigReader
                 KeyValuePair.Create(key, (IReadOnlyList<double>)[.. grid.Required(key).Alternatives().Select(v => v.Number())])));
         }
 
-        return new StrategySection(map.Required("name").Text(), SeriesOf(map.Required("series"), data), parameters);
+        var name = map.Required("name").Text();
+        var constraints = map.Optional("constraint") is { } c ? Constraints(c, name, parameters) : null;
+        return new StrategySection(name, SeriesOf(map.Required("series"), data), parameters, constraints);
     }
+
+    /// <summary><c>constraint: fast &lt; slow</c>, or a list of such: each compares parameters of this strategy's <c>params</c>.</summary>
+    private static IReadOnlyList<ParameterConstraint> Constraints(ConfigNode node, string strategy, IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> parameters) =>
+    [
+        .. node.Alternatives().Select(item =>
+        {
+            ParameterConstraint constraint;
+            try
+            {
+                constraint = ParameterConstraint.Parse(item.Text());
+            }
+            catch (ArgumentException error)
+            {
+                throw item.Error(error.Message);
+            }
+
+            var unknown = constraint.Names.FirstOrDefault(n => !parameters.Any(p => p.Key == n));
+            if (unknown is not null)
+            {
+                throw item.Error($"constraint '{constraint}' names '{unknown}', which is not among {strategy}'s params ({string.Join(", ", parameters.Select(p => p.Key))}).");
+            }
+
+            return constraint.Names.Any() ? constraint : throw item.Error($"constraint '{constraint}' compares no parameter.");
+        }),
+    ];
 
     private static void Expand(StrategySection section, ConfigNode node)
     {
@@ -176,7 +203,8 @@ public static class RunConfigReader
         }
         catch (ArgumentException error)
         {
-            throw node.Error(error.Message);
+            var hint = section.Instances > 1 ? " A constraint (e.g. 'constraint: fast < slow') skips the combinations that cannot make a strategy." : string.Empty;
+            throw node.Error(error.Message + hint);
         }
     }
 

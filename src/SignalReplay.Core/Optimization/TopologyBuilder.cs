@@ -10,6 +10,13 @@ public sealed record DeciderInstance(string Name, IReadOnlyList<SeriesId> Series
     public Strategy Strategy() => DeciderCatalog.Strategy(Name, Series, Parameters);
 }
 
+/// <summary>The parameter combinations of one strategy entry its constraints skipped, of all its lists make.</summary>
+public sealed record SkippedCombinations(string Strategy, string Constraints, int Skipped, long Combinations)
+{
+    public override string ToString() =>
+        $"{Strategy}: {Skipped.ToString("N0", CultureInfo.InvariantCulture)} of {Combinations.ToString("N0", CultureInfo.InvariantCulture)} parameter combinations skipped by {Constraints}";
+}
+
 /// <summary>
 /// Expands a <see cref="RunConfig"/> into what runs (SPEC 8): one strategy instance per combination of
 /// each strategy's parameter lists, and one portfolio per strategy instance x sizing x execution x risk
@@ -20,8 +27,24 @@ public static class TopologyBuilder
 {
     public static IReadOnlyList<DeciderInstance> StrategyInstances(RunConfig config) => [.. config.Strategies.SelectMany(StrategyInstances)];
 
-    /// <summary>One instance per combination of <paramref name="section"/>'s parameter lists, the first parameter varying slowest.</summary>
-    public static IEnumerable<DeciderInstance> StrategyInstances(StrategySection section)
+    /// <summary>
+    /// One instance per combination of <paramref name="section"/>'s parameter lists that meets its constraints,
+    /// the first parameter varying slowest.
+    /// </summary>
+    public static IEnumerable<DeciderInstance> StrategyInstances(StrategySection section) =>
+        Combinations(section).Where(section.Admits).Select(parameters => new DeciderInstance(section.Name, section.Series, parameters));
+
+    /// <summary>How many combinations of each strategy's lists its constraints skip, for the strategies that skip any.</summary>
+    public static IReadOnlyList<SkippedCombinations> Skipped(RunConfig config) =>
+    [
+        .. from section in config.Strategies
+           let constraints = section.Constraints ?? []
+           where constraints.Count > 0
+           let skipped = Combinations(section).Count(parameters => !section.Admits(parameters))
+           select new SkippedCombinations(section.Name, string.Join(", ", constraints), skipped, section.Instances),
+    ];
+
+    private static IEnumerable<Dictionary<string, double>> Combinations(StrategySection section)
     {
         IEnumerable<Dictionary<string, double>> combinations = [[]];
         foreach (var (name, values) in section.Parameters)
@@ -29,7 +52,7 @@ public static class TopologyBuilder
             combinations = combinations.SelectMany(partial => values.Select(value => new Dictionary<string, double>(partial) { [name] = value }));
         }
 
-        return combinations.Select(parameters => new DeciderInstance(section.Name, section.Series, parameters));
+        return combinations;
     }
 
     public static IReadOnlyList<Strategy> Strategies(RunConfig config)

@@ -102,7 +102,9 @@ public sealed class MetricsAccumulator(bool recordCurve = true)
     {
         if (_marks == 0)
         {
-            return new PerformanceMetrics(0, 0, 0, 0, 0, 0, 0, 0, trades.Count, 0, 0, 0);
+            // Nothing marked (a window without bars): nothing is defined but the count of trades.
+            return new PerformanceMetrics(
+                double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, trades.WinRate, trades.ProfitFactor, trades.Count, trades.AverageReturn, double.NaN, double.NaN);
         }
 
         // The current date's last mark closes it: counted here, on copies, so Finish leaves the state as it was.
@@ -114,14 +116,14 @@ public sealed class MetricsAccumulator(bool recordCurve = true)
 
         var meanDayEnd = (_dayEndSum + _lastEquity) / (_dayEnds + 1);
         var days = (_lastTime - _firstTime) / MillisPerDay;
-        var cagr = days <= 0 || _firstEquity <= 0 || _lastEquity <= 0 ? 0 : Math.Pow(_lastEquity / _firstEquity, 365.25 / days) - 1;
+        var cagr = days <= 0 || _firstEquity <= 0 || _lastEquity < 0 ? double.NaN : Math.Pow(_lastEquity / _firstEquity, 365.25 / days) - 1;
         return new PerformanceMetrics(
             TotalReturn: (_lastEquity / _firstEquity) - 1,
             Sharpe: returns.Sharpe,
             Sortino: returns.Sortino,
             MaxDrawdown: _maxDrawdown,
             Cagr: cagr,
-            Calmar: _maxDrawdown == 0 ? 0 : cagr / _maxDrawdown,
+            Calmar: _maxDrawdown == 0 ? double.NaN : cagr / _maxDrawdown,
             WinRate: trades.WinRate,
             ProfitFactor: trades.ProfitFactor,
             TradeCount: trades.Count,
@@ -196,12 +198,17 @@ internal struct ReturnStatistics
         }
     }
 
-    /// <summary>mean / stdev (n - 1) x sqrt(252); 0 with fewer than 2 returns or no variation.</summary>
+    /// <summary>mean / stdev (n - 1) x sqrt(252); 0 without variation, undefined (NaN) with fewer than 2 returns.</summary>
     public readonly double Sharpe
     {
         get
         {
-            if (_count < 2 || !_varied)
+            if (_count < 2)
+            {
+                return double.NaN;
+            }
+
+            if (!_varied)
             {
                 return 0;
             }
@@ -211,18 +218,13 @@ internal struct ReturnStatistics
         }
     }
 
-    /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); 0 with fewer than 2 returns or no losing day.</summary>
+    /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); undefined (NaN) with fewer than 2 returns or no losing day.</summary>
     public readonly double Sortino
     {
         get
         {
-            if (_count < 2)
-            {
-                return 0;
-            }
-
-            var deviation = Math.Sqrt(_downside / _count);
-            return deviation == 0 ? 0 : Mean / deviation * AnnualRoot;
+            var deviation = _count < 2 ? 0 : Math.Sqrt(_downside / _count);
+            return deviation == 0 ? double.NaN : Mean / deviation * AnnualRoot;
         }
     }
 
@@ -250,12 +252,14 @@ public struct TradeTally
 
     public int Count { get; private set; }
 
-    public readonly double WinRate => Count == 0 ? 0 : (double)_wins / Count;
+    /// <summary>The share of trades that made money; undefined (NaN) without trades.</summary>
+    public readonly double WinRate => Count == 0 ? double.NaN : (double)_wins / Count;
 
-    /// <summary>Gross profit over gross loss; with no losing trade infinite if anything was won, else 0.</summary>
-    public readonly double ProfitFactor => Count == 0 ? 0 : _loss == 0 ? (_profit > 0 ? double.PositiveInfinity : 0) : _profit / _loss;
+    /// <summary>Gross profit over gross loss; undefined (NaN) without a losing trade.</summary>
+    public readonly double ProfitFactor => _loss == 0 ? double.NaN : _profit / _loss;
 
-    public readonly double AverageReturn => Count == 0 ? 0 : _returns / Count;
+    /// <summary>The mean trade return; undefined (NaN) without trades.</summary>
+    public readonly double AverageReturn => Count == 0 ? double.NaN : _returns / Count;
 
     public void Add(ClosedTrade trade) => Add(trade.Pnl, trade.Return);
 

@@ -6,6 +6,9 @@ namespace SignalReplay.Core.Portfolio;
 /// dates (n dates give n - 1 returns). Every sum runs in bar order, so the same inputs give the same bits.
 /// Turnover is traded notional over the mean of the day-end equities (a run of bars marked at once
 /// must give the bits of the same bars marked one by one, which a per-bar sum could not promise).
+/// A metric its inputs do not define is NaN, never 0: Sharpe with fewer than 2 daily returns, Sortino
+/// without a losing day, profit factor without a losing trade, win rate and average trade return without
+/// trades, Calmar without a drawdown, and everything but the trade count when nothing was marked.
 /// </summary>
 public sealed record PerformanceMetrics(
     double TotalReturn,
@@ -69,10 +72,10 @@ public sealed record PerformanceMetrics(
         return accumulator.Finish(trades, tradedNotional);
     }
 
-    /// <summary>mean / stdev (n - 1) x sqrt(252); 0 with fewer than 2 returns or no variation.</summary>
+    /// <summary>mean / stdev (n - 1) x sqrt(252); 0 without variation, NaN with fewer than 2 returns.</summary>
     public static double SharpeOf(ReadOnlySpan<double> returns) => ReturnStatistics.Of(returns).Sharpe;
 
-    /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); 0 with fewer than 2 returns or no losing day.</summary>
+    /// <summary>mean / sqrt(mean(min(r, 0)^2)) x sqrt(252); NaN with fewer than 2 returns or no losing day.</summary>
     public static double SortinoOf(ReadOnlySpan<double> returns) => ReturnStatistics.Of(returns).Sortino;
 }
 

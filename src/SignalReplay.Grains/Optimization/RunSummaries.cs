@@ -16,17 +16,20 @@ public static class RunSummaries
         {
             var windows = result.Ranked.Where(o => o.Candidate == candidate.Candidate).OrderBy(o => o.Config.Window?.From ?? 0).ToList();
             var metrics = PerformanceMetrics.Names.Select(name => windows.Sum(o => o.Result.Metrics.Get(name)) / windows.Count).ToArray();
-            return new RankedWire(i + 1, candidate.Candidate, candidate.Candidate, candidate.Score, metrics);
+            return new RankedWire(i + 1, candidate.Candidate, candidate.Candidate, candidate.Score, metrics, candidate.Windows, candidate.ExcludedBecause);
         });
 
     public static RunSummary Of(string run, IReadOnlyList<FinishedPhase> phases)
     {
-        var choice = phases.Count > 0 && phases[^1].Best.Length > 0 ? phases[^1].Best[0] : null;
+        // The best of the last phase, unless even the best can never be picked (then none can: they rank last).
+        var choice = phases.Count > 0 && phases[^1].Best is [{ ExcludedBecause: null } best, ..] ? best : null;
         return new RunSummary(
             run,
-            [.. phases.Select(p => new PhaseSummary(p.Name, p.Kind, p.Objective, p.Evaluated, [.. p.Best.Select(b => new RankedPortfolio(b.Rank, b.Portfolio, b.Candidate, b.Score, Metrics(b)))]))],
-            choice is null ? null : new Choice(phases[^1].Name, choice.Portfolio, choice.Candidate, choice.Score, Metrics(choice)));
+            [.. phases.Select(p => new PhaseSummary(p.Name, p.Kind, p.Objective, p.Evaluated, [.. p.Best.Select(Ranked)], p.Skipped))],
+            choice is null ? null : new Choice(phases[^1].Name, choice.Portfolio, choice.Candidate, choice.Score, Metrics(choice), choice.Windows));
     }
+
+    private static RankedPortfolio Ranked(RankedWire b) => new(b.Rank, b.Portfolio, b.Candidate, b.Score, Metrics(b), b.Windows, b.ExcludedBecause);
 
     private static IReadOnlyDictionary<string, double> Metrics(RankedWire ranked) =>
         PerformanceMetrics.Names.Select((name, i) => KeyValuePair.Create(name, ranked.Metrics[i])).ToDictionary();

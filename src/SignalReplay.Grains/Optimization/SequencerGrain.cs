@@ -345,9 +345,15 @@ public sealed class SequencerGrain(
                     clock.Elapsed.TotalSeconds,
                     replayed.ReplaySeconds,
                     replayed.WriteSeconds,
-                    whole ? 0 : detailClock.Elapsed.TotalSeconds));
+                    whole ? 0 : detailClock.Elapsed.TotalSeconds,
+                    phase.Kind == PhaseKind.Grid ? TopologyBuilder.Skipped(config).Sum(s => s.Skipped) : 0));
                 await SaveAsync();
                 incoming = result.Selected;
+                if (incoming.Count == 0 && index < config.Phases.Count - 1)
+                {
+                    throw new InvalidOperationException(
+                        $"Phase '{phase.Name}' found no portfolio it could pick (every one made no trade or has no {phase.Objective.Metric}); phase '{config.Phases[index + 1].Name}' has nothing to start from.");
+                }
             }
 
             if (Interrupted)

@@ -47,7 +47,10 @@ public sealed class SequencerState
     public double GenerationSeconds { get; set; }
 }
 
-/// <summary>A finished phase: its best portfolios for the summary, and the configurations it hands on.</summary>
+/// <summary>
+/// A finished phase: its best portfolios for the summary, the configurations it hands on, and (a grid) how many
+/// parameter combinations its strategies' constraints skipped.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.finished-phase")]
 public sealed record FinishedPhase(
     [property: Id(0)] string Name,
@@ -59,13 +62,19 @@ public sealed record FinishedPhase(
     [property: Id(6)] double Seconds,
     [property: Id(7)] double ReplaySeconds = 0,
     [property: Id(8)] double WriteSeconds = 0,
-    [property: Id(9)] double DetailSeconds = 0);
+    [property: Id(9)] double DetailSeconds = 0,
+    [property: Id(10)] int Skipped = 0);
 
-/// <summary>A ranked portfolio of a phase: metrics in PerformanceMetrics.Names order.</summary>
+/// <summary>
+/// A ranked candidate of a phase: metrics in PerformanceMetrics.Names order (the mean over its <see cref="Windows"/>
+/// walk-forward windows), and why it can never be picked when it cannot (no trades, an undefined objective).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.ranked")]
 public sealed record RankedWire(
     [property: Id(0)] int Rank,
     [property: Id(1)] string Portfolio,
     [property: Id(2)] string Candidate,
     [property: Id(3)] double Score,
-    [property: Id(4)] double[] Metrics);
+    [property: Id(4)] double[] Metrics,
+    [property: Id(5)] int Windows = 1,
+    [property: Id(6)] string? ExcludedBecause = null);

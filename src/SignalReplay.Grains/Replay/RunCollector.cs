@@ -8,7 +8,7 @@ namespace SignalReplay.Grains.Replay;
 
 /// <summary>
 /// Takes a run's shard outcomes back in plan order and keeps what a run hands on: every score (for the ranks),
-/// the best <c>top</c> results (score, then plan order), the silos that did work, and, with a phase output,
+/// the best <c>top</c> results (by <see cref="Ranking"/>: score, then plan order; no trades or no score last), the silos that did work, and, with a phase output,
 /// every portfolio's metrics row streamed into the phase's <c>metrics.parquet</c> (and with
 /// <see cref="PhaseOutput.AllTrades"/> its trades into <c>trades.parquet</c>). Its memory grows with <c>top</c>
 /// and a row group, plus eight bytes a portfolio for the scores the ranks are made of.
@@ -22,8 +22,9 @@ internal sealed class RunCollector : IAsyncDisposable
     private readonly PhaseOutput? _output;
     private readonly PhaseMetricsWriter? _metrics;
     private readonly PhaseTradesWriter? _trades;
-    private readonly double[] _scores;
-    private readonly PriorityQueue<ScoredResult, (double Score, int Index)> _best = new(Comparer<(double Score, int Index)>.Create(Worse));
+    private readonly double[] _keys;
+    private readonly PriorityQueue<ScoredResult, (double Key, int Index)> _best =
+        new(Comparer<(double Key, int Index)>.Create((a, b) => Ranking.Compare(a.Key, a.Index, b.Key, b.Index)));
     private readonly SortedSet<string> _hosts = new(StringComparer.Ordinal);
     private int _next;
     private int _delivered;
@@ -31,7 +32,7 @@ internal sealed class RunCollector : IAsyncDisposable
     public RunCollector(IReadOnlyList<PortfolioConfig> portfolios, IReadOnlyList<string>? candidates, int top, IObjectStore store, PhaseOutput? output)
     {
         (_portfolios, _candidates, _top, _store, _output) = (portfolios, candidates, Math.Max(0, top), store, output);
-        _scores = new double[portfolios.Count];
+        _keys = new double[portfolios.Count];
         _metrics = output is null ? null : new PhaseMetricsWriter();
         _trades = output is { AllTrades: true } ? new PhaseTradesWriter() : null;
     }
@@ -44,7 +45,8 @@ internal sealed class RunCollector : IAsyncDisposable
         for (var i = 0; i < outcome.Results.Length; i++, _next++)
         {
             var (result, score) = (outcome.Results[i], outcome.Scores[i]);
-            _scores[_next] = score;
+            var key = Ranking.Key(score, result.Metrics.TradeCount);
+            _keys[_next] = key;
             if (_metrics is not null)
             {
                 await _metrics.AppendAsync(new PortfolioOutcome(_portfolios[_next], Candidate(_next), result, score));
@@ -57,7 +59,7 @@ internal sealed class RunCollector : IAsyncDisposable
 
             if (_top > 0)
             {
-                _best.Enqueue(new ScoredResult(_next, score, result), (Rankable(score), _next));
+                _best.Enqueue(new ScoredResult(_next, score, result), (key, _next));
                 if (_best.Count > _top)
                 {
                     _best.Dequeue();
@@ -111,11 +113,11 @@ internal sealed class RunCollector : IAsyncDisposable
 
     private string Candidate(int index) => _candidates?[index] ?? _portfolios[index].Id;
 
-    /// <summary>Each portfolio's rank: by score, larger first (undefined last), then plan order.</summary>
+    /// <summary>Each portfolio's rank by <see cref="Ranking"/>.</summary>
     private int[] Ranks()
     {
-        var order = Enumerable.Range(0, _scores.Length).ToArray();
-        Array.Sort(order, (a, b) => Worse((Rankable(_scores[b]), b), (Rankable(_scores[a]), a)));
+        var order = Enumerable.Range(0, _keys.Length).ToArray();
+        Array.Sort(order, (a, b) => Ranking.Compare(_keys[b], b, _keys[a], a));
         var ranks = new int[order.Length];
         for (var r = 0; r < order.Length; r++)
         {
@@ -124,11 +126,4 @@ internal sealed class RunCollector : IAsyncDisposable
 
         return ranks;
     }
-
-    /// <summary>NaN (an undefined objective) ranks below every number.</summary>
-    private static double Rankable(double score) => double.IsNaN(score) ? double.NegativeInfinity : score;
-
-    /// <summary>Negative when <paramref name="a"/> ranks below <paramref name="b"/>: a lower score, or an equal one later in the plan.</summary>
-    private static int Worse((double Score, int Index) a, (double Score, int Index) b) =>
-        a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Index.CompareTo(a.Index);
 }

@@ -31,16 +31,21 @@ public sealed record PhaseTiming(string Phase, string Kind, int Portfolios, doub
 /// <summary>summary.json: the best candidates of each phase and the final choice (the best of the last phase).</summary>
 public sealed record RunSummary(string Workflow, IReadOnlyList<PhaseSummary> Phases, Choice? Choice);
 
-public sealed record PhaseSummary(string Phase, string Kind, string Objective, int Evaluated, IReadOnlyList<RankedPortfolio> Best);
-
-/// <summary>A ranked candidate; metrics in SPEC 7 order.</summary>
-public sealed record RankedPortfolio(int Rank, string Portfolio, string Candidate, double Score, IReadOnlyDictionary<string, double> Metrics);
-
-public sealed record Choice(string Phase, string Portfolio, string Candidate, double Score, IReadOnlyDictionary<string, double> Metrics);
+/// <summary>One phase's leaderboard: how many portfolios it evaluated and (a grid) how many parameter combinations constraints skipped.</summary>
+public sealed record PhaseSummary(string Phase, string Kind, string Objective, int Evaluated, IReadOnlyList<RankedPortfolio> Best, int SkippedCombinations = 0);
 
 /// <summary>
-/// The JSON form of results documents: snake_case like the Parquet columns, indented, and infinite or
-/// undefined metrics (a profit factor without losses is +Infinity) written as the strings "Infinity" / "NaN".
+/// A ranked candidate; metrics in SPEC 7 order, each the mean over the candidate's <see cref="Windows"/> walk-forward
+/// windows (1 without them). <see cref="ExcludedBecause"/> says why it can never be picked (<c>no trades</c>, <c>sharpe undefined</c>).
+/// </summary>
+public sealed record RankedPortfolio(
+    int Rank, string Portfolio, string Candidate, double Score, IReadOnlyDictionary<string, double> Metrics, int Windows = 1, string? ExcludedBecause = null);
+
+public sealed record Choice(string Phase, string Portfolio, string Candidate, double Score, IReadOnlyDictionary<string, double> Metrics, int Windows = 1);
+
+/// <summary>
+/// The JSON form of results documents: snake_case like the Parquet columns, indented; an undefined metric
+/// (NaN in the files) is null, and an infinite one the string "Infinity" / "-Infinity".
 /// </summary>
 public static class ResultsJson
 {
@@ -50,8 +55,38 @@ public static class ResultsJson
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new UndefinedAsNull() },
     };
 
     /// <summary>One line per document (event traces).</summary>
     public static JsonSerializerOptions Compact { get; } = new(Options) { WriteIndented = false };
+}
+
+/// <summary>A double whose NaN (undefined) is JSON null, and null reads back as NaN.</summary>
+public sealed class UndefinedAsNull : JsonConverter<double>
+{
+    public override bool HandleNull => true;
+
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.Null => double.NaN,
+        JsonTokenType.String => double.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+        _ => reader.GetDouble(),
+    };
+
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        if (double.IsNaN(value))
+        {
+            writer.WriteNullValue();
+        }
+        else if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
 }

@@ -20,14 +20,41 @@ public sealed class PhasePlannerTests
 
     private static readonly PhaseSection Grid = new("grid", PhaseKind.Grid, Objective.Parse("sharpe"), Top: 2);
 
-    private static PortfolioOutcome Outcome(PhasePlan plan, int index, double score) => new(
+    private static PortfolioOutcome Outcome(PhasePlan plan, int index, double score, int trades = 1) => new(
         plan.Portfolios[index],
         plan.Candidate(index),
-        new PortfolioResult(plan.Portfolios[index].Id, new PerformanceMetrics(0, score, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), [], [], [], [], [], 10_000, 0, 0),
+        new PortfolioResult(plan.Portfolios[index].Id, new PerformanceMetrics(0, score, 0, 0, 0, 0, 0, 0, trades, 0, 0, 0), [], [], [], [], [], 10_000, 0, 0),
         score);
 
-    private static List<PortfolioOutcome> Outcomes(PhasePlan plan, Func<int, double> score) =>
-        [.. Enumerable.Range(0, plan.Count).Select(i => Outcome(plan, i, score(i)))];
+    private static List<PortfolioOutcome> Outcomes(PhasePlan plan, Func<int, double> score, Func<int, int>? trades = null) =>
+        [.. Enumerable.Range(0, plan.Count).Select(i => Outcome(plan, i, score(i), trades?.Invoke(i) ?? 1))];
+
+    [Fact]
+    public void A_portfolio_without_trades_or_with_an_undefined_score_ranks_last_and_is_never_picked()
+    {
+        var planned = PhasePlanner.Plan(Run, Grid, [], []);
+        // Portfolio 0 scores best but never traded; 1 has no Sharpe; only 2 can be picked.
+        var outcomes = Outcomes(planned, i => i switch { 0 => 0.0, 1 => double.NaN, _ => -1.5 }, trades: i => i == 0 ? 0 : 3);
+
+        var result = PhasePlanner.Select(Grid, outcomes);
+
+        Assert.Equal([planned.Portfolios[2].Id], result.Selected.Select(c => c.Id));
+        Assert.Equal([planned.Portfolios[2].Id, planned.Portfolios[0].Id, planned.Portfolios[1].Id], result.Ranked.Select(o => o.Config.Id));
+        Assert.Equal([null, "no trades", "sharpe undefined"], result.Candidates.Select(c => c.ExcludedBecause));
+    }
+
+    [Fact]
+    public void A_regime_whose_portfolios_all_made_no_trade_hands_on_nothing_for_that_regime()
+    {
+        var regime = new PhaseSection("regime", PhaseKind.Regime, Objective.Parse("sharpe"), Classifier: "trend");
+        var incoming = PhasePlanner.Plan(Run, Grid, [], []).Portfolios.Take(2).ToList();
+        var planned = PhasePlanner.Plan(Run, regime, incoming, ["UP", "DOWN"]);
+
+        // Plan order: candidate 0 UP, DOWN; candidate 1 UP, DOWN. Nothing traded in DOWN.
+        var result = PhasePlanner.Select(regime, Outcomes(planned, i => i, trades: i => i % 2 == 0 ? 2 : 0));
+
+        Assert.Equal([$"{incoming[1].Id}|regime=UP"], result.Selected.Select(c => c.Id));
+    }
 
     [Fact]
     public void Grid_keeps_the_top_k_by_score_and_breaks_ties_by_plan_order()
@@ -76,6 +103,7 @@ public sealed class PhasePlannerTests
         Assert.Equal(incoming[1].Id, Assert.Single(result.Selected).Id);
         Assert.Null(result.Selected[0].Window);
         Assert.Equal(3.5 / 3, result.Candidates[0].Score, 12);
+        Assert.Equal(3, result.Candidates[0].Windows);
     }
 
     [Fact]

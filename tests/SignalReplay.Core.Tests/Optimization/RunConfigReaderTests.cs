@@ -172,6 +172,57 @@ public sealed class RunConfigReaderTests
     }
 
     [Fact]
+    public void A_combination_that_cannot_make_a_strategy_refuses_the_run_and_suggests_a_constraint()
+    {
+        var error = Refused(Valid.Replace("fast: [5, 10], slow: 50", "fast: [5, 10, 20, 50], slow: [50, 100]", StringComparison.Ordinal));
+
+        Assert.Equal("strategies[0]", error.Key);
+        Assert.Contains("'fast' (50) must be below 'slow' (50)", error.Message);
+        Assert.Contains("constraint: fast < slow", error.Message);
+    }
+
+    [Fact]
+    public void A_constraint_skips_the_combinations_it_does_not_hold_for_and_counts_them()
+    {
+        var config = RunConfigReader.Parse(
+            Valid.Replace("params: { fast: [5, 10], slow: 50 }", "params: { fast: [5, 10, 20, 50], slow: [20, 50, 100] }\n    constraint: fast < slow", StringComparison.Ordinal),
+            "run.yaml");
+
+        var instances = TopologyBuilder.StrategyInstances(config);
+        var skipped = Assert.Single(TopologyBuilder.Skipped(config));
+
+        Assert.Equal(12, config.Strategies[0].Instances);
+        Assert.Equal(9, instances.Count);
+        Assert.All(instances, i => Assert.True(i.Parameters["fast"] < i.Parameters["slow"]));
+        Assert.Equal(3, skipped.Skipped);
+        Assert.Equal("momentum: 3 of 12 parameter combinations skipped by fast < slow", skipped.ToString());
+        Assert.Equal(9 * 4, TopologyBuilder.Grid(config).Count);
+    }
+
+    [Fact]
+    public void Several_constraints_all_hold_and_may_compare_with_a_number()
+    {
+        var config = RunConfigReader.Parse(
+            Valid.Replace("params: { fast: [5, 10], slow: 50 }", "params: { fast: [5, 10, 20], slow: [20, 50] }\n    constraint: [fast < slow, slow >= 40]", StringComparison.Ordinal),
+            "run.yaml");
+
+        Assert.Equal([(5.0, 50.0), (10.0, 50.0), (20.0, 50.0)], TopologyBuilder.StrategyInstances(config).Select(i => (i.Parameters["fast"], i.Parameters["slow"])));
+    }
+
+    [Theory]
+    [InlineData("fast << slow", "is not a constraint")]
+    [InlineData("fast < slowest", "names 'slowest', which is not among momentum's params (fast, slow)")]
+    [InlineData("1 < 2", "compares no parameter")]
+    public void A_bad_constraint_is_refused_at_its_line(string constraint, string message)
+    {
+        var error = Refused(Valid.Replace("params: { fast: [5, 10], slow: 50 }", $"params: {{ fast: [5, 10], slow: 50 }}\n    constraint: {constraint}", StringComparison.Ordinal));
+
+        Assert.Equal("strategies[0].constraint", error.Key);
+        Assert.Equal(12, error.Line);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
     public void A_missing_required_key_is_named()
     {
         var error = Refused(Valid.Replace("  dataset: d\n", string.Empty, StringComparison.Ordinal));

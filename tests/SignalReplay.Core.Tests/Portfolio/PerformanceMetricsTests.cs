@@ -43,12 +43,26 @@ public sealed class PerformanceMetricsTests
     }
 
     [Fact]
-    public void Sharpe_and_sortino_are_zero_with_fewer_than_two_returns_or_no_spread()
+    public void Sharpe_is_undefined_with_fewer_than_two_returns_and_zero_without_spread_and_sortino_undefined_without_a_losing_day()
     {
-        Assert.Equal(0, PerformanceMetrics.SharpeOf([0.05]));
+        Assert.True(double.IsNaN(PerformanceMetrics.SharpeOf([0.05])));
+        Assert.True(double.IsNaN(PerformanceMetrics.SharpeOf([])));
         Assert.Equal(0, PerformanceMetrics.SharpeOf([0.01, 0.01, 0.01]));
-        Assert.Equal(0, PerformanceMetrics.SortinoOf([0.01]));
-        Assert.Equal(0, PerformanceMetrics.SortinoOf([0.01, 0.02]));
+        Assert.True(double.IsNaN(PerformanceMetrics.SortinoOf([0.01])));
+        Assert.True(double.IsNaN(PerformanceMetrics.SortinoOf([0.01, 0.02])));
+    }
+
+    [Fact]
+    public void A_curve_rising_every_day_has_a_sharpe_but_no_sortino_and_no_calmar()
+    {
+        long[] time = [At(1, 15), At(2, 15), At(3, 15), At(4, 15)];
+
+        var metrics = PerformanceMetrics.Compute(time, [100, 101, 103, 104], [true, true, true, true], [], 0);
+
+        Assert.True(metrics.Sharpe > 0);
+        Assert.True(double.IsNaN(metrics.Sortino));
+        Assert.Equal(0, metrics.MaxDrawdown);
+        Assert.True(double.IsNaN(metrics.Calmar));
     }
 
     [Fact]
@@ -108,17 +122,22 @@ public sealed class PerformanceMetricsTests
     }
 
     [Fact]
-    public void Profit_factor_is_infinite_without_losses_and_zero_without_trades()
+    public void Profit_factor_is_undefined_without_losses_and_win_rate_and_average_return_without_trades()
     {
         long[] time = [At(1, 14)];
         double[] equity = [100];
 
         var noLosses = PerformanceMetrics.Compute(time, equity, [false], [new ClosedTrade("SPY", At(1, 14), At(1, 15), 1, 10, 11, 1)], 20);
         var noTrades = PerformanceMetrics.Compute(time, equity, [false], [], 0);
+        var nothing = PerformanceMetrics.Compute([], [], [], [], 0);
 
-        Assert.Equal(double.PositiveInfinity, noLosses.ProfitFactor);
-        Assert.Equal(0, noTrades.ProfitFactor);
-        Assert.Equal(0, noTrades.WinRate);
+        Assert.True(double.IsNaN(noLosses.ProfitFactor));
+        Assert.Equal(1, noLosses.WinRate);
+        Assert.True(double.IsNaN(noTrades.ProfitFactor));
+        Assert.True(double.IsNaN(noTrades.WinRate));
+        Assert.True(double.IsNaN(noTrades.AverageTradeReturn));
+        Assert.Equal(0, noTrades.TradeCount);
+        Assert.All(PerformanceMetrics.Names.Where(n => n != "trade_count"), name => Assert.True(double.IsNaN(nothing.Get(name)), name));
     }
 
     [Fact]
