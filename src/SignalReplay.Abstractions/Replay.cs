@@ -53,8 +53,8 @@ public sealed record ScoredResult(
 /// <summary>
 /// A replay or full run's outcome: how many portfolios ran, the best of them in rank order (score, then plan
 /// order), the shards they ran in and the silos that hosted those, the stream batches published and
-/// delivered (each to the shard that trades its strategy only), and where the time went (replaying the shards,
-/// writing the phase's metrics file).
+/// delivered (each to the shard that trades its strategy only), where the time went (replaying the shards,
+/// writing the phase's metrics file), and the spread of every portfolio's Sharpe (of those that traded).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.replay-outcome")]
 public sealed record ReplayOutcome(
@@ -65,7 +65,8 @@ public sealed record ReplayOutcome(
     [property: Id(4)] int SignalBatchesDelivered,
     [property: Id(5)] string[] Hosts,
     [property: Id(6)] double ReplaySeconds = 0,
-    [property: Id(7)] double WriteSeconds = 0);
+    [property: Id(7)] double WriteSeconds = 0,
+    [property: Id(8)] SharpeSpread Sharpes = default);
 
 /// <summary>
 /// How a shard starts: the base dataset it reads, the series each classifier counts bars of, its portfolios (an

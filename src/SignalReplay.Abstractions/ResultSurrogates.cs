@@ -132,3 +132,59 @@ public sealed class TraceEventConverter : IConverter<TraceEvent, TraceEventSurro
     public TraceEventSurrogate ConvertToSurrogate(in TraceEvent value) =>
         new() { Kind = value.Kind, Time = value.Time, Symbol = value.Symbol, Quantity = value.Quantity, Price = value.Price, Detail = value.Detail };
 }
+
+/// <summary>How the spread of a run's Sharpes travels from its replay to the sequencer, and lives in the sequencer's state.</summary>
+[GenerateSerializer, Alias("signalreplay.sharpe-spread")]
+public struct SharpeSpreadSurrogate
+{
+    [Id(0)] public int Count;
+    [Id(1)] public double Mean;
+    [Id(2)] public double SquaredDeviations;
+}
+
+[RegisterConverter]
+public sealed class SharpeSpreadConverter : IConverter<SharpeSpread, SharpeSpreadSurrogate>
+{
+    public SharpeSpread ConvertFromSurrogate(in SharpeSpreadSurrogate s) => new(s.Count, s.Mean, s.SquaredDeviations);
+
+    public SharpeSpreadSurrogate ConvertToSurrogate(in SharpeSpread value) =>
+        new() { Count = value.Count, Mean = value.Mean, SquaredDeviations = value.SquaredDeviations };
+}
+
+/// <summary>A phase's choice's daily-return moments, in the sequencer's state.</summary>
+[GenerateSerializer, Alias("signalreplay.sharpe-moments")]
+public struct SharpeMomentsSurrogate
+{
+    [Id(0)] public double Sharpe;
+    [Id(1)] public double Skewness;
+    [Id(2)] public double Kurtosis;
+    [Id(3)] public int Observations;
+}
+
+[RegisterConverter]
+public sealed class SharpeMomentsConverter : IConverter<SharpeMoments, SharpeMomentsSurrogate>
+{
+    public SharpeMoments ConvertFromSurrogate(in SharpeMomentsSurrogate s) => new(s.Sharpe, s.Skewness, s.Kurtosis, s.Observations);
+
+    public SharpeMomentsSurrogate ConvertToSurrogate(in SharpeMoments value) =>
+        new() { Sharpe = value.Sharpe, Skewness = value.Skewness, Kurtosis = value.Kurtosis, Observations = value.Observations };
+}
+
+/// <summary>A grid phase's PBO estimate, in the sequencer's state.</summary>
+[GenerateSerializer, Alias("signalreplay.overfitting-estimate")]
+public struct OverfittingEstimateSurrogate
+{
+    [Id(0)] public double Probability;
+    [Id(1)] public int Trials;
+    [Id(2)] public int Partitions;
+    [Id(3)] public string? WhyNot;
+}
+
+[RegisterConverter]
+public sealed class OverfittingEstimateConverter : IConverter<OverfittingEstimate, OverfittingEstimateSurrogate>
+{
+    public OverfittingEstimate ConvertFromSurrogate(in OverfittingEstimateSurrogate s) => new(s.Probability, s.Trials, s.Partitions, s.WhyNot);
+
+    public OverfittingEstimateSurrogate ConvertToSurrogate(in OverfittingEstimate value) =>
+        new() { Probability = value.Probability, Trials = value.Trials, Partitions = value.Partitions, WhyNot = value.WhyNot };
+}

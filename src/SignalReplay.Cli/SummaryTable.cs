@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Statistics;
 using SignalReplay.Storage.Results;
 
 namespace SignalReplay.Cli;
@@ -47,6 +48,27 @@ internal static class SummaryTable
         {
             console.MarkupLineInterpolated($"[yellow]No choice[/]: no portfolio of phase {last.Phase} could be picked (each made no trade or its {last.Objective} is undefined).");
         }
+
+        if (summary.Statistics is { } statistics)
+        {
+            console.MarkupLine(Markup.Escape(Statistics(statistics)));
+            foreach (var note in statistics.Notes)
+            {
+                console.MarkupLineInterpolated($"[grey]  ({note})[/]");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The selection statistics in a line: e.g. "Is it real? 1,722 trials; PSR 0.97; deflated Sharpe 0.41 (luck alone reaches
+    /// Sharpe 1.23); PBO 0.18 (200 trials, S = 16)".
+    /// </summary>
+    public static string Statistics(SelectionStatistics s)
+    {
+        var sample = s.PboTrials > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({s.PboTrials:N0} trials, S = {s.PboPartitions})") : string.Empty;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Is it real? {s.Trials:N0} trials; PSR {Cell.Of(s.Psr, "F2")}; deflated Sharpe {Cell.Of(s.DeflatedSharpe, "F2")} (luck alone reaches Sharpe {Cell.Of(s.ExpectedMaxSharpe, "F2")}); PBO {Cell.Of(s.Pbo, "F2")}{sample}.");
     }
 
     /// <summary>Why a row can never be picked, and what an averaged row is the mean of.</summary>

@@ -41,6 +41,17 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(270, summary.Phases[0].Evaluated);
         Assert.Contains("Choice (best of phase validate)", output);
         Assert.Contains($"results/{run}", output.Replace('\\', '/'));
+
+        // Whether the choice is real: every grid and regime portfolio is a trial; 10 days are too few for PBO's 16 blocks, and it says so.
+        using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(results, "summary.json"), TestContext.Current.CancellationToken));
+        var statistics = document.RootElement.GetProperty("statistics");
+        Assert.Equal(summary.Phases[0].Evaluated + summary.Phases[1].Evaluated, statistics.GetProperty("trials").GetInt32());
+        Assert.InRange(statistics.GetProperty("psr").GetDouble(), 0, 1);
+        Assert.InRange(statistics.GetProperty("deflated_sharpe").GetDouble(), 0, statistics.GetProperty("psr").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, statistics.GetProperty("pbo").ValueKind);
+        Assert.Equal("PBO with S = 16 partitions needs at least 32 periods of returns; there are 6.", statistics.GetProperty("notes")[0].GetString());
+        Assert.Contains("Is it real? 300 trials; PSR ", output);
+        Assert.Contains("PBO n/a (200 trials, S = 16).", output);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
           execution: { commission_bps: 1 }
           risk: { stop_loss: [none, 0.005, 0.01], take_profit: [none, 0.01] }
         phases:
-          - { name: grid, kind: grid, top: 6, range: { from: 2024-01-02, to: 2024-02-01 } }
+          - { name: grid, kind: grid, top: 6, range: { from: 2024-01-02, to: 2024-02-01 }, pbo_partitions: 4 }
           - { name: regime, kind: regime, classifier: trend, range: { from: 2024-01-02, to: 2024-02-01 } }
           - { name: validate, kind: validate, top: 2, range: { from: 2024-02-01, to: 2024-02-27 }, walk_forward: 2 }
         tracing: trade_complete
@@ -67,6 +67,16 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         Assert.True(resumed.Attempts > reference.Attempts, $"Expected a retried attempt: {resumed.Attempts} vs {reference.Attempts}.");
         var storm = await AssertSameResultsAsync(reference.RunId, id);
         Assert.Equal("validate", storm.Choice!.Phase);
+
+        // The selection statistics, the same after the failover: every grid and regime portfolio a trial, PBO over the whole grid.
+        var statistics = storm.Statistics!;
+        Assert.Equal(storm.Phases[0].Evaluated + storm.Phases[1].Evaluated, statistics.Trials);
+        Assert.Equal((storm.Phases[0].Evaluated, 4), (statistics.PboTrials, statistics.PboPartitions));
+        Assert.InRange(statistics.Pbo, 0, 1);
+        Assert.InRange(statistics.Psr, 0, 1);
+        Assert.InRange(statistics.DeflatedSharpe, 0, statistics.Psr);
+        Assert.True(statistics.ExpectedMaxSharpe > 0);
+        Assert.Empty(statistics.Notes);
     }
 
     [Fact]

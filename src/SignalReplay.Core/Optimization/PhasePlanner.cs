@@ -1,3 +1,4 @@
+using SignalReplay.Core.Statistics;
 using SignalReplay.Core.Portfolio;
 
 namespace SignalReplay.Core.Optimization;
@@ -30,7 +31,17 @@ public sealed record PhaseResult(
     PhaseSection Phase,
     IReadOnlyList<PortfolioOutcome> Ranked,
     IReadOnlyList<CandidateScore> Candidates,
-    IReadOnlyList<PortfolioConfig> Selected);
+    IReadOnlyList<PortfolioConfig> Selected)
+{
+    /// <summary>
+    /// The daily-return moments of the phase's best candidate (the returns within each of its walk-forward windows, in window
+    /// order), from its day-end equity; null when no candidate can be picked.
+    /// </summary>
+    public SharpeMoments? BestMoments() =>
+        Candidates is [{ ExcludedBecause: null } best, ..]
+            ? SharpeMoments.Of([.. Ranked.Where(o => o.Candidate == best.Candidate).OrderBy(o => o.Config.Window?.From ?? 0).SelectMany(o => DailyReturns.Of(o.Result.Equity))])
+            : null;
+}
 
 /// <summary>
 /// The built-in phases of SPEC 8, as pure functions: which portfolios a phase runs given what the

@@ -1,3 +1,4 @@
+using SignalReplay.Core.Statistics;
 using System.Globalization;
 using SignalReplay.Core.Portfolio;
 
@@ -169,7 +170,8 @@ public enum PhaseKind
 /// <summary>
 /// One phase (<c>phases:</c>): its name (a results folder), kind, objective and settings. Its trades.parquet holds the
 /// trades of the portfolios it keeps (<c>store_trades: top</c>), or with <see cref="AllTrades"/> (<c>store_trades: all</c>)
-/// every portfolio's.
+/// every portfolio's. A grid phase estimates its Probability of Backtest Overfitting from <see cref="PboTrials"/> of its
+/// portfolios (<c>pbo_trials</c>; 0 turns it off) in <see cref="PboPartitions"/> blocks of dates (<c>pbo_partitions</c>, S).
 /// </summary>
 public sealed record PhaseSection(
     string Name,
@@ -180,7 +182,13 @@ public sealed record PhaseSection(
     string? Classifier = null,
     RegimeExit OnRegimeExit = RegimeExit.Hold,
     int WalkForwardWindows = 1,
-    bool AllTrades = false);
+    bool AllTrades = false,
+    int PboTrials = PhaseSection.DefaultPboTrials,
+    int PboPartitions = BacktestOverfitting.DefaultPartitions)
+{
+    /// <summary>Enough trials for CSCV to rank the in-sample best among; replaying them costs a few percent of a large grid.</summary>
+    public const int DefaultPboTrials = 200;
+}
 
 /// <summary><c>retention:</c> days each results class is kept; null keeps it.</summary>
 public sealed record RetentionDays(int? Events = 7, int? Trades = 90, int? Metrics = 365, int? Summary = null)

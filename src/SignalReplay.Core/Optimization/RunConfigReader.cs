@@ -1,3 +1,4 @@
+using SignalReplay.Core.Statistics;
 using SignalReplay.Core.Generation;
 using SignalReplay.Core.Portfolio;
 using YamlDotNet.Core;
@@ -284,7 +285,7 @@ public static class RunConfigReader
         var phases = new List<PhaseSection>();
         foreach (var item in node.List())
         {
-            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades");
+            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades", "pbo_trials", "pbo_partitions");
             var nameNode = map.Required("name");
             var name = nameNode.Name(32);
             if (name.Any(char.IsAsciiLetterUpper) || name.Contains('.'))
@@ -354,11 +355,28 @@ public static class RunConfigReader
             }
 
             var allTrades = map.Optional("store_trades")?.Choice(StoredTrades) ?? false;
-            phases.Add(new PhaseSection(name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades));
+            var pboTrials = GridOnly(map, "pbo_trials", kind)?.Int(0) ?? PhaseSection.DefaultPboTrials;
+            var pboPartitions = BacktestOverfitting.DefaultPartitions;
+            if (GridOnly(map, "pbo_partitions", kind) is { } partitionsNode)
+            {
+                pboPartitions = partitionsNode.Int(2);
+                if (pboPartitions % 2 != 0 || pboPartitions > 20)
+                {
+                    throw partitionsNode.Error($"PBO splits the dates into S blocks, half in sample: S must be even and at most 20 (C(20, 10) = 184,756 splits), not {pboPartitions}.");
+                }
+            }
+
+            phases.Add(new PhaseSection(name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades, pboTrials, pboPartitions));
         }
 
         return phases;
     }
+
+    /// <summary>A key only a grid phase takes (the Probability of Backtest Overfitting is a grid's).</summary>
+    private static ConfigNode? GridOnly(ConfigMap map, string key, PhaseKind kind) =>
+        map.Optional(key) is { } node && kind != PhaseKind.Grid
+            ? throw node.Error($"only a grid phase takes {key}: the Probability of Backtest Overfitting is estimated over a grid's trials.")
+            : map.Optional(key);
 
     private static DateRange Range(ConfigNode node)
     {

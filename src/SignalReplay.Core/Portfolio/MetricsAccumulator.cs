@@ -45,17 +45,7 @@ public sealed class MetricsAccumulator(bool recordCurve = true)
     public IReadOnlyList<long> DayEndTime => [.. Curve(_dayEndTime), .. _marks > 0 ? [_lastTime] : Array.Empty<long>()];
 
     /// <summary>Simple returns between the equity at the last mark of consecutive UTC dates (n dates, n - 1 returns).</summary>
-    public double[] DailyReturns()
-    {
-        var closes = DayEndEquity;
-        var returns = new double[Math.Max(0, closes.Count - 1)];
-        for (var d = 0; d < returns.Length; d++)
-        {
-            returns[d] = (closes[d + 1] / closes[d]) - 1;
-        }
-
-        return returns;
-    }
+    public double[] DailyReturns() => Statistics.DailyReturns.Of(DayEndEquity);
 
     public void Add(long time, double equity, bool invested)
     {

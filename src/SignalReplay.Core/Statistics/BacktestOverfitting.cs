@@ -26,25 +26,14 @@ public static class BacktestOverfitting
     /// <param name="partitions">S, even, at least 2; the periods must be at least 2 x S.</param>
     public static OverfittingReport Cscv(IReadOnlyList<double[]> returns, int partitions = DefaultPartitions)
     {
-        if (returns.Count < 2)
-        {
-            throw new ArgumentException($"PBO compares trials: it needs at least 2, not {returns.Count}.");
-        }
-
-        var periods = returns[0].Length;
-        if (returns.Any(r => r.Length != periods))
+        if (returns.Any(r => r.Length != returns[0].Length))
         {
             throw new ArgumentException("PBO needs every trial's returns over the same periods; their lengths differ.");
         }
 
-        if (partitions < 2 || partitions % 2 != 0)
+        if (WhyNot(returns.Count, returns.Count == 0 ? 0 : returns[0].Length, partitions) is { } reason)
         {
-            throw new ArgumentException($"PBO's partitions S must be even and at least 2, not {partitions}.");
-        }
-
-        if (periods < 2 * partitions)
-        {
-            throw new ArgumentException($"PBO with S = {partitions} partitions needs at least {2 * partitions} periods of returns; there are {periods}.");
+            throw new ArgumentException(reason);
         }
 
         var trials = returns.Count;
@@ -108,6 +97,13 @@ public static class BacktestOverfitting
 
         return new OverfittingReport(logits.Count(l => l <= 0) / (double)logits.Count, partitions, logits);
     }
+
+    /// <summary>Why CSCV cannot run on <paramref name="trials"/> trials of <paramref name="periods"/> returns in <paramref name="partitions"/> blocks; null when it can.</summary>
+    public static string? WhyNot(int trials, int periods, int partitions) =>
+        trials < 2 ? $"PBO compares trials: it needs at least 2, not {trials}."
+        : partitions < 2 || partitions % 2 != 0 ? $"PBO's partitions S must be even and at least 2, not {partitions}."
+        : periods < 2 * partitions ? $"PBO with S = {partitions} partitions needs at least {2 * partitions} periods of returns; there are {periods}."
+        : null;
 
     /// <summary>Per trial and block: the sum and the sum of squares of its returns; per block, its periods (blocks differ by at most one).</summary>
     private static (double[,] Sums, double[,] Squares, int[] Counts) Blocks(IReadOnlyList<double[]> returns, int partitions)

@@ -96,17 +96,4 @@ public static class SharpeStatistics
     /// <summary>DSR: the PSR of the chosen trial against the expected maximum Sharpe of all <paramref name="trials"/>.</summary>
     public static double Deflated(SharpeMoments chosen, int trials, double trialVariance) =>
         Probabilistic(chosen, ExpectedMaximum(trials, trialVariance));
-
-    /// <summary>The sample variance of the trials' Sharpe ratios, leaving out undefined ones; 0 with fewer than 2.</summary>
-    public static double Variance(IEnumerable<double> sharpes)
-    {
-        var defined = sharpes.Where(double.IsFinite).ToList();
-        if (defined.Count < 2)
-        {
-            return 0;
-        }
-
-        var mean = defined.Average();
-        return defined.Sum(s => (s - mean) * (s - mean)) / (defined.Count - 1);
-    }
 }

@@ -1,10 +1,11 @@
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Statistics;
 using SignalReplay.Storage.Results;
 
 namespace SignalReplay.Grains.Optimization;
 
-/// <summary>summary.json from the finished phases: each phase's best candidates, and the last phase's best as the choice.</summary>
+/// <summary>summary.json from the finished phases: each phase's best candidates, the last phase's best as the choice, and the selection statistics.</summary>
 public static class RunSummaries
 {
     /// <summary>
@@ -26,7 +27,22 @@ public static class RunSummaries
         return new RunSummary(
             run,
             [.. phases.Select(p => new PhaseSummary(p.Name, p.Kind, p.Objective, p.Evaluated, [.. p.Best.Select(Ranked)], p.Skipped))],
-            choice is null ? null : new Choice(phases[^1].Name, choice.Portfolio, choice.Candidate, choice.Score, Metrics(choice), choice.Windows));
+            choice is null ? null : new Choice(phases[^1].Name, choice.Portfolio, choice.Candidate, choice.Score, Metrics(choice), choice.Windows),
+            Statistics(phases, choice is null ? null : phases[^1].BestMoments));
+    }
+
+    /// <summary>
+    /// The selection statistics of a run: its trials are every portfolio of its grid and regime phases (a validate phase re-tests
+    /// what they chose), the spread of those trials' Sharpes deflates the choice's, and the PBO is its first grid's estimate.
+    /// </summary>
+    public static SelectionStatistics Statistics(IReadOnlyList<FinishedPhase> phases, SharpeMoments? choice)
+    {
+        var searches = phases.Where(p => p.Kind is "grid" or "regime").ToList();
+        return SelectionStatistics.Of(
+            searches.Sum(p => p.Evaluated),
+            searches.Aggregate(default(SharpeSpread), (spread, p) => spread.Combine(p.Sharpes)),
+            choice,
+            phases.FirstOrDefault(p => p.Overfitting is not null)?.Overfitting);
     }
 
     private static RankedPortfolio Ranked(RankedWire b) => new(b.Rank, b.Portfolio, b.Candidate, b.Score, Metrics(b), b.Windows, b.ExcludedBecause);

@@ -332,6 +332,15 @@ public sealed class SequencerGrain(
                     .Select(t => new PortfolioOutcome(plan.Portfolios[t.Index], plan.Candidate(t.Index), t.Result, t.Score))
                     .ToList();
                 var result = PhasePlanner.Select(phase, outcomes);
+                var statisticsClock = Stopwatch.StartNew();
+                var overfitting = phase is { Kind: PhaseKind.Grid, PboTrials: > 0 }
+                    ? await OverfittingAsync(run, phase, plan, kept.Select(t => t.Index))
+                    : null;
+                statisticsClock.Stop();
+                if (Interrupted)
+                {
+                    return;
+                }
 
                 // Written before the phase is recorded as finished: a rerun after a crash rewrites the same bytes.
                 await results.WriteDetailAsync(run, phase.Name, result.Ranked, trades: !phase.AllTrades);
@@ -346,7 +355,11 @@ public sealed class SequencerGrain(
                     replayed.ReplaySeconds,
                     replayed.WriteSeconds,
                     whole ? 0 : detailClock.Elapsed.TotalSeconds,
-                    phase.Kind == PhaseKind.Grid ? TopologyBuilder.Skipped(config).Sum(s => s.Skipped) : 0));
+                    phase.Kind == PhaseKind.Grid ? TopologyBuilder.Skipped(config).Sum(s => s.Skipped) : 0,
+                    replayed.Sharpes,
+                    result.BestMoments(),
+                    overfitting,
+                    statisticsClock.Elapsed.TotalSeconds));
                 await SaveAsync();
                 incoming = result.Selected;
                 if (incoming.Count == 0 && index < config.Phases.Count - 1)
@@ -382,6 +395,22 @@ public sealed class SequencerGrain(
                 await ReleaseAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// A grid phase's Probability of Backtest Overfitting: a sample of its portfolios (its best and an even spread of the rest, up
+    /// to the phase's <c>pbo_trials</c>) replayed with their day-end equity, their daily returns cross-validated by CSCV.
+    /// </summary>
+    private async Task<OverfittingEstimate> OverfittingAsync(string run, PhaseSection phase, PhasePlan plan, IEnumerable<int> best)
+    {
+        var sample = OverfittingEstimate.Sample(plan.Count, phase.PboTrials, best);
+        _detail = $"estimating overfitting from {sample.Length:N0} portfolios";
+        PortfolioConfig[] portfolios = [.. sample.Select(i => plan.Portfolios[i])];
+        var replayed = await AttemptAsync((attempt, _) => GrainFactory
+            .GetGrain<IReplayGrain>($"{run}/{phase.Name}/pbo/a{attempt}")
+            .RunAsync(new ReplayRun(state.State.SignalSetId!, null, portfolios, phase.Objective.ToString(), Top: portfolios.Length, KeepDetail: true)));
+        var curves = replayed.Top.OrderBy(t => t.Index).Select(t => (t.Result.EquityTime, t.Result.Equity)).ToList();
+        return OverfittingEstimate.Of(curves, phase.PboPartitions);
     }
 
     /// <summary>Runs <paramref name="work"/> under a fresh attempt number until it finishes without a silo failure.</summary>
@@ -456,7 +485,7 @@ public sealed class SequencerGrain(
         CreatedAt: state.State.CreatedAt,
         StartedAt: state.State.CreatedAt,
         FinishedAt: state.State.FinishedAt,
-        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind, p.Evaluated, p.Seconds, p.ReplaySeconds, p.WriteSeconds, p.DetailSeconds))],
+        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind, p.Evaluated, p.Seconds, p.ReplaySeconds, p.WriteSeconds, p.DetailSeconds, p.StatisticsSeconds))],
         Error: state.State.Error,
         OriginalMetadata: null,
         MigratedFrom: null,

@@ -48,8 +48,9 @@ public sealed class SequencerState
 }
 
 /// <summary>
-/// A finished phase: its best portfolios for the summary, the configurations it hands on, and (a grid) how many
-/// parameter combinations its strategies' constraints skipped.
+/// A finished phase: its best portfolios for the summary, the configurations it hands on, (a grid) how many
+/// parameter combinations its strategies' constraints skipped, and what the selection statistics need: the spread of
+/// its portfolios' Sharpes, the daily-return moments of its best (null when none can be picked), and (a grid) its PBO.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.finished-phase")]
 public sealed record FinishedPhase(
@@ -63,7 +64,11 @@ public sealed record FinishedPhase(
     [property: Id(7)] double ReplaySeconds = 0,
     [property: Id(8)] double WriteSeconds = 0,
     [property: Id(9)] double DetailSeconds = 0,
-    [property: Id(10)] int Skipped = 0);
+    [property: Id(10)] int Skipped = 0,
+    [property: Id(11)] SharpeSpread Sharpes = default,
+    [property: Id(12)] SharpeMoments? BestMoments = null,
+    [property: Id(13)] OverfittingEstimate? Overfitting = null,
+    [property: Id(14)] double StatisticsSeconds = 0);
 
 /// <summary>
 /// A ranked candidate of a phase: metrics in PerformanceMetrics.Names order (the mean over its <see cref="Windows"/>

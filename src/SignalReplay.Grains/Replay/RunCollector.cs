@@ -8,7 +8,8 @@ namespace SignalReplay.Grains.Replay;
 
 /// <summary>
 /// Takes a run's shard outcomes back in plan order and keeps what a run hands on: every score (for the ranks),
-/// the best <c>top</c> results (by <see cref="Ranking"/>: score, then plan order; no trades or no score last), the silos that did work, and, with a phase output,
+/// the best <c>top</c> results (by <see cref="Ranking"/>: score, then plan order; no trades or no score last), the silos that did work,
+/// the spread of the Sharpes of the portfolios that traded (the trials a deflated Sharpe deflates by), and, with a phase output,
 /// every portfolio's metrics row streamed into the phase's <c>metrics.parquet</c> (and with
 /// <see cref="PhaseOutput.AllTrades"/> its trades into <c>trades.parquet</c>). Its memory grows with <c>top</c>
 /// and a row group, plus eight bytes a portfolio for the scores the ranks are made of.
@@ -28,6 +29,7 @@ internal sealed class RunCollector : IAsyncDisposable
     private readonly SortedSet<string> _hosts = new(StringComparer.Ordinal);
     private int _next;
     private int _delivered;
+    private SharpeSpread _sharpes;
 
     public RunCollector(IReadOnlyList<PortfolioConfig> portfolios, IReadOnlyList<string>? candidates, int top, IObjectStore store, PhaseOutput? output)
     {
@@ -47,6 +49,11 @@ internal sealed class RunCollector : IAsyncDisposable
             var (result, score) = (outcome.Results[i], outcome.Scores[i]);
             var key = Ranking.Key(score, result.Metrics.TradeCount);
             _keys[_next] = key;
+            if (result.Metrics.TradeCount > 0)
+            {
+                _sharpes = _sharpes.Add(result.Metrics.Sharpe);
+            }
+
             if (_metrics is not null)
             {
                 await _metrics.AppendAsync(new PortfolioOutcome(_portfolios[_next], Candidate(_next), result, score));
@@ -95,7 +102,7 @@ internal sealed class RunCollector : IAsyncDisposable
         }
 
         best.Reverse();
-        return new ReplayOutcome(_portfolios.Count, [.. best], shards, published, _delivered, [.. _hosts], replaying.TotalSeconds, writing.Elapsed.TotalSeconds);
+        return new ReplayOutcome(_portfolios.Count, [.. best], shards, published, _delivered, [.. _hosts], replaying.TotalSeconds, writing.Elapsed.TotalSeconds, _sharpes);
     }
 
     public async ValueTask DisposeAsync()

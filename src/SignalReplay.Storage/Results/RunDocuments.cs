@@ -1,3 +1,4 @@
+using SignalReplay.Core.Statistics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -24,12 +25,17 @@ public sealed record RunMetadata(
 
 /// <summary>
 /// How long one phase took and how many portfolios it ran; where known, how the time split: replaying every
-/// portfolio, writing its metrics file, and replaying the best again whole (their trades and equity).
+/// portfolio, writing its metrics file, replaying the best again whole (their trades and equity), and replaying a sample
+/// for the selection statistics.
 /// </summary>
-public sealed record PhaseTiming(string Phase, string Kind, int Portfolios, double Seconds, double? ReplaySeconds = null, double? WriteSeconds = null, double? DetailSeconds = null);
+public sealed record PhaseTiming(
+    string Phase, string Kind, int Portfolios, double Seconds, double? ReplaySeconds = null, double? WriteSeconds = null, double? DetailSeconds = null, double? StatisticsSeconds = null);
 
-/// <summary>summary.json: the best candidates of each phase and the final choice (the best of the last phase).</summary>
-public sealed record RunSummary(string Workflow, IReadOnlyList<PhaseSummary> Phases, Choice? Choice);
+/// <summary>
+/// summary.json: the best candidates of each phase, the final choice (the best of the last phase), and the selection
+/// statistics that say whether the choice is real (absent from runs migrated from v1).
+/// </summary>
+public sealed record RunSummary(string Workflow, IReadOnlyList<PhaseSummary> Phases, Choice? Choice, SelectionStatistics? Statistics = null);
 
 /// <summary>One phase's leaderboard: how many portfolios it evaluated and (a grid) how many parameter combinations constraints skipped.</summary>
 public sealed record PhaseSummary(string Phase, string Kind, string Objective, int Evaluated, IReadOnlyList<RankedPortfolio> Best, int SkippedCombinations = 0);

@@ -1,5 +1,6 @@
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Statistics;
 using PortfolioGrid = SignalReplay.Core.Optimization.PortfolioGrid;
 
 namespace SignalReplay.Core.Tests.Optimization;
@@ -104,6 +105,27 @@ public sealed class PhasePlannerTests
         Assert.Null(result.Selected[0].Window);
         Assert.Equal(3.5 / 3, result.Candidates[0].Score, 12);
         Assert.Equal(3, result.Candidates[0].Windows);
+    }
+
+    [Fact]
+    public void The_best_candidates_daily_returns_run_through_its_walk_forward_windows_in_window_order()
+    {
+        var validate = new PhaseSection(
+            "validate", PhaseKind.Validate, Objective.Parse("sharpe"), Top: 1,
+            Range: new DateRange(new DateOnly(2024, 10, 1), new DateOnly(2024, 10, 31)), WalkForwardWindows: 2);
+        var incoming = PhasePlanner.Plan(Run, Grid, [], []).Portfolios.Take(2).ToList();
+        var planned = PhasePlanner.Plan(Run, validate, incoming, []);
+        double[][] curves = [[100, 101, 103], [100, 99], [100, 102, 101, 104], [100, 100.5]];
+        // Candidate 1 (plan 2, 3) wins; its outcomes arrive second window first.
+        var outcomes = Enumerable.Range(0, planned.Count).Reverse().Select(i => Outcome(planned, i, i < 2 ? 0.5 : 2.0) with
+        {
+            Result = Outcome(planned, i, 0).Result with { Equity = curves[i] },
+        }).ToList();
+
+        var moments = PhasePlanner.Select(validate, outcomes).BestMoments();
+
+        Assert.Equal(SharpeMoments.Of([(102.0 / 100) - 1, (101.0 / 102) - 1, (104.0 / 101) - 1, (100.5 / 100) - 1]), moments);
+        Assert.Null(PhasePlanner.Select(validate, Outcomes(planned, _ => 1, trades: _ => 0)).BestMoments());
     }
 
     [Fact]

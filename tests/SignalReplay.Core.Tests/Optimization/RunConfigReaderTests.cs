@@ -145,6 +145,31 @@ public sealed class RunConfigReaderTests
     }
 
     [Fact]
+    public void A_grid_phase_estimates_pbo_from_200_trials_in_16_blocks_unless_told_otherwise()
+    {
+        var defaults = RunConfigReader.Parse(Valid, "run.yaml").Phases[0];
+        var told = RunConfigReader.Parse(Valid.Replace("    top: 3\n", "    top: 3\n    pbo_trials: 50\n    pbo_partitions: 8\n", StringComparison.Ordinal), "run.yaml").Phases[0];
+        var off = RunConfigReader.Parse(Valid.Replace("    top: 3\n", "    top: 3\n    pbo_trials: 0\n", StringComparison.Ordinal), "run.yaml").Phases[0];
+
+        Assert.Equal((200, 16), (defaults.PboTrials, defaults.PboPartitions));
+        Assert.Equal((50, 8), (told.PboTrials, told.PboPartitions));
+        Assert.Equal(0, off.PboTrials);
+    }
+
+    [Theory]
+    [InlineData("    top: 3\n", "    top: 3\n    pbo_partitions: 7\n", "phases[0].pbo_partitions", 21, "S must be even and at most 20")]
+    [InlineData("    top: 3\n", "    top: 3\n    pbo_partitions: 22\n", "phases[0].pbo_partitions", 21, "S must be even and at most 20")]
+    [InlineData("    top: 3\n", "    top: 3\n    pbo_trials: -1\n", "phases[0].pbo_trials", 21, "at least 0")]
+    [InlineData("    classifier: trend", "    classifier: trend\n    pbo_trials: 10", "phases[1].pbo_trials", 24, "only a grid phase takes pbo_trials")]
+    public void A_bad_pbo_setting_is_refused_at_its_key_and_line(string find, string replace, string key, int line, string message)
+    {
+        var error = Refused(Valid.Replace(find, replace, StringComparison.Ordinal));
+
+        Assert.Equal((key, line), (error.Key, error.Line));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
     public void A_regime_phase_cannot_come_first()
     {
         var error = Refused(Valid.Replace("    kind: grid\n", "    kind: regime\n", StringComparison.Ordinal));
