@@ -16,7 +16,7 @@ public sealed record OverfittingReport(double Probability, int Partitions, IRead
 /// choice of S/2 blocks is an in-sample set and the rest its out-of-sample set. In each split the trial with the best
 /// in-sample Sharpe is found, and its relative rank ω among the out-of-sample Sharpes (rank / (N + 1)) gives the
 /// logit λ = ln(ω / (1 − ω)); PBO is the share of splits with λ ≤ 0. Each trial's Sharpe over a set of blocks comes
-/// from per-block sums, so a split costs N x S additions, not N x T.
+/// from per-block sums (the rest's from its totals less those), so a split costs N x S / 2 additions, not N x T.
 /// </summary>
 public static class BacktestOverfitting
 {
@@ -37,65 +37,83 @@ public static class BacktestOverfitting
         }
 
         var trials = returns.Count;
+        var periods = returns[0].Length;
         var (sums, squares, counts) = Blocks(returns, partitions);
-        var logits = new List<double>();
-        var inSample = new double[trials];
-        var outOfSample = new double[trials];
-        foreach (var chosen in Combinations(partitions, partitions / 2))
+        var splits = Combinations(partitions, partitions / 2).ToArray();
+        var logits = new double[splits.Length];
+
+        // Splits are independent: each writes its own logit, so the report is the same however they are spread over cores.
+        Parallel.For(
+            0,
+            splits.Length,
+            () => (In: new double[trials], Out: new double[trials]),
+            (split, _, sharpes) =>
+            {
+                logits[split] = Logit(splits[split], sums, squares, counts, periods, sharpes.In, sharpes.Out);
+                return sharpes;
+            },
+            _ => { });
+        return new OverfittingReport(logits.Count(l => l <= 0) / (double)logits.Length, partitions, logits);
+    }
+
+    /// <summary>
+    /// One split: each trial's Sharpe over the <paramref name="chosen"/> blocks and over the rest (its totals less the chosen),
+    /// then the logit of the in-sample best's relative rank out of sample.
+    /// </summary>
+    private static double Logit(int[] chosen, double[] sums, double[] squares, int[] counts, int periods, double[] inSample, double[] outOfSample)
+    {
+        var partitions = counts.Length;
+        var inCount = 0;
+        foreach (var b in chosen)
         {
-            for (var t = 0; t < trials; t++)
-            {
-                double inSum = 0, inSquares = 0, outSum = 0, outSquares = 0;
-                int inCount = 0, outCount = 0;
-                for (var b = 0; b < partitions; b++)
-                {
-                    if (chosen[b])
-                    {
-                        (inSum, inSquares, inCount) = (inSum + sums[t, b], inSquares + squares[t, b], inCount + counts[b]);
-                    }
-                    else
-                    {
-                        (outSum, outSquares, outCount) = (outSum + sums[t, b], outSquares + squares[t, b], outCount + counts[b]);
-                    }
-                }
-
-                inSample[t] = Sharpe(inSum, inSquares, inCount);
-                outOfSample[t] = Sharpe(outSum, outSquares, outCount);
-            }
-
-            var best = 0;
-            for (var t = 1; t < trials; t++)
-            {
-                if (Better(inSample[t], inSample[best]))
-                {
-                    best = t;
-                }
-            }
-
-            // Rank 1 is the worst out-of-sample Sharpe, N the best; ties share the mean of their ranks.
-            double below = 0, tied = 0;
-            for (var t = 0; t < trials; t++)
-            {
-                if (t == best)
-                {
-                    continue;
-                }
-
-                if (Better(outOfSample[best], outOfSample[t]))
-                {
-                    below++;
-                }
-                else if (!Better(outOfSample[t], outOfSample[best]))
-                {
-                    tied++;
-                }
-            }
-
-            var omega = (1 + below + (tied / 2)) / (trials + 1);
-            logits.Add(Math.Log(omega / (1 - omega)));
+            inCount += counts[b];
         }
 
-        return new OverfittingReport(logits.Count(l => l <= 0) / (double)logits.Count, partitions, logits);
+        var trials = inSample.Length;
+        for (var t = 0; t < trials; t++)
+        {
+            var row = t * (partitions + 1);
+            double inSum = 0, inSquares = 0;
+            foreach (var b in chosen)
+            {
+                inSum += sums[row + b];
+                inSquares += squares[row + b];
+            }
+
+            inSample[t] = Sharpe(inSum, inSquares, inCount);
+            outOfSample[t] = Sharpe(sums[row + partitions] - inSum, squares[row + partitions] - inSquares, periods - inCount);
+        }
+
+        var best = 0;
+        for (var t = 1; t < trials; t++)
+        {
+            if (Better(inSample[t], inSample[best]))
+            {
+                best = t;
+            }
+        }
+
+        // Rank 1 is the worst out-of-sample Sharpe, N the best; ties share the mean of their ranks.
+        double below = 0, tied = 0;
+        for (var t = 0; t < trials; t++)
+        {
+            if (t == best)
+            {
+                continue;
+            }
+
+            if (Better(outOfSample[best], outOfSample[t]))
+            {
+                below++;
+            }
+            else if (!Better(outOfSample[t], outOfSample[best]))
+            {
+                tied++;
+            }
+        }
+
+        var omega = (1 + below + (tied / 2)) / (trials + 1);
+        return Math.Log(omega / (1 - omega));
     }
 
     /// <summary>Why CSCV cannot run on <paramref name="trials"/> trials of <paramref name="periods"/> returns in <paramref name="partitions"/> blocks; null when it can.</summary>
@@ -105,19 +123,23 @@ public static class BacktestOverfitting
         : periods < 2 * partitions ? $"PBO with S = {partitions} partitions needs at least {2 * partitions} periods of returns; there are {periods}."
         : null;
 
-    /// <summary>Per trial and block: the sum and the sum of squares of its returns; per block, its periods (blocks differ by at most one).</summary>
-    private static (double[,] Sums, double[,] Squares, int[] Counts) Blocks(IReadOnlyList<double[]> returns, int partitions)
+    /// <summary>
+    /// Per trial, S + 1 columns: the sum and the sum of squares of its returns in each block, then over all periods; per block,
+    /// its periods (blocks differ by at most one).
+    /// </summary>
+    private static (double[] Sums, double[] Squares, int[] Counts) Blocks(IReadOnlyList<double[]> returns, int partitions)
     {
         var periods = returns[0].Length;
         var counts = new int[partitions];
-        var sums = new double[returns.Count, partitions];
-        var squares = new double[returns.Count, partitions];
-        for (var b = 0; b < partitions; b++)
+        var sums = new double[returns.Count * (partitions + 1)];
+        var squares = new double[sums.Length];
+        for (var t = 0; t < returns.Count; t++)
         {
-            var (from, to) = ((int)((long)periods * b / partitions), (int)((long)periods * (b + 1) / partitions));
-            counts[b] = to - from;
-            for (var t = 0; t < returns.Count; t++)
+            var row = t * (partitions + 1);
+            for (var b = 0; b < partitions; b++)
             {
+                var (from, to) = ((int)((long)periods * b / partitions), (int)((long)periods * (b + 1) / partitions));
+                counts[b] = to - from;
                 double sum = 0, square = 0;
                 for (var i = from; i < to; i++)
                 {
@@ -125,7 +147,9 @@ public static class BacktestOverfitting
                     square += returns[t][i] * returns[t][i];
                 }
 
-                (sums[t, b], squares[t, b]) = (sum, square);
+                (sums[row + b], squares[row + b]) = (sum, square);
+                sums[row + partitions] += sum;
+                squares[row + partitions] += square;
             }
         }
 
@@ -143,20 +167,13 @@ public static class BacktestOverfitting
     /// <summary>Whether <paramref name="a"/> ranks above <paramref name="b"/>; an undefined Sharpe ranks below every defined one.</summary>
     private static bool Better(double a, double b) => !double.IsNaN(a) && (double.IsNaN(b) || a > b);
 
-    /// <summary>Every way to choose <paramref name="k"/> of <paramref name="n"/> blocks, in lexicographic order, as membership flags.</summary>
-    private static IEnumerable<bool[]> Combinations(int n, int k)
+    /// <summary>Every way to choose <paramref name="k"/> of <paramref name="n"/> blocks, in lexicographic order, as the chosen blocks' indices.</summary>
+    private static IEnumerable<int[]> Combinations(int n, int k)
     {
         var index = Enumerable.Range(0, k).ToArray();
-        var chosen = new bool[n];
         while (true)
         {
-            Array.Clear(chosen);
-            foreach (var i in index)
-            {
-                chosen[i] = true;
-            }
-
-            yield return chosen;
+            yield return [.. index];
             var j = k - 1;
             while (j >= 0 && index[j] == n - k + j)
             {

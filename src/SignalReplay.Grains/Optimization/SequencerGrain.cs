@@ -323,6 +323,8 @@ public sealed class SequencerGrain(
                     kept = [.. kept.Select((t, i) => t with { Result = byIndex[i].Result })];
                 }
 
+                detailClock.Stop();
+
                 if (Interrupted)
                 {
                     return;
