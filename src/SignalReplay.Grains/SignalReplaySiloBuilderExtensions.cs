@@ -37,10 +37,13 @@ public static class SignalReplaySiloBuilderExtensions
         // subscription, which cost more than the replay it set up.
         silo.AddMemoryGrainStorage("PubSubStore", storage => storage.Configure<Serializer>((options, serializer) =>
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+        // Run state in Orleans' binary form, through the same surrogates as grain calls: the default JSON serializer names
+        // every domain type it writes ($type) and then refuses to read the ones Orleans has no codec for. States that
+        // versions before 2026-12-03 wrote as JSON still read.
         silo.Services.AddGrainStorage(SignalReplayOptions.StorageName, (services, name) => new ObjectStoreGrainStorage(
             name,
             services.GetRequiredService<IObjectStore>(),
-            services.GetRequiredService<IGrainStorageSerializer>()));
+            new GrainStorageSerializer(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IGrainStorageSerializer>())));
         return silo;
     }
 }

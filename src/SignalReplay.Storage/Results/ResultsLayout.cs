@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Retention;
 
@@ -26,10 +28,21 @@ public static class ResultsLayout
 
     public static ObjectKey Trades(string workflow, string phase) => ObjectKey.Parse(PhasePrefix(workflow, phase) + "trades.parquet");
 
+    /// <summary>
+    /// A portfolio's events: <c>events/{portfolio}.jsonl.gz</c>. A file name must stay under file systems' 255 bytes, so an id
+    /// longer than <see cref="MaxFileId"/> characters (an ensemble of long strategy ids) is cut and ends in a hash of the whole id.
+    /// </summary>
     public static ObjectKey Events(string workflow, string phase, string portfolio) =>
-        ObjectKey.TryParse($"{PhasePrefix(workflow, phase)}events/{portfolio}.jsonl.gz", out var key) && !portfolio.Contains('/', StringComparison.Ordinal)
+        ObjectKey.TryParse($"{PhasePrefix(workflow, phase)}events/{FileId(portfolio)}.jsonl.gz", out var key) && !portfolio.Contains('/', StringComparison.Ordinal)
             ? key
             : throw new ArgumentException($"Portfolio id '{portfolio}' cannot name an events file.");
+
+    /// <summary>The longest portfolio id an events file is named by as it is (its name and the store's tag file stay under 255 bytes).</summary>
+    public const int MaxFileId = 180;
+
+    private static string FileId(string portfolio) => portfolio.Length <= MaxFileId
+        ? portfolio
+        : $"{portfolio[..(MaxFileId - 17)]}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(portfolio)))[..16]}";
 
     /// <summary>Phase names: 1 to 32 lower-case letters, digits, '-' or '_'.</summary>
     public static bool IsValidPhase(string? phase) =>

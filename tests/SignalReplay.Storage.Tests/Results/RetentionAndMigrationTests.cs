@@ -118,4 +118,24 @@ public sealed class RetentionAndMigrationTests : IDisposable
         Assert.Throws<ArgumentException>(() => ResultsLayout.Metrics("r", "../grid"));
         Assert.Throws<ArgumentException>(() => ResultsLayout.Events("r", "grid", "../p"));
     }
+
+    [Fact]
+    public async Task A_portfolio_id_too_long_for_a_file_name_names_its_events_by_a_prefix_and_a_hash_of_the_whole()
+    {
+        var up = string.Join("+", Enumerable.Range(0, 4).Select(i => $"0.25@momentum(fast={i},slow=200,long_only=0)@SYNA_1m"));
+        var (first, second) = ($"ensemble(UP={up},DOWN=1@breakout(length=60)@SYNC_1m)|ff=0.5", $"ensemble(UP={up},DOWN=1@breakout(length=30)@SYNC_1m)|ff=0.5");
+
+        var (a, b) = (ResultsLayout.Events("r", "ensemble", first), ResultsLayout.Events("r", "ensemble", second));
+        await PutAsync(a, "{}");
+
+        var name = a.Value[(a.Value.LastIndexOf('/') + 1)..];
+        Assert.True(first.Length > 250);
+        Assert.Equal(ResultsLayout.MaxFileId + ".jsonl.gz".Length, name.Length);
+        Assert.StartsWith(first[..(ResultsLayout.MaxFileId - 17)] + "-", name, StringComparison.Ordinal);
+        Assert.NotEqual(a, b);                                                 // the same prefix, another hash
+        Assert.Equal(a, ResultsLayout.Events("r", "ensemble", first));         // the same id, the same file
+        Assert.Equal(RetentionClass.Events, ResultsLayout.ClassOf(a));
+        Assert.Equal("{}", Encoding.UTF8.GetString(await _store.ReadAllBytesAsync(a, Cancel)));
+        Assert.Equal("r/phases/grid/events/p|ff=1.jsonl.gz", ResultsLayout.Events("r", "grid", "p|ff=1").Value[ResultsLayout.Root.Length..]); // a short id as it is
+    }
 }
