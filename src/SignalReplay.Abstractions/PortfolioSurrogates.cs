@@ -41,7 +41,7 @@ public sealed class PortfolioConfigConverter : IConverter<PortfolioConfig, Portf
         WireNames.Sizing(s.Id, s.Sizing, s.SizingValue, s.WholeUnits),
         new ExecutionModel(WireNames.Fill(s.Id, s.FillTiming), s.CommissionBps, s.CommissionPerUnit, s.SlippageBps),
         new RiskLimits(s.MaxPositionFraction, s.MaxGrossExposure, s.StopLoss, s.TakeProfit, s.MaxDrawdownHalt),
-        s.RegimeClassifier is { } classifier ? new RegimeFilter(classifier, s.AllowedRegimes.ToHashSet(StringComparer.Ordinal), WireNames.Exit(s.Id, s.OnRegimeExit)) : null,
+        WireNames.Filter(s.Id, s.RegimeClassifier, s.AllowedRegimes, s.OnRegimeExit),
         s.StartingCash,
         WireNames.Tracing(s.Id, s.Tracing),
         s.VolatilityLookback,
@@ -85,15 +85,53 @@ public struct StrategyAssignmentSurrogate
     [Id(0)] public string StrategyInstance;
     [Id(1)] public string Series;
     [Id(2)] public double Weight;
+
+    /// <summary>The strategy's own regimes, sorted; null when it trades in every regime its portfolio allows.</summary>
+    [Id(3)] public string[]? Regimes;
 }
 
 [RegisterConverter]
 public sealed class StrategyAssignmentConverter : IConverter<StrategyAssignment, StrategyAssignmentSurrogate>
 {
-    public StrategyAssignment ConvertFromSurrogate(in StrategyAssignmentSurrogate s) => new(s.StrategyInstance, SeriesId.Parse(s.Series), s.Weight);
+    public StrategyAssignment ConvertFromSurrogate(in StrategyAssignmentSurrogate s) =>
+        new(s.StrategyInstance, SeriesId.Parse(s.Series), s.Weight, s.Regimes?.ToHashSet(StringComparer.Ordinal));
 
-    public StrategyAssignmentSurrogate ConvertToSurrogate(in StrategyAssignment value) =>
-        new() { StrategyInstance = value.StrategyInstance, Series = value.Series.ToString(), Weight = value.Weight };
+    public StrategyAssignmentSurrogate ConvertToSurrogate(in StrategyAssignment value) => new()
+    {
+        StrategyInstance = value.StrategyInstance,
+        Series = value.Series.ToString(),
+        Weight = value.Weight,
+        Regimes = value.Regimes is { } regimes ? [.. regimes.Order(StringComparer.Ordinal)] : null,
+    };
+}
+
+/// <summary>An <see cref="Ensemble"/> on the wire.</summary>
+[GenerateSerializer, Alias("signalreplay.ensemble")]
+public struct EnsembleSurrogate
+{
+    [Id(0)] public string Name;
+    [Id(1)] public StrategyAssignment[] Assignments;
+    [Id(2)] public string? RegimeClassifier;
+    [Id(3)] public string[] AllowedRegimes;
+    [Id(4)] public string OnRegimeExit;
+}
+
+[RegisterConverter]
+public sealed class EnsembleConverter : IConverter<Ensemble, EnsembleSurrogate>
+{
+    public Ensemble ConvertFromSurrogate(in EnsembleSurrogate s) => new(
+        s.Name,
+        s.Assignments,
+        WireNames.Filter(s.Name, s.RegimeClassifier, s.AllowedRegimes, s.OnRegimeExit));
+
+    public EnsembleSurrogate ConvertToSurrogate(in Ensemble value) => new()
+    {
+        Name = value.Name,
+        Assignments = [.. value.Assignments],
+        RegimeClassifier = value.RegimeFilter?.Classifier,
+        AllowedRegimes = value.RegimeFilter is { } filter ? [.. filter.Allowed.Order(StringComparer.Ordinal)] : [],
+        OnRegimeExit = value.RegimeFilter?.OnExit == RegimeExit.Close ? "close" : "hold",
+    };
 }
 
 /// <summary>
@@ -118,6 +156,9 @@ public struct GridPortfoliosSurrogate
     [Id(12)] public string Tracing;
     [Id(13)] public long? WindowFrom;
     [Id(14)] public long? WindowTo;
+
+    /// <summary>The ensembles after the single strategies; null on a grid of single strategies.</summary>
+    [Id(15)] public Ensemble[]? Ensembles;
 }
 
 [RegisterConverter]
@@ -137,7 +178,10 @@ public sealed class GridPortfoliosConverter : IConverter<GridPortfolios, GridPor
             s.StartingCash,
             s.VolatilityLookback);
         return new GridPortfolios(
-            s.Strategies, grid, WireNames.Tracing("grid", s.Tracing), s.WindowFrom is { } from && s.WindowTo is { } to ? new TradingWindow(from, to) : null);
+            s.Strategies, grid, WireNames.Tracing("grid", s.Tracing), s.WindowFrom is { } from && s.WindowTo is { } to ? new TradingWindow(from, to) : null)
+        {
+            Ensembles = s.Ensembles ?? [],
+        };
     }
 
     public GridPortfoliosSurrogate ConvertToSurrogate(in GridPortfolios value)
@@ -146,6 +190,7 @@ public sealed class GridPortfoliosConverter : IConverter<GridPortfolios, GridPor
         return new GridPortfoliosSurrogate
         {
             Strategies = [.. value.Strategies],
+            Ensembles = value.Ensembles.Count == 0 ? null : [.. value.Ensembles],
             Sizing = [.. sizings.Select(s => s.Name)],
             SizingValue = [.. sizings.Select(s => s.Value)],
             WholeUnits = [.. value.Grid.Sizing.Select(s => s.WholeUnits)],
@@ -192,6 +237,10 @@ public sealed class ExecutionModelConverter : IConverter<ExecutionModel, Executi
 /// <summary>The names the wire (and the results layout) gives the portfolio enums and sizings; an unknown name is refused by field.</summary>
 internal static class WireNames
 {
+    /// <summary>A regime filter from its wire fields; none without a classifier.</summary>
+    public static RegimeFilter? Filter(string portfolio, string? classifier, string[] allowed, string exit) =>
+        classifier is null ? null : new RegimeFilter(classifier, allowed.ToHashSet(StringComparer.Ordinal), Exit(portfolio, exit));
+
     public static (string Name, double Value) Of(Sizing sizing) => sizing switch
     {
         FixedFractionSizing f => ("fixed_fraction", f.Fraction),

@@ -4,7 +4,8 @@ namespace SignalReplay.Cli;
 
 /// <summary>
 /// The demo's run configuration: 15 strategy instances x 18 portfolio settings = 270 configurations,
-/// ranked on the first three quarters of the trading days (grid, then per trend regime), then validated on
+/// ranked on the first three quarters of the trading days (grid, then per trend regime, then the regimes' best two
+/// weighed into regime-adaptive ensembles), then validated on
 /// the last quarter (at least 3 days, so each has a Sharpe) in walk-forward windows of at least 5 trading days.
 /// The same file as <c>examples/optimize.yaml</c>, with the dates of the generated market.
 /// </summary>
@@ -22,7 +23,7 @@ internal static class DemoRun
         var windows = Math.Clamp(heldOut / 5, 1, 3);
         var inSample = $"{{ from: {Date(first)}, to: {Date(split)} }}";
         return $$"""
-            # SignalReplay demo: a 3-phase optimization over the synthetic market.
+            # SignalReplay demo: a 4-phase optimization over the synthetic market.
             name: demo
             data:
               dataset: {{dataset}}
@@ -65,6 +66,13 @@ internal static class DemoRun
                 kind: regime
                 classifier: trend
                 objective: max:sharpe
+                range: {{inSample}}
+              - name: ensemble
+                kind: ensemble
+                members: 2
+                weight_step: 0.5
+                objective: max:sharpe
+                top: 3
                 range: {{inSample}}
               - name: validate
                 kind: validate

@@ -22,7 +22,7 @@ public sealed class DemoCommandTests : IDisposable
         var run = Path.GetFileName(results);
         Assert.True(File.Exists(Path.Combine(results, "metadata.json")));
         Assert.True(File.Exists(Path.Combine(results, "summary.json")));
-        foreach (var phase in new[] { "grid", "regime", "validate" })
+        foreach (var phase in new[] { "grid", "regime", "ensemble", "validate" })
         {
             Assert.True(File.Exists(Path.Combine(results, "phases", phase, "metrics.parquet")), phase);
             Assert.True(File.Exists(Path.Combine(results, "phases", phase, "trades.parquet")), phase);
@@ -42,15 +42,17 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("Choice (best of phase validate)", output);
         Assert.Contains($"results/{run}", output.Replace('\\', '/'));
 
-        // Whether the choice is real: every grid and regime portfolio is a trial; 10 days are too few for PBO's 16 blocks, and it says so.
+        // Whether the choice is real: every grid, regime and ensemble portfolio is a trial; 10 days are too few for PBO's 16 blocks, and it says so.
         using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(results, "summary.json"), TestContext.Current.CancellationToken));
         var statistics = document.RootElement.GetProperty("statistics");
-        Assert.Equal(summary.Phases[0].Evaluated + summary.Phases[1].Evaluated, statistics.GetProperty("trials").GetInt32());
+        var trials = summary.Phases.Take(3).Sum(p => p.Evaluated);
+        Assert.Equal(["grid", "regime", "ensemble", "validate"], summary.Phases.Select(p => p.Kind));
+        Assert.Equal(trials, statistics.GetProperty("trials").GetInt32());
         Assert.InRange(statistics.GetProperty("psr").GetDouble(), 0, 1);
         Assert.InRange(statistics.GetProperty("deflated_sharpe").GetDouble(), 0, statistics.GetProperty("psr").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, statistics.GetProperty("pbo").ValueKind);
         Assert.Equal("PBO with S = 16 partitions needs at least 32 periods of returns; there are 6.", statistics.GetProperty("notes")[0].GetString());
-        Assert.Contains("Is it real? 300 trials; PSR ", output);
+        Assert.Contains($"Is it real? {trials} trials; PSR ", output);
         Assert.Contains("PBO n/a (200 trials, S = 16).", output);
     }
 

@@ -50,15 +50,16 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
         var grid = PortfolioGrid.Build(strategies);
         var stored = await fixture.Store.ListAsync("data/indices/", Cancel).CountAsync(Cancel);
 
-        // Shards of 10: the grid's 72 portfolios run in 8 shards spread over both silos.
+        // Shards of 10: the grid's 96 portfolios run in 10 shards spread over both silos.
         var replay = await ReplayAsync(set, grid, shardSize: 10);
         var fullOnGrains = await FullAsync(series, dataset, strategies, classifiers, grid, shardSize: 10);
         var full = Backtest.Full(series, strategies, classifiers, grid);
 
         Assert.Equal(grid.Count, replay.Evaluated);
-        Assert.Equal(8, replay.Shards);
+        Assert.Equal(10, replay.Shards);
         Assert.Equal(2, replay.Hosts.Length);
         Assert.True(full.Sum(r => r.Trades.Count) > 100, "the grid should trade");
+        Assert.True(full.Where((_, i) => grid[i].Assignments[0].Regimes is not null).Sum(r => r.Trades.Count) > 10, "the regime-adaptive portfolios should trade");
         Assert.Equal(full.Select(PortfolioDigest.Of), InPlanOrder(replay).Select(PortfolioDigest.Of));
         Assert.Equal(full.Select(PortfolioDigest.Of), InPlanOrder(fullOnGrains).Select(PortfolioDigest.Of));
         Assert.Equal(stored, await fixture.Store.ListAsync("data/indices/", Cancel).CountAsync(Cancel)); // full mode stores nothing
@@ -67,14 +68,14 @@ public sealed class ReplayGrainTests(ClusterFixture fixture)
     // Each case runs the grid three ways: replay on the 2-silo cluster over the stored set, full mode on the
     // cluster (series grains -> feature grain -> the same streams, nothing stored), and full mode in-process.
     [Fact]
-    public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_synthetic_data()
+    public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_96_configurations_on_synthetic_data()
     {
         var (series, strategies, classifiers) = ReplayCases.Synthetic(tradingDays: 20, seed: 7);
         await AssertGrainsEqualFullAsync("replay-synthetic", series, strategies, classifiers);
     }
 
     [Fact]
-    public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_72_configurations_on_real_minute_data()
+    public async Task Replay_on_grains_equals_full_mode_bit_for_bit_for_96_configurations_on_real_minute_data()
     {
         var (series, strategies, classifiers) = ReplayCases.LeanMinute();
         await AssertGrainsEqualFullAsync("replay-lean", series, strategies, classifiers);

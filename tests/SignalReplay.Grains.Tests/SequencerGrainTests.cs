@@ -23,6 +23,17 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
           - { name: momentum, series: SYNA_1m, params: { fast: [5, 10, 20], slow: [40, 80] } }
           - { name: breakout, series: SYNC_1m, params: { length: [20, 40] } }
           - { name: mean_reversion, series: SYNB_1m }
+        ensembles:
+          - name: pair
+            members:
+              - { strategy: momentum, series: SYNA_1m, params: { fast: 5, slow: 40 }, weight: 0.5 }
+              - { strategy: breakout, series: SYNC_1m, params: { length: 60 }, weight: 0.5 }
+          - name: adaptive
+            classifier: trend
+            on_regime_exit: close
+            members:
+              - { strategy: momentum, series: SYNA_1m, params: { fast: 10, slow: 80 }, weight: 0.6, regimes: [TRENDING_UP] }
+              - { strategy: mean_reversion, series: SYNB_1m, params: { length: 28 }, weight: 0.4, regimes: [TRENDING_DOWN, NEUTRAL] }
         portfolio:
           sizing: [ { fixed_fraction: [0.5, 1] } ]
           execution: { commission_bps: 1 }
@@ -30,6 +41,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         phases:
           - { name: grid, kind: grid, top: 6, range: { from: 2024-01-02, to: 2024-02-01 }, pbo_partitions: 4 }
           - { name: regime, kind: regime, classifier: trend, range: { from: 2024-01-02, to: 2024-02-01 } }
+          - { name: ensemble, kind: ensemble, members: 2, weight_step: 0.5, top: 3, range: { from: 2024-01-02, to: 2024-02-01 } }
           - { name: validate, kind: validate, top: 2, range: { from: 2024-02-01, to: 2024-02-27 }, walk_forward: 2 }
         tracing: trade_complete
         """;
@@ -67,10 +79,12 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         Assert.True(resumed.Attempts > reference.Attempts, $"Expected a retried attempt: {resumed.Attempts} vs {reference.Attempts}.");
         var storm = await AssertSameResultsAsync(reference.RunId, id);
         Assert.Equal("validate", storm.Choice!.Phase);
+        Assert.Equal((9 + 2) * 12, storm.Phases[0].Evaluated); // 9 strategy instances and 2 ensembles x 12 portfolio alternatives
 
         // The selection statistics, the same after the failover: every grid and regime portfolio a trial, PBO over the whole grid.
         var statistics = storm.Statistics!;
-        Assert.Equal(storm.Phases[0].Evaluated + storm.Phases[1].Evaluated, statistics.Trials);
+        Assert.StartsWith("ensemble(", storm.Choice.Portfolio, StringComparison.Ordinal); // the validated choice is a regime-adaptive ensemble
+        Assert.Equal(storm.Phases[0].Evaluated + storm.Phases[1].Evaluated + storm.Phases[2].Evaluated, statistics.Trials);
         Assert.Equal((storm.Phases[0].Evaluated, 4), (statistics.PboTrials, statistics.PboPartitions));
         Assert.InRange(statistics.Pbo, 0, 1);
         Assert.InRange(statistics.Psr, 0, 1);

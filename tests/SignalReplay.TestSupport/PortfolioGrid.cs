@@ -4,8 +4,10 @@ using SignalReplay.Core.Portfolio;
 namespace SignalReplay.TestSupport;
 
 /// <summary>
-/// 72 portfolio configurations for isomorphism tests: 4 sizings x 3 risk settings x 2 executions x 3
+/// 96 portfolio configurations for isomorphism tests: 4 sizings x 3 risk settings x 2 executions x 4
 /// regime filters, each trading two of the given strategies with weights 0.6 and 0.4, trace policies rotating.
+/// The fourth filter is regime-adaptive: the first strategy trades in TRENDING_UP at 0.6 and in NEUTRAL at 0.3, the
+/// second in TRENDING_DOWN and NEUTRAL, and a strategy leaving its regimes closes.
 /// </summary>
 public static class PortfolioGrid
 {
@@ -19,7 +21,9 @@ public static class PortfolioGrid
             null,
             new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP", "NEUTRAL" }),
             new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP" }, RegimeExit.Close),
+            new RegimeFilter("trend", new HashSet<string> { "TRENDING_UP", "TRENDING_DOWN", "NEUTRAL" }, RegimeExit.Close),
         ];
+        HashSet<string>?[] adaptive = [["TRENDING_UP"], ["TRENDING_DOWN", "NEUTRAL"]];
 
         var grid = new List<PortfolioConfig>();
         foreach (var sizing in sizings)
@@ -33,9 +37,16 @@ public static class PortfolioGrid
                         var i = grid.Count;
                         var first = strategies[i % strategies.Count];
                         var second = strategies[(i + 2) % strategies.Count];
+                        var own = filter?.Allowed.Count == 3 ? adaptive : [null, null];
+                        List<StrategyAssignment> assignments = [new(first.InstanceId, first.Primary, 0.6, own[0]), new(second.InstanceId, second.Primary, 0.4, own[1])];
+                        if (own[0] is not null)
+                        {
+                            assignments.Add(new(first.InstanceId, first.Primary, 0.3, new HashSet<string> { "NEUTRAL" })); // the first again, at another weight
+                        }
+
                         grid.Add(new PortfolioConfig(
                             $"p{i}",
-                            [new StrategyAssignment(first.InstanceId, first.Primary, 0.6), new StrategyAssignment(second.InstanceId, second.Primary, 0.4)],
+                            assignments,
                             sizing,
                             execution,
                             risk,

@@ -4,11 +4,18 @@ using SignalReplay.Core.Portfolio;
 namespace SignalReplay.Core.Optimization;
 
 /// <summary>
-/// The portfolios of a grid (SPEC 8): every strategy instance crossed with every alternative of
+/// A portfolio of several strategy instances (SPEC 6), crossed with a grid's alternatives like one strategy: its
+/// <see cref="Assignments"/> carry their weights and, in a regime-adaptive ensemble, each its own regimes of the
+/// <see cref="RegimeFilter"/>'s classifier. <see cref="Name"/> stands for the strategy in its portfolios' ids.
+/// </summary>
+public sealed record Ensemble(string Name, IReadOnlyList<StrategyAssignment> Assignments, RegimeFilter? RegimeFilter = null);
+
+/// <summary>
+/// The portfolios of a grid (SPEC 8): every strategy instance, then every ensemble, crossed with every alternative of
 /// <see cref="Grid"/>, the strategy varying slowest, then sizing, execution, stop-loss, take-profit,
 /// max position, max gross exposure and drawdown halt. Configuration <c>i</c> is computed when asked for,
 /// never stored, so a grid of a million portfolios costs nothing until its portfolios run; the portfolios of
-/// one strategy are <see cref="PerStrategy"/> consecutive indices.
+/// one strategy (or ensemble) are <see cref="PerStrategy"/> consecutive indices.
 /// </summary>
 public sealed record GridPortfolios(
     IReadOnlyList<StrategyAssignment> Strategies,
@@ -16,12 +23,18 @@ public sealed record GridPortfolios(
     TraceRetention Tracing,
     TradingWindow? Window = null) : IReadOnlyList<PortfolioConfig>
 {
-    /// <summary>Portfolios per strategy instance: the product of the grid's alternatives.</summary>
+    /// <summary>Portfolios per strategy instance or ensemble: the product of the grid's alternatives.</summary>
     public int PerStrategy { get; } = checked(
         Grid.Sizing.Count * Grid.Execution.Count * Grid.StopLoss.Count * Grid.TakeProfit.Count
         * Grid.MaxPositionFraction.Count * Grid.MaxGrossExposure.Count * Grid.MaxDrawdownHalt.Count);
 
-    public int Count => checked(Strategies.Count * PerStrategy);
+    /// <summary>The ensembles, whose portfolios follow every single strategy's.</summary>
+    public IReadOnlyList<Ensemble> Ensembles { get; init; } = [];
+
+    /// <summary>The single strategies, then the ensembles: what each run of <see cref="PerStrategy"/> portfolios trades.</summary>
+    public int Members => Strategies.Count + Ensembles.Count;
+
+    public int Count => checked(Members * PerStrategy);
 
     public PortfolioConfig this[int index]
     {
@@ -29,7 +42,7 @@ public sealed record GridPortfolios(
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            var strategy = Strategies[index / PerStrategy];
+            var member = index / PerStrategy;
             var rest = index % PerStrategy;
             var drawdown = Take(Grid.MaxDrawdownHalt, ref rest);
             var gross = Take(Grid.MaxGrossExposure, ref rest);
@@ -39,12 +52,16 @@ public sealed record GridPortfolios(
             var execution = Take(Grid.Execution, ref rest);
             var sizing = Take(Grid.Sizing, ref rest);
             var risk = new RiskLimits(position, gross, stopLoss, takeProfit, drawdown);
+            var (name, assignments, filter) = member < Strategies.Count
+                ? (Strategies[member].StrategyInstance, (IReadOnlyList<StrategyAssignment>)new[] { Strategies[member] }, null) // an array: run state stores it as JSON
+                : (Ensembles[member - Strategies.Count].Name, Ensembles[member - Strategies.Count].Assignments, Ensembles[member - Strategies.Count].RegimeFilter);
             return new PortfolioConfig(
-                TopologyBuilder.PortfolioId(strategy.StrategyInstance, sizing, execution, risk),
-                [strategy],
+                TopologyBuilder.PortfolioId(name, sizing, execution, risk),
+                assignments,
                 sizing,
                 execution,
                 risk,
+                filter,
                 StartingCash: Grid.StartingCash,
                 Tracing: Tracing,
                 VolatilityLookback: Grid.VolatilityLookback,
@@ -52,8 +69,10 @@ public sealed record GridPortfolios(
         }
     }
 
-    /// <summary>The strategy instance portfolio <paramref name="index"/> trades.</summary>
-    public StrategyAssignment StrategyOf(int index) => Strategies[index / PerStrategy];
+    /// <summary>The strategy instances member <paramref name="member"/> (a single strategy or an ensemble) trades.</summary>
+    public IEnumerable<string> InstancesOf(int member) => member < Strategies.Count
+        ? [Strategies[member].StrategyInstance]
+        : Ensembles[member - Strategies.Count].Assignments.Select(a => a.StrategyInstance);
 
     /// <summary>The same portfolios, each trading only inside <paramref name="window"/>.</summary>
     public GridPortfolios Within(TradingWindow? window) => this with { Window = window };
@@ -71,7 +90,7 @@ public sealed record GridPortfolios(
     /// <summary>Refuses a grid whose portfolios would not all differ: a strategy or an alternative listed twice.</summary>
     public GridPortfolios Validate()
     {
-        Distinct(Strategies.Select(s => s.StrategyInstance), "strategy instance");
+        Distinct([.. Strategies.Select(s => s.StrategyInstance), .. Ensembles.Select(e => e.Name)], "strategy instance");
         Distinct(Grid.Sizing, "sizing");
         Distinct(Grid.Execution, "execution");
         Distinct(Grid.StopLoss, "stop_loss");
@@ -82,6 +101,10 @@ public sealed record GridPortfolios(
         if (Count > 0)
         {
             this[0].Validate();
+            for (var member = Strategies.Count; member < Members; member++)
+            {
+                this[member * PerStrategy].Validate();
+            }
         }
 
         return this;
@@ -99,7 +122,7 @@ public sealed record GridPortfolios(
 
     private static bool Describes<T>(PortfolioConfig config, T value) => value switch
     {
-        string instance => config.Assignments[0].StrategyInstance == instance,
+        string name => config.Id.StartsWith(name + "|", StringComparison.Ordinal),
         Sizing sizing => config.Sizing == sizing,
         ExecutionModel execution => config.Execution == execution,
         _ => true,

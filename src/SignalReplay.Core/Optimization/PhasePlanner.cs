@@ -45,7 +45,9 @@ public sealed record PhaseResult(
 
 /// <summary>
 /// The built-in phases of SPEC 8, as pure functions: which portfolios a phase runs given what the
-/// previous phase selected, and what it selects from their outcomes. Each phase feeds the next;
+/// previous phase selected, and what it selects from their outcomes (a regime phase: the best <c>per_regime</c>
+/// strategies per regime, each at its best settings, a regime-adaptive ensemble competing among those of its own set
+/// of regimes). Each phase feeds the next;
 /// ties keep plan order (outcomes come in plan order), so the same outcomes always give the same selection.
 /// A candidate without trades or without a defined score is never selected (<see cref="Ranking"/>).
 /// </summary>
@@ -59,20 +61,151 @@ public static class PhasePlanner
         return phase.Kind switch
         {
             PhaseKind.Grid => new PhasePlan(TopologyBuilder.Grid(config).Within(window)),
+            // A regime-adaptive ensemble already trades each member in its own regimes: it runs once, as it is.
             PhaseKind.Regime => new PhasePlan(
             [
                 .. from candidate in incoming
-                   from label in regimeLabels
-                   select candidate with
-                   {
-                       Id = $"{candidate.Id}|regime={label}",
-                       RegimeFilter = new RegimeFilter(phase.Classifier!, new HashSet<string>(StringComparer.Ordinal) { label }, phase.OnRegimeExit),
-                       Window = window,
-                   },
+                   from label in candidate.RegimeFilter is null ? regimeLabels : [string.Empty]
+                   select candidate.RegimeFilter is null
+                       ? candidate with
+                       {
+                           Id = $"{candidate.Id}|regime={label}",
+                           RegimeFilter = new RegimeFilter(phase.Classifier!, new HashSet<string>(StringComparer.Ordinal) { label }, phase.OnRegimeExit),
+                           Window = window,
+                       }
+                       : candidate with { Window = window },
             ]),
+            PhaseKind.Ensemble => Ensembles(phase, incoming, regimeLabels, window),
             _ => Validate(phase, incoming),
         };
     }
+
+    /// <summary>The most portfolios an ensemble phase may weigh: a coarser weight step or fewer members keep a run below it.</summary>
+    public const int MaxEnsembles = 100_000;
+
+    /// <summary>The longest descriptive ensemble name; a longer one would not fit an object key, so the portfolio is named by its place.</summary>
+    private const int MaxNameLength = 600;
+
+    /// <summary>
+    /// The ensemble phase's portfolios: for each regime (in <paramref name="labels"/> order) the best <see cref="PhaseSection.Members"/>
+    /// strategies of the regime phase's picks for it, every way to split a weight of 1 among them in steps of <see cref="PhaseSection.WeightStep"/>,
+    /// and one regime-adaptive portfolio per combination of the regimes' splits (the first regime's varying slowest). Each trades, in
+    /// regime r, r's members with their weights (a member's own weights scaled by them); its sizing, execution and risk are those
+    /// of the best pick. A strategy in several regimes at one weight is one assignment over them all.
+    /// </summary>
+    private static PhasePlan Ensembles(PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming, IReadOnlyList<string> labels, TradingWindow? window)
+    {
+        var regimes = incoming
+            .Where(c => c.RegimeFilter is { Allowed.Count: 1 })
+            .GroupBy(c => c.RegimeFilter!.Allowed.Single(), StringComparer.Ordinal)
+            .OrderBy(g => labels.Contains(g.Key) ? labels.ToList().IndexOf(g.Key) : labels.Count)
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Regime: g.Key, Members: g.DistinctBy(c => StrategyPart(c.Id)).Take(phase.Members).ToList()))
+            .ToList();
+        if (regimes.Count == 0)
+        {
+            throw new InvalidOperationException($"Phase '{phase.Name}' has no per-regime pick to weigh: the phase before it must be a regime phase that picked something.");
+        }
+
+        var units = (int)Math.Round(1 / phase.WeightStep);
+        var splits = regimes.Select(r => Compositions(r.Members.Count, units).ToList()).ToList();
+        var count = splits.Aggregate(1L, (product, s) => Math.Min(product * s.Count, long.MaxValue / units));
+        if (count > MaxEnsembles)
+        {
+            throw new ArgumentException(
+                $"Phase '{phase.Name}' would weigh {count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} ensembles ({string.Join(" x ", splits.Select(s => s.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} splits over {regimes.Count} regimes); "
+                + $"at most {MaxEnsembles.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}: use a coarser weight_step or fewer members.");
+        }
+
+        var template = regimes[0].Members[0];
+        var classifier = template.RegimeFilter!.Classifier;
+        var allowed = regimes.Select(r => r.Regime).ToHashSet(StringComparer.Ordinal);
+        var portfolios = new List<PortfolioConfig>();
+        foreach (var combination in Cartesian(splits))
+        {
+            var weighted = regimes.Select((r, i) => (r.Regime, Members: r.Members.Select((m, j) => (Config: m, Weight: combination[i][j] / (double)units)).Where(m => m.Weight > 0).ToList())).ToList();
+            // ensemble(UP=1@long,DOWN=0.5@short+0.5@long): each regime's members, weight @ strategy (ids name files: no spaces).
+            var name = "ensemble(" + string.Join(",", weighted.Select(r => $"{r.Regime}={string.Join("+", r.Members.Select(m => $"{Format(m.Weight)}@{StrategyPart(m.Config.Id)}"))}")) + ")";
+            name = name.Length <= MaxNameLength ? name : $"ensemble-{portfolios.Count + 1}"; // many long members: its place in the plan
+            portfolios.Add(template with
+            {
+                Id = TopologyBuilder.PortfolioId(name, template.Sizing, template.Execution, template.Risk),
+                Assignments = Assignments(weighted.Select(r => (r.Regime, r.Members.Select(m => (m.Config, m.Weight)))).ToList()),
+                RegimeFilter = new RegimeFilter(classifier, allowed, phase.OnRegimeExit),
+                Window = window,
+            });
+        }
+
+        return new PhasePlan(portfolios);
+    }
+
+    /// <summary>Each member's assignments scaled by its weight in its regime; a strategy held at one weight in several regimes is one assignment.</summary>
+    private static List<StrategyAssignment> Assignments(List<(string Regime, IEnumerable<(PortfolioConfig Config, double Weight)> Members)> regimes)
+    {
+        var perRegime = new List<(string Instance, SeriesId Series, double Weight, string Regime)>();
+        foreach (var (regime, members) in regimes)
+        {
+            foreach (var (config, weight) in members)
+            {
+                foreach (var assignment in config.Assignments)
+                {
+                    var at = perRegime.FindIndex(a => a.Instance == assignment.StrategyInstance && a.Regime == regime);
+                    var scaled = weight * assignment.Weight;
+                    if (at >= 0)
+                    {
+                        perRegime[at] = perRegime[at] with { Weight = Math.Min(1, perRegime[at].Weight + scaled) };
+                    }
+                    else
+                    {
+                        perRegime.Add((assignment.StrategyInstance, assignment.Series, scaled, regime));
+                    }
+                }
+            }
+        }
+
+        return
+        [
+            .. perRegime
+                .GroupBy(a => (a.Instance, a.Weight))
+                .Select(g => new StrategyAssignment(g.Key.Instance, g.First().Series, g.Key.Weight, g.Select(a => a.Regime).ToHashSet(StringComparer.Ordinal))),
+        ];
+    }
+
+    /// <summary>Every way to split <paramref name="units"/> among <paramref name="parts"/>, the first part's share descending.</summary>
+    private static IEnumerable<int[]> Compositions(int parts, int units)
+    {
+        if (parts == 1)
+        {
+            yield return [units];
+            yield break;
+        }
+
+        for (var first = units; first >= 0; first--)
+        {
+            foreach (var rest in Compositions(parts - 1, units - first))
+            {
+                yield return [first, .. rest];
+            }
+        }
+    }
+
+    /// <summary>Every choice of one item from each list, the first list varying slowest.</summary>
+    private static IEnumerable<int[][]> Cartesian(IReadOnlyList<List<int[]>> lists)
+    {
+        IEnumerable<int[][]> combinations = [[]];
+        foreach (var list in lists)
+        {
+            var current = combinations;
+            combinations = current.SelectMany(prefix => list.Select(item => (int[][])[.. prefix, item]));
+        }
+
+        return combinations;
+    }
+
+    private static string Format(double weight) => weight.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>What a portfolio id names before its settings: the strategy instance or ensemble.</summary>
+    private static string StrategyPart(string id) => id.IndexOf('|', StringComparison.Ordinal) is var bar and >= 0 ? id[..bar] : id;
 
     /// <summary>Ranks <paramref name="outcomes"/> and picks what <paramref name="phase"/> hands on.</summary>
     public static PhaseResult Select(PhaseSection phase, IReadOnlyList<PortfolioOutcome> outcomes)
@@ -93,7 +226,7 @@ public static class PhasePlanner
             .ToList();
         var pickable = candidates.Where(c => c.ExcludedBecause is null);
         IReadOnlyList<PortfolioConfig> selected = phase.Kind == PhaseKind.Regime
-            ? [.. pickable.GroupBy(c => RegimeOf(c.Config)).Select(g => g.First().Config)]
+            ? [.. pickable.GroupBy(c => RegimeOf(c.Config)).SelectMany(g => g.DistinctBy(c => StrategyPart(c.Candidate)).Take(phase.PerRegime)).Select(c => c.Config)]
             : [.. pickable.Take(phase.Top).Select(c => c.Config)];
         return new PhaseResult(phase, ranked, candidates, selected);
     }

@@ -18,6 +18,9 @@ public sealed record RunConfig(
     TraceRetention Tracing,
     RetentionDays Retention)
 {
+    /// <summary>The ensembles (<c>ensembles:</c>), each crossed with the portfolio grid like one strategy instance.</summary>
+    public IReadOnlyList<EnsembleSection> Ensembles { get; init; } = [];
+
     /// <summary>Strategy instances: each strategy's instances, summed (long.MaxValue when larger).</summary>
     public long StrategyInstances => Strategies.Aggregate(0L, (sum, s) => Saturating.Add(sum, s.Instances));
 
@@ -28,8 +31,8 @@ public sealed record RunConfig(
         Portfolio.MaxPositionFraction.Count, Portfolio.MaxGrossExposure.Count, Portfolio.MaxDrawdownHalt.Count,
     ]);
 
-    /// <summary>The first phase's configurations: every strategy instance crossed with every portfolio alternative.</summary>
-    public long Configurations => Saturating.Product([StrategyInstances, PortfolioAlternatives]);
+    /// <summary>The first phase's configurations: every strategy instance and ensemble crossed with every portfolio alternative.</summary>
+    public long Configurations => Saturating.Product([Saturating.Add(StrategyInstances, Ensembles.Count), PortfolioAlternatives]);
 }
 
 /// <summary>
@@ -117,6 +120,18 @@ public sealed record ClassifierSection(
 }
 
 /// <summary>
+/// One ensemble (<c>ensembles:</c>): a portfolio of several strategy instances with weights, which a grid phase crosses
+/// with the portfolio alternatives like one strategy. With <see cref="Classifier"/> (a classifier's key) it is
+/// regime-adaptive: each member opens and adds only in its own <see cref="EnsembleMember.Regimes"/> (in all of the
+/// classifier's labels when it names none), and <see cref="OnRegimeExit"/> says what a member's position does when
+/// the regime leaves them.
+/// </summary>
+public sealed record EnsembleSection(string Name, IReadOnlyList<EnsembleMember> Members, string? Classifier = null, RegimeExit OnRegimeExit = RegimeExit.Hold);
+
+/// <summary>One strategy instance of an ensemble, its weight in (0, 1] and, in a regime-adaptive ensemble, the regimes it trades in.</summary>
+public sealed record EnsembleMember(DeciderInstance Strategy, double Weight = 1, IReadOnlyList<string>? Regimes = null);
+
+/// <summary>
 /// One strategy with parameter lists (<c>strategies:</c>): every combination of the lists that meets every
 /// <see cref="Constraints"/> (<c>constraint: fast &lt; slow</c>) is one strategy instance. Parameters keep the
 /// order they were written in.
@@ -165,6 +180,12 @@ public enum PhaseKind
 
     /// <summary>Re-run the incoming configurations on a held-out range, optionally in walk-forward windows.</summary>
     Validate,
+
+    /// <summary>
+    /// Weigh the regime phase's bests per regime (a simplex grid of weights over each regime's best members) and keep
+    /// the best regime-adaptive portfolios: each trades, in each regime, that regime's members with their weights.
+    /// </summary>
+    Ensemble,
 }
 
 /// <summary>
@@ -172,6 +193,8 @@ public enum PhaseKind
 /// trades of the portfolios it keeps (<c>store_trades: top</c>), or with <see cref="AllTrades"/> (<c>store_trades: all</c>)
 /// every portfolio's. A grid phase estimates its Probability of Backtest Overfitting from <see cref="PboTrials"/> of its
 /// portfolios (<c>pbo_trials</c>; 0 turns it off) in <see cref="PboPartitions"/> blocks of dates (<c>pbo_partitions</c>, S).
+/// A regime phase hands on its best <see cref="PerRegime"/> per regime (<c>per_regime</c>); an ensemble phase weighs the best
+/// <see cref="Members"/> of each regime (<c>members</c>) in steps of <see cref="WeightStep"/> (<c>weight_step</c>).
 /// </summary>
 public sealed record PhaseSection(
     string Name,
@@ -184,7 +207,10 @@ public sealed record PhaseSection(
     int WalkForwardWindows = 1,
     bool AllTrades = false,
     int PboTrials = PhaseSection.DefaultPboTrials,
-    int PboPartitions = BacktestOverfitting.DefaultPartitions)
+    int PboPartitions = BacktestOverfitting.DefaultPartitions,
+    int PerRegime = 1,
+    int Members = 2,
+    double WeightStep = 0.5)
 {
     /// <summary>Enough trials for CSCV to rank the in-sample best among; replaying them costs a few percent of a large grid.</summary>
     public const int DefaultPboTrials = 200;

@@ -18,6 +18,7 @@ public static class RunConfigReader
         ["grid"] = PhaseKind.Grid,
         ["regime"] = PhaseKind.Regime,
         ["validate"] = PhaseKind.Validate,
+        ["ensemble"] = PhaseKind.Ensemble,
     };
 
     private static readonly Dictionary<string, TraceRetention> Tracings = new()
@@ -73,7 +74,7 @@ public static class RunConfigReader
         }
 
         var root = new ConfigNode(stream.Documents[0].RootNode, string.Empty, source).Map()
-            .Allow("name", "data", "classifiers", "strategies", "portfolio", "phases", "tracing", "retention");
+            .Allow("name", "data", "classifiers", "strategies", "ensembles", "portfolio", "phases", "tracing", "retention");
         var data = Data(root.Required("data"));
         var classifiers = root.Optional("classifiers") is { } c ? c.List(allowEmpty: true).Select(node => Classifier(node, data)).ToList() : [];
         var duplicate = classifiers.GroupBy(x => x.Section.Key).FirstOrDefault(g => g.Count() > 1);
@@ -99,6 +100,7 @@ public static class RunConfigReader
             Expand(section, node);
         }
 
+        var ensembles = root.Optional("ensembles") is { } e ? Ensembles(e, data, labels) : [];
         var portfolioNode = root.Optional("portfolio");
         var config = new RunConfig(
             root.Required("name").Name(),
@@ -108,7 +110,10 @@ public static class RunConfigReader
             portfolioNode is not null ? Portfolio(portfolioNode) : PortfolioGrid.Default,
             Phases(phasesNode, labels),
             root.Optional("tracing")?.Choice(Tracings) ?? TraceRetention.None,
-            root.Optional("retention") is { } retention ? Retention(retention) : RetentionDays.Default);
+            root.Optional("retention") is { } retention ? Retention(retention) : RetentionDays.Default)
+        {
+            Ensembles = ensembles,
+        };
         if (config.Configurations > limits.MaxConfigurations)
         {
             throw (portfolioNode ?? strategiesNode).Error(
@@ -209,6 +214,95 @@ public static class RunConfigReader
         }
     }
 
+    /// <summary>
+    /// <c>ensembles:</c> portfolios of several fixed strategy instances, each member <c>{ strategy, series, params, weight,
+    /// regimes }</c>; <c>regimes</c> needs the ensemble's <c>classifier</c> and names its labels.
+    /// </summary>
+    private static IReadOnlyList<EnsembleSection> Ensembles(ConfigNode node, DataSection data, IReadOnlyDictionary<string, IReadOnlyList<string>> classifiers)
+    {
+        var ensembles = new List<EnsembleSection>();
+        foreach (var item in node.List())
+        {
+            var map = item.Map().Allow("name", "classifier", "on_regime_exit", "members");
+            var nameNode = map.Required("name");
+            var name = nameNode.Name();
+            if (ensembles.Any(e => e.Name == name))
+            {
+                throw nameNode.Error($"ensemble '{name}' is defined twice.");
+            }
+
+            string? classifier = null;
+            if (map.Optional("classifier") is { } classifierNode)
+            {
+                classifier = classifierNode.Text();
+                if (!classifiers.ContainsKey(classifier))
+                {
+                    throw classifierNode.Error(
+                        $"'{classifier}' is not a classifier of this run; its classifiers are {(classifiers.Count == 0 ? "none" : string.Join(", ", classifiers.Keys))}.");
+                }
+            }
+
+            var exit = map.Optional("on_regime_exit") is { } exitNode
+                ? classifier is not null ? exitNode.Choice(Exits) : throw exitNode.Error($"ensemble '{name}' follows no classifier; on_regime_exit needs one.")
+                : RegimeExit.Hold;
+            var members = new List<(EnsembleMember Member, string Instance)>();
+            foreach (var memberNode in map.Required("members").List())
+            {
+                var member = EnsembleMember(memberNode, data, name, classifier, classifier is null ? null : classifiers[classifier]);
+                if (members.Any(m => m.Instance == member.Instance))
+                {
+                    throw memberNode.Error($"ensemble '{name}' holds strategy {member.Instance} twice.");
+                }
+
+                members.Add(member);
+            }
+
+            ensembles.Add(new EnsembleSection(name, [.. members.Select(m => m.Member)], classifier, exit));
+        }
+
+        return ensembles;
+    }
+
+    private static (EnsembleMember Member, string Instance) EnsembleMember(
+        ConfigNode node, DataSection data, string ensemble, string? classifier, IReadOnlyList<string>? labels)
+    {
+        var map = node.Map().Allow("strategy", "series", "params", "weight", "regimes");
+        var instance = new DeciderInstance(
+            map.Required("strategy").Text(),
+            SeriesOf(map.Required("series"), data),
+            map.Optional("params") is { } p ? FixedParameters(p) : new Dictionary<string, double>());
+        string id;
+        try
+        {
+            id = instance.Strategy().InstanceId;
+        }
+        catch (ArgumentException error)
+        {
+            throw node.Error(error.Message);
+        }
+
+        var weight = map.Optional("weight")?.Number(v => v is > 0 and <= 1, "a member's weight is in (0, 1]") ?? 1;
+        IReadOnlyList<string>? regimes = null;
+        if (map.Optional("regimes") is { } regimesNode)
+        {
+            if (classifier is null || labels is null)
+            {
+                throw regimesNode.Error($"ensemble '{ensemble}' follows no classifier; give it 'classifier:' for its members' regimes.");
+            }
+
+            var names = regimesNode.Alternatives().Select(r => (Node: r, Label: r.Text())).ToList();
+            var unknown = names.FirstOrDefault(r => !labels.Contains(r.Label));
+            if (unknown.Node is not null)
+            {
+                throw unknown.Node.Error($"'{unknown.Label}' is not a regime of classifier '{classifier}'; its regimes are {string.Join(", ", labels)}.");
+            }
+
+            regimes = [.. names.Select(r => r.Label).Distinct()];
+        }
+
+        return (new EnsembleMember(instance, weight, regimes), id);
+    }
+
     private static PortfolioGrid Portfolio(ConfigNode node)
     {
         var map = node.Map().Allow("starting_cash", "volatility_lookback", "whole_units", "sizing", "execution", "risk");
@@ -283,9 +377,10 @@ public static class RunConfigReader
     private static IReadOnlyList<PhaseSection> Phases(ConfigNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> classifiers)
     {
         var phases = new List<PhaseSection>();
+        var perRegimeGiven = false;
         foreach (var item in node.List())
         {
-            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades", "pbo_trials", "pbo_partitions");
+            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades", "pbo_trials", "pbo_partitions", "per_regime", "members", "weight_step");
             var nameNode = map.Required("name");
             var name = nameNode.Name(32);
             if (name.Any(char.IsAsciiLetterUpper) || name.Contains('.'))
@@ -303,6 +398,11 @@ public static class RunConfigReader
             if (phases.Count == 0 && kind != PhaseKind.Grid)
             {
                 throw kindNode.Error($"the first phase must be a grid phase: a {kindNode.Text()} phase starts from the previous phase's selection.");
+            }
+
+            if (kind == PhaseKind.Ensemble && phases[^1].Kind != PhaseKind.Regime)
+            {
+                throw kindNode.Error($"an ensemble phase weighs the per-regime bests of the regime phase right before it; phase '{phases[^1].Name}' is a {phases[^1].Kind.ToString().ToLowerInvariant()} phase.");
             }
 
             Objective objective;
@@ -336,8 +436,24 @@ public static class RunConfigReader
             }
 
             var exit = map.Optional("on_regime_exit") is { } exitNode
-                ? kind == PhaseKind.Regime ? exitNode.Choice(Exits) : throw exitNode.Error("only a regime phase takes on_regime_exit.")
+                ? kind is PhaseKind.Regime or PhaseKind.Ensemble ? exitNode.Choice(Exits) : throw exitNode.Error("only a regime or an ensemble phase takes on_regime_exit.")
                 : RegimeExit.Hold;
+            var perRegime = Only(map, "per_regime", kind, PhaseKind.Regime)?.Int(1);
+            var members = Only(map, "members", kind, PhaseKind.Ensemble) is { } membersNode ? membersNode.Int(1) : 2;
+            if (members > 10)
+            {
+                throw map.Required("members").Error($"an ensemble weighs at most 10 members per regime, not {members}.");
+            }
+
+            var step = Only(map, "weight_step", kind, PhaseKind.Ensemble)?.Number(
+                v => v is > 0 and <= 1 && Math.Abs((1 / v) - Math.Round(1 / v)) < 1e-9, "a weight step divides 1 into equal parts (0.5, 0.25, 0.1 ...)") ?? 0.5;
+            if (kind == PhaseKind.Ensemble && !perRegimeGiven)
+            {
+                // The regime phase hands on as many per regime as the ensemble weighs, unless it says otherwise.
+                phases[^1] = phases[^1] with { PerRegime = members };
+            }
+
+            perRegimeGiven = perRegime is not null;
             var range = map.Optional("range") is { } rangeNode ? Range(rangeNode) : null;
             var windows = 1;
             if (map.Optional("walk_forward") is { } walkNode)
@@ -366,11 +482,18 @@ public static class RunConfigReader
                 }
             }
 
-            phases.Add(new PhaseSection(name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades, pboTrials, pboPartitions));
+            phases.Add(new PhaseSection(
+                name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades, pboTrials, pboPartitions, perRegime ?? 1, members, step));
         }
 
         return phases;
     }
+
+    /// <summary>A key only a phase of <paramref name="owner"/> kind takes.</summary>
+    private static ConfigNode? Only(ConfigMap map, string key, PhaseKind kind, PhaseKind owner) =>
+        map.Optional(key) is { } node && kind != owner
+            ? throw node.Error($"only {(owner == PhaseKind.Ensemble ? "an" : "a")} {owner.ToString().ToLowerInvariant()} phase takes {key}.")
+            : map.Optional(key);
 
     /// <summary>A key only a grid phase takes (the Probability of Backtest Overfitting is a grid's).</summary>
     private static ConfigNode? GridOnly(ConfigMap map, string key, PhaseKind kind) =>

@@ -55,13 +55,49 @@ public static class TopologyBuilder
         return combinations;
     }
 
+    /// <summary>Every strategy instance to generate: the strategies' instances, then the ensembles' members not among them.</summary>
     public static IReadOnlyList<Strategy> Strategies(RunConfig config)
     {
         var strategies = StrategyInstances(config).Select(instance => instance.Strategy()).ToList();
         var duplicate = strategies.GroupBy(s => s.InstanceId).FirstOrDefault(g => g.Count() > 1);
-        return duplicate is null
-            ? strategies
-            : throw new ArgumentException($"Strategy instance {duplicate.Key} is configured more than once.");
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Strategy instance {duplicate.Key} is configured more than once.");
+        }
+
+        var known = strategies.Select(s => s.InstanceId).ToHashSet(StringComparer.Ordinal);
+        foreach (var member in config.Ensembles.SelectMany(e => e.Members).Select(m => m.Strategy.Strategy()))
+        {
+            if (known.Add(member.InstanceId))
+            {
+                strategies.Add(member);
+            }
+        }
+
+        return strategies;
+    }
+
+    /// <summary>
+    /// An ensemble as its grid member: one assignment per member; a regime-adaptive one follows its classifier in every
+    /// regime some member trades in, each member narrowed to its own.
+    /// </summary>
+    public static Ensemble Ensemble(EnsembleSection section, IReadOnlyList<string> classifierLabels)
+    {
+        StrategyAssignment[] assignments =
+        [
+            .. from member in section.Members
+               let strategy = member.Strategy.Strategy()
+               select new StrategyAssignment(strategy.InstanceId, strategy.Primary, member.Weight, member.Regimes?.ToHashSet(StringComparer.Ordinal)),
+        ];
+        if (section.Classifier is not { } classifier)
+        {
+            return new Ensemble(section.Name, assignments);
+        }
+
+        var allowed = assignments.Any(a => a.Regimes is null)
+            ? classifierLabels.ToHashSet(StringComparer.Ordinal)
+            : assignments.SelectMany(a => a.Regimes!).ToHashSet(StringComparer.Ordinal);
+        return new Ensemble(section.Name, assignments, new RegimeFilter(classifier, allowed, section.OnRegimeExit));
     }
 
     public static IReadOnlyList<KeyValuePair<string, Classifier>> Classifiers(RunConfig config) =>
@@ -69,9 +105,19 @@ public static class TopologyBuilder
         .. config.Classifiers.Select(c => KeyValuePair.Create(c.Key, DeciderCatalog.Classifier(c.Name, c.Series, c.Parameters))),
     ];
 
-    /// <summary>Every portfolio of the grid: one strategy each, crossed with every portfolio alternative, computed on demand.</summary>
-    public static GridPortfolios Grid(RunConfig config) =>
-        new GridPortfolios([.. Strategies(config).Select(s => new StrategyAssignment(s.InstanceId, s.Primary))], config.Portfolio, config.Tracing).Validate();
+    /// <summary>
+    /// Every portfolio of the grid: one strategy instance of the strategies, or one ensemble, each crossed with every
+    /// portfolio alternative, computed on demand.
+    /// </summary>
+    public static GridPortfolios Grid(RunConfig config)
+    {
+        var labels = Classifiers(config).ToDictionary(c => c.Key, c => c.Value.Labels, StringComparer.Ordinal);
+        var single = StrategyInstances(config).Select(instance => instance.Strategy());
+        return new GridPortfolios([.. single.Select(s => new StrategyAssignment(s.InstanceId, s.Primary))], config.Portfolio, config.Tracing)
+        {
+            Ensembles = [.. config.Ensembles.Select(e => Ensemble(e, e.Classifier is { } key ? labels[key] : []))],
+        }.Validate();
+    }
 
     /// <summary>The strategy, the sizing, then every setting that differs from its default.</summary>
     public static string PortfolioId(string strategyInstance, Sizing sizing, ExecutionModel execution, RiskLimits risk)

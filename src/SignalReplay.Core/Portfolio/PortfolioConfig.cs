@@ -1,7 +1,11 @@
 namespace SignalReplay.Core.Portfolio;
 
-/// <summary>One strategy instance a portfolio trades, on its primary series, with a weight in (0, 1].</summary>
-public sealed record StrategyAssignment(string StrategyInstance, SeriesId Series, double Weight = 1);
+/// <summary>
+/// One strategy instance a portfolio trades, on its primary series, with a weight in (0, 1]. With <see cref="Regimes"/>
+/// (labels of the portfolio's <see cref="RegimeFilter"/> classifier) it opens and adds only in those regimes, so each
+/// strategy of a regime-adaptive portfolio trades in its own regimes; without, in every regime the filter allows.
+/// </summary>
+public sealed record StrategyAssignment(string StrategyInstance, SeriesId Series, double Weight = 1, IReadOnlySet<string>? Regimes = null);
 
 /// <summary>What happens to positions when the regime leaves the allowed set.</summary>
 public enum RegimeExit
@@ -77,16 +81,31 @@ public sealed record PortfolioConfig(
             throw new ArgumentException($"Portfolio '{Id}' trades no strategy.");
         }
 
-        var duplicate = Assignments.GroupBy(a => a.StrategyInstance).FirstOrDefault(g => g.Count() > 1);
+        // A strategy may be assigned again only for other regimes: once per disjoint set of its own regimes.
+        var duplicate = Assignments.GroupBy(a => a.StrategyInstance).FirstOrDefault(g => g.Count() > 1 && !Disjoint(g));
         if (duplicate is not null)
         {
-            throw new ArgumentException($"Portfolio '{Id}' assigns strategy {duplicate.Key} more than once.");
+            throw new ArgumentException($"Portfolio '{Id}' assigns strategy {duplicate.Key} more than once{(duplicate.All(a => a.Regimes is not null) ? " in one regime" : string.Empty)}.");
         }
 
         var weight = Assignments.FirstOrDefault(a => !(a.Weight > 0 && a.Weight <= 1));
         if (weight is not null)
         {
             throw new ArgumentException($"Portfolio '{Id}': weight {weight.Weight} of {weight.StrategyInstance} must be in (0, 1].");
+        }
+
+        var adaptive = Assignments.FirstOrDefault(a => a.Regimes is not null);
+        if (adaptive is not null && RegimeFilter is null)
+        {
+            throw new ArgumentException($"Portfolio '{Id}': strategy {adaptive.StrategyInstance} trades in its own regimes, but the portfolio follows no classifier (it has no regime filter).");
+        }
+
+        var outside = Assignments.FirstOrDefault(a => a.Regimes is { } own && (own.Count == 0 || !own.IsSubsetOf(RegimeFilter!.Allowed)));
+        if (outside is not null)
+        {
+            throw new ArgumentException(
+                $"Portfolio '{Id}': strategy {outside.StrategyInstance} trades in regimes [{string.Join(", ", outside.Regimes!.Order(StringComparer.Ordinal))}], "
+                + $"which must be some of those its filter on '{RegimeFilter!.Classifier}' allows: [{string.Join(", ", RegimeFilter.Allowed.Order(StringComparer.Ordinal))}].");
         }
 
         if (!(StartingCash > 0) || !double.IsFinite(StartingCash))
@@ -101,6 +120,12 @@ public sealed record PortfolioConfig(
         }
 
         return this;
+    }
+
+    private static bool Disjoint(IEnumerable<StrategyAssignment> assignments)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return assignments.All(a => a.Regimes is { } own && own.All(seen.Add));
     }
 }
 

@@ -19,7 +19,7 @@ public sealed partial class PortfolioEngine
     private readonly PortfolioConfig _config;
     private readonly IReadOnlyList<IRiskValidator> _validators;
     private readonly StopLevels? _stops;
-    private readonly Dictionary<string, (Book Book, int Slot)> _strategies = [];
+    private readonly Dictionary<string, (Book Book, int Slot)[]> _strategies = []; // a strategy in several regime sets has a slot for each
     private readonly Dictionary<SeriesId, Book> _books = [];
     private readonly Book[] _bookOrder; // the books in one fixed order: every per-bar loop runs over this array
     private readonly MetricsAccumulator _marks;
@@ -63,7 +63,8 @@ public sealed partial class PortfolioEngine
             _books[group.Key] = book;
             for (var slot = 0; slot < book.Assignments.Length; slot++)
             {
-                _strategies[book.Assignments[slot].StrategyInstance] = (book, slot);
+                var instance = book.Assignments[slot].StrategyInstance;
+                _strategies[instance] = [.. _strategies.GetValueOrDefault(instance) ?? [], (book, slot)];
             }
         }
 
@@ -201,13 +202,28 @@ public sealed partial class PortfolioEngine
             return;
         }
 
-        var wasAllowed = Allowed(_regime);
+        var was = _regime;
         _regime = regime;
-        if (_state == WindowState.Trading && filter.OnExit == RegimeExit.Close && wasAllowed && !Allowed(regime))
+        if (_state != WindowState.Trading || filter.OnExit != RegimeExit.Close)
         {
-            foreach (var book in _books.Values)
+            return;
+        }
+
+        // Each strategy leaving its regimes closes; a book where one did rebalances.
+        foreach (var book in _bookOrder)
+        {
+            var leaving = false;
+            for (var slot = 0; slot < book.Assignments.Length; slot++)
             {
-                Array.Clear(book.Target);
+                if (Allowed(book.Assignments[slot], was) && !Allowed(book.Assignments[slot], regime))
+                {
+                    book.Target[slot] = 0;
+                    leaving = true;
+                }
+            }
+
+            if (leaving)
+            {
                 Schedule(book, _sliceBarTime);
             }
         }
@@ -222,17 +238,19 @@ public sealed partial class PortfolioEngine
             return;
         }
 
-        var (book, slot) = assigned;
-        var target = Filtered(book.Target[slot], signal.Value);
-        if (target == book.Target[slot])
+        foreach (var (book, slot) in assigned)
         {
-            return;
-        }
+            var target = Filtered(book.Assignments[slot], book.Target[slot], signal.Value);
+            if (target == book.Target[slot])
+            {
+                continue;
+            }
 
-        book.Target[slot] = target;
-        if (_state == WindowState.Trading)
-        {
-            Schedule(book, signal.Bar.Time);
+            book.Target[slot] = target;
+            if (_state == WindowState.Trading)
+            {
+                Schedule(book, signal.Bar.Time);
+            }
         }
     }
 
@@ -278,15 +296,18 @@ public sealed partial class PortfolioEngine
             : new PortfolioResult(_config.Id, metrics, [.. _trades], open, [], [], [], final, _boundaryTrades, _riskRejects);
     }
 
-    private bool Allowed(string? regime) => _config.RegimeFilter is not { } filter || (regime is not null && filter.Allowed.Contains(regime));
+    /// <summary>Whether <paramref name="assignment"/> may open or add in <paramref name="regime"/>: the portfolio's filter allows it, and so do the strategy's own regimes.</summary>
+    private bool Allowed(StrategyAssignment assignment, string? regime) =>
+        _config.RegimeFilter is not { } filter
+        || (regime is not null && filter.Allowed.Contains(regime) && (assignment.Regimes is not { } own || own.Contains(regime)));
 
     /// <summary>
-    /// SPEC 6 regime filtering: outside the allowed regimes a signal may only reduce or close; a reversal
-    /// only closes; an opening or increasing signal leaves the target where it is.
+    /// SPEC 6 regime filtering: outside the allowed regimes (the portfolio's, narrowed by the strategy's own) a signal
+    /// may only reduce or close; a reversal only closes; an opening or increasing signal leaves the target where it is.
     /// </summary>
-    private double Filtered(double current, double wanted)
+    private double Filtered(StrategyAssignment assignment, double current, double wanted)
     {
-        if (Allowed(_regime) || wanted == 0)
+        if (Allowed(assignment, _regime) || wanted == 0)
         {
             return wanted;
         }

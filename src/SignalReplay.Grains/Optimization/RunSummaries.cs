@@ -32,12 +32,12 @@ public static class RunSummaries
     }
 
     /// <summary>
-    /// The selection statistics of a run: its trials are every portfolio of its grid and regime phases (a validate phase re-tests
+    /// The selection statistics of a run: its trials are every portfolio of its grid, regime and ensemble phases (a validate phase re-tests
     /// what they chose), the spread of those trials' Sharpes deflates the choice's, and the PBO is its first grid's estimate.
     /// </summary>
     public static SelectionStatistics Statistics(IReadOnlyList<FinishedPhase> phases, SharpeMoments? choice)
     {
-        var searches = phases.Where(p => p.Kind is "grid" or "regime").ToList();
+        var searches = phases.Where(p => p.Kind is "grid" or "regime" or "ensemble").ToList();
         return SelectionStatistics.Of(
             searches.Sum(p => p.Evaluated),
             searches.Aggregate(default(SharpeSpread), (spread, p) => spread.Combine(p.Sharpes)),

@@ -283,15 +283,17 @@ public sealed class SequencerGrain(
             {
                 var phase = config.Phases[index];
                 var clock = Stopwatch.StartNew();
-                var labels = phase.Kind == PhaseKind.Regime
-                    ? classifiers.First(c => c.Key == phase.Classifier).Value.Labels
+                // A regime phase's labels, and an ensemble's: those of the regime phase before it.
+                var classifier = phase.Kind == PhaseKind.Ensemble ? config.Phases[index - 1].Classifier : phase.Classifier;
+                var labels = phase.Kind is PhaseKind.Regime or PhaseKind.Ensemble
+                    ? classifiers.First(c => c.Key == classifier).Value.Labels
                     : [];
                 var plan = PhasePlanner.Plan(config, phase, incoming, labels);
                 _detail = $"replaying {plan.Count:N0} portfolios";
 
-                // The phase hands back its best (all of a small phase), each kept whole when they are all it has;
-                // a grid's every row goes straight into metrics.parquet as its shards finish.
-                var keep = phase.Kind == PhaseKind.Grid ? Math.Max(phase.Top, SummaryTop) : plan.Count;
+                // The phase hands back its best (all of a regime or validate phase), each kept whole when they are all it has;
+                // a grid's or an ensemble search's every row goes straight into metrics.parquet as its shards finish.
+                var keep = phase.Kind is PhaseKind.Grid or PhaseKind.Ensemble ? Math.Max(phase.Top, SummaryTop) : plan.Count;
                 var whole = plan.Count <= keep;
                 var replayed = await AttemptAsync((attempt, _) => GrainFactory
                     .GetGrain<IReplayGrain>($"{run}/{phase.Name}/a{attempt}")
@@ -388,6 +390,12 @@ public sealed class SequencerGrain(
         {
             logger.LogWarning(error, "Run {Run} failed", run);
             await FinishAsync("failed", error.Message);
+        }
+        catch (Exception error) when (!IsClusterFailure(error))
+        {
+            // A fault of the product, not of the cluster: retrying would meet it again, so the run fails and says what it was.
+            logger.LogError(error, "Run {Run} failed on an unexpected error", run);
+            await FinishAsync("failed", $"unexpected {error.GetType().Name}: {error.Message}");
         }
         finally
         {

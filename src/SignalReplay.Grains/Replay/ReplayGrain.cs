@@ -134,8 +134,10 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
         if (run.Grid is { } grid)
         {
             var first = range.From / grid.PerStrategy;
-            var last = (range.To - 1) / grid.PerStrategy;
-            return ([.. Enumerable.Range(first, last - first + 1).Select(s => grid.Strategies[s].StrategyInstance).Distinct().Order(StringComparer.Ordinal)], []);
+            var members = Enumerable.Range(first, ((range.To - 1) / grid.PerStrategy) - first + 1).ToList();
+            return (
+                [.. members.SelectMany(grid.InstancesOf).Distinct().Order(StringComparer.Ordinal)],
+                [.. members.Select(m => grid[m * grid.PerStrategy].RegimeFilter?.Classifier).OfType<string>().Distinct().Order(StringComparer.Ordinal)]);
         }
 
         var configs = run.Portfolios[range.From..range.To];
@@ -149,7 +151,7 @@ public sealed class ReplayGrain(BaseDataCache cache, IObjectStore store, SignalR
     {
         if (run.Grid is { } grid)
         {
-            Backtest.Validate(set, [.. grid.Strategies.Select((s, i) => grid[i * grid.PerStrategy])]);
+            Backtest.Validate(set, [.. Enumerable.Range(0, grid.Members).Select(m => grid[m * grid.PerStrategy])]);
             return;
         }
 

@@ -86,6 +86,28 @@ public sealed class PhasePlannerTests
     }
 
     [Fact]
+    public void Regime_runs_a_regime_adaptive_candidate_once_as_it_is_and_picks_it_for_its_own_set_of_regimes()
+    {
+        var regime = new PhaseSection("regime", PhaseKind.Regime, Objective.Parse("sharpe"), Classifier: "trend");
+        var single = PhasePlanner.Plan(Run, Grid, [], []).Portfolios[0];
+        var filter = new RegimeFilter("trend", new HashSet<string> { "UP", "DOWN" }, RegimeExit.Close);
+        var adaptive = single with
+        {
+            Id = "adaptive|ff=1",
+            Assignments = [single.Assignments[0] with { Regimes = new HashSet<string> { "UP" } }, new StrategyAssignment("other", Spy, 0.5, new HashSet<string> { "DOWN" })],
+            RegimeFilter = filter,
+        };
+
+        var planned = PhasePlanner.Plan(Run, regime, [single, adaptive], ["UP", "DOWN"]);
+        var result = PhasePlanner.Select(regime, Outcomes(planned, i => i));
+
+        Assert.Equal([$"{single.Id}|regime=UP", $"{single.Id}|regime=DOWN", "adaptive|ff=1"], planned.Portfolios.Select(p => p.Id));
+        Assert.Same(filter, planned.Portfolios[2].RegimeFilter);
+        Assert.Equal(adaptive.Assignments, planned.Portfolios[2].Assignments);
+        Assert.Equal(["adaptive|ff=1", $"{single.Id}|regime=DOWN", $"{single.Id}|regime=UP"], result.Selected.Select(c => c.Id));
+    }
+
+    [Fact]
     public void Validate_runs_each_candidate_in_every_walk_forward_window_and_ranks_by_the_mean()
     {
         var validate = new PhaseSection(

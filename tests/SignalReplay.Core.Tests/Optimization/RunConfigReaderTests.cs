@@ -1,3 +1,4 @@
+using SignalReplay.Core.Generation;
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
 
@@ -73,8 +74,9 @@ public sealed class RunConfigReaderTests
     {
         var config = RunConfigReader.Load(Path.Combine(RepositoryRoot.Find()!, "examples", "optimize.yaml"));
 
-        Assert.Equal(270, TopologyBuilder.Grid(config).Count);
-        Assert.Equal(3, config.Phases.Count);
+        Assert.Equal((15 + 2) * 18, TopologyBuilder.Grid(config).Count); // 15 strategy instances and 2 ensembles x 18 alternatives
+        Assert.Equal([PhaseKind.Grid, PhaseKind.Regime, PhaseKind.Ensemble, PhaseKind.Validate], config.Phases.Select(p => p.Kind));
+        Assert.Equal(2, config.Phases[1].PerRegime);                      // as many per regime as the ensemble weighs
     }
 
     [Fact]
@@ -164,6 +166,100 @@ public sealed class RunConfigReaderTests
     public void A_bad_pbo_setting_is_refused_at_its_key_and_line(string find, string replace, string key, int line, string message)
     {
         var error = Refused(Valid.Replace(find, replace, StringComparison.Ordinal));
+
+        Assert.Equal((key, line), (error.Key, error.Line));
+        Assert.Contains(message, error.Message);
+    }
+
+    private const string Ensembles = """
+        ensembles:
+          - name: pair
+            members:
+              - { strategy: momentum, series: SPY_1m, params: { fast: 5, slow: 50 }, weight: 0.6 }
+              - { strategy: mean_reversion, series: SPY_1m, params: { length: 28 }, weight: 0.4 }
+          - name: adaptive
+            classifier: trend
+            on_regime_exit: close
+            members:
+              - { strategy: momentum, series: SPY_1m, params: { fast: 20, slow: 50 }, regimes: [TRENDING_UP] }
+              - { strategy: mean_reversion, series: SPY_1m, params: { length: 14 }, regimes: [NEUTRAL, TRENDING_DOWN] }
+
+        """;
+
+    private static string WithEnsembles(string ensembles = Ensembles) => Valid.Replace("portfolio:\n", ensembles + "portfolio:\n", StringComparison.Ordinal);
+
+    [Fact]
+    public void Ensembles_are_crossed_with_the_portfolio_grid_after_the_single_strategies()
+    {
+        var config = RunConfigReader.Parse(WithEnsembles(), "run.yaml");
+        var grid = TopologyBuilder.Grid(config);
+
+        Assert.Equal(16, config.Configurations);                    // (2 instances + 2 ensembles) x 4 alternatives
+        Assert.Equal(16, grid.Count);
+        Assert.Equal(["pair|ff=0.5", "pair|ff=0.5|sl=0.01", "pair|ff=1", "pair|ff=1|sl=0.01"], grid.Skip(8).Take(4).Select(p => p.Id));
+        var pair = grid[8];
+        Assert.Equal([(Instance("momentum", ("fast", 5), ("slow", 50)), 0.6), (Instance("mean_reversion", ("length", 28)), 0.4)], pair.Assignments.Select(a => (a.StrategyInstance, a.Weight)));
+        Assert.Null(pair.RegimeFilter);
+
+        var adaptive = grid[12];
+        Assert.Equal("adaptive|ff=0.5", adaptive.Id);
+        Assert.Equal(("trend", RegimeExit.Close), (adaptive.RegimeFilter!.Classifier, adaptive.RegimeFilter.OnExit));
+        Assert.Equal(["NEUTRAL", "TRENDING_DOWN", "TRENDING_UP"], adaptive.RegimeFilter.Allowed.Order(StringComparer.Ordinal));
+        Assert.Equal([["TRENDING_UP"], ["NEUTRAL", "TRENDING_DOWN"]], adaptive.Assignments.Select(a => a.Regimes!.Order(StringComparer.Ordinal).ToArray()));
+
+        // Generated once each: the grid's two instances, then the members not among them.
+        Assert.Equal(
+            [
+                Instance("momentum", ("fast", 5), ("slow", 50)), Instance("momentum", ("fast", 10), ("slow", 50)),
+                Instance("mean_reversion", ("length", 28)), Instance("momentum", ("fast", 20), ("slow", 50)), Instance("mean_reversion", ("length", 14)),
+            ],
+            TopologyBuilder.Strategies(config).Select(s => s.InstanceId));
+    }
+
+    private static string Instance(string name, params (string Key, double Value)[] parameters) =>
+        DeciderCatalog.Strategy(name, [SeriesId.Parse("SPY_1m")], parameters.ToDictionary(p => p.Key, p => p.Value)).InstanceId;
+
+    [Theory]
+    [InlineData("classifier: trend\n    on_regime_exit", "classifier: trnd\n    on_regime_exit", "ensembles[1].classifier", 18, "'trnd' is not a classifier of this run; its classifiers are trend")]
+    [InlineData("regimes: [TRENDING_UP]", "regimes: [UP]", "ensembles[1].members[0].regimes[0]", 21, "'UP' is not a regime of classifier 'trend'; its regimes are TRENDING_UP, TRENDING_DOWN, NEUTRAL")]
+    [InlineData("weight: 0.6 }", "weight: 0.6, regimes: [NEUTRAL] }", "ensembles[0].members[0].regimes", 15, "ensemble 'pair' follows no classifier; give it 'classifier:' for its members' regimes")]
+    [InlineData("weight: 0.6 }", "weight: 1.5 }", "ensembles[0].members[0].weight", 15, "a member's weight is in (0, 1]")]
+    [InlineData("name: adaptive", "name: pair", "ensembles[1].name", 17, "ensemble 'pair' is defined twice.")]
+    [InlineData("strategy: mean_reversion, series: SPY_1m, params: { length: 28 }, weight: 0.4", "strategy: momentum, series: SPY_1m, params: { fast: 5, slow: 50 }, weight: 0.4", "ensembles[0].members[1]", 16, "ensemble 'pair' holds strategy momentum(fast=5,slow=50,long_only=0)@SPY_1m twice.")]
+    [InlineData("strategy: mean_reversion, series: SPY_1m, params: { length: 28 }", "strategy: mean_revert, series: SPY_1m, params: { length: 28 }", "ensembles[0].members[1]", 16, "mean_revert")]
+    [InlineData("  - name: pair\n", "  - name: pair\n    on_regime_exit: close\n", "ensembles[0].on_regime_exit", 14, "ensemble 'pair' follows no classifier; on_regime_exit needs one.")]
+    public void A_bad_ensemble_is_refused_at_its_key_and_line(string find, string replace, string key, int line, string message)
+    {
+        var error = Refused(WithEnsembles(Ensembles.Replace(find, replace, StringComparison.Ordinal)));
+
+        Assert.Equal((key, line), (error.Key, error.Line));
+        Assert.Contains(message, error.Message);
+    }
+
+    private static string WithEnsemblePhase(string phase = "  - name: weigh\n    kind: ensemble\n    members: 3\n    weight_step: 0.25\n") => Valid + "\n" + phase;
+
+    [Fact]
+    public void An_ensemble_phase_weighs_the_regime_phases_picks_which_hands_on_as_many_per_regime()
+    {
+        var config = RunConfigReader.Parse(WithEnsemblePhase(), "run.yaml");
+        var told = RunConfigReader.Parse(WithEnsemblePhase().Replace("    classifier: trend\n", "    classifier: trend\n    per_regime: 1\n", StringComparison.Ordinal), "run.yaml");
+
+        Assert.Equal((PhaseKind.Ensemble, 3, 0.25), (config.Phases[2].Kind, config.Phases[2].Members, config.Phases[2].WeightStep));
+        Assert.Equal(3, config.Phases[1].PerRegime);
+        Assert.Equal(1, told.Phases[1].PerRegime);
+        Assert.Equal((2, 0.5), (RunConfigReader.Parse(WithEnsemblePhase("  - { name: weigh, kind: ensemble }\n"), "run.yaml").Phases[2] is var d ? (d.Members, d.WeightStep) : default));
+    }
+
+    [Theory]
+    [InlineData("  - { name: weigh, kind: ensemble, weight_step: 0.3 }\n", "phases[2].weight_step", 24, "a weight step divides 1 into equal parts")]
+    [InlineData("  - { name: weigh, kind: ensemble, members: 11 }\n", "phases[2].members", 24, "at most 10 members per regime, not 11")]
+    [InlineData("  - { name: weigh, kind: ensemble, classifier: trend }\n", "phases[2].classifier", 24, "only a regime phase takes a classifier")]
+    [InlineData("  - { name: again, kind: validate }\n  - { name: weigh, kind: ensemble }\n", "phases[3].kind", 25, "an ensemble phase weighs the per-regime bests of the regime phase right before it; phase 'again' is a validate phase.")]
+    [InlineData("  - { name: again, kind: validate, members: 2 }\n", "phases[2].members", 24, "only an ensemble phase takes members.")]
+    [InlineData("  - { name: again, kind: validate, per_regime: 2 }\n", "phases[2].per_regime", 24, "only a regime phase takes per_regime.")]
+    public void A_bad_ensemble_phase_is_refused_at_its_key_and_line(string phase, string key, int line, string message)
+    {
+        var error = Refused(WithEnsemblePhase(phase));
 
         Assert.Equal((key, line), (error.Key, error.Line));
         Assert.Contains(message, error.Message);

@@ -161,6 +161,57 @@ public sealed class PortfolioEngineTests
     }
 
     [Fact]
+    public void In_a_regime_adaptive_portfolio_each_strategy_trades_only_in_its_own_regimes()
+    {
+        var filter = new RegimeFilter("trend", new HashSet<string> { "UP", "DOWN" }, RegimeExit.Close);
+        var config = Config(
+            FillTiming.SignalClose,
+            filter: filter,
+            assignments: [new StrategyAssignment("a", Spy, 1, new HashSet<string> { "UP" }), new StrategyAssignment("b", Spy, 1, new HashSet<string> { "DOWN" })]);
+
+        // Both want long at bar 1 in UP: only a opens. The regime turns DOWN at bar 3: a leaves its regime and closes
+        // at that close; b's wish from bar 1 was refused, so b opens only at its next signal, bar 4, in its regime.
+        var result = Run(config, Rising, [(1, 1, "a"), (1, 1, "b"), (4, 0.5, "b")], [(0, "UP"), (3, "DOWN")]);
+
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(10_000 / 102.0, trade.Quantity, 9);
+        Assert.Equal((102, 106), (trade.EntryPrice, trade.ExitPrice));
+        Assert.Equal(("UP", "DOWN"), (trade.RegimeAtOpen, trade.RegimeAtClose));
+        var equity = 10_000 + (10_000 / 102.0 * 4);
+        Assert.Equal(0.5 * equity / 108, Assert.Single(result.OpenPositions).Quantity, 9);
+    }
+
+    [Fact]
+    public void A_strategy_with_its_own_regimes_needs_the_portfolio_to_follow_a_classifier_that_allows_them()
+    {
+        StrategyAssignment up = new("a", Spy, 1, new HashSet<string> { "UP" });
+
+        var unfiltered = Assert.Throws<ArgumentException>(() => Config(assignments: [up]).Validate());
+        var outside = Assert.Throws<ArgumentException>(() => Config(filter: new RegimeFilter("trend", new HashSet<string> { "DOWN" }), assignments: [up]).Validate());
+
+        Assert.Equal("Portfolio 'p': strategy a trades in its own regimes, but the portfolio follows no classifier (it has no regime filter).", unfiltered.Message);
+        Assert.Equal("Portfolio 'p': strategy a trades in regimes [UP], which must be some of those its filter on 'trend' allows: [DOWN].", outside.Message);
+    }
+
+    [Fact]
+    public void A_strategy_may_be_assigned_again_only_for_other_regimes_and_then_trades_each_weight_in_its_own()
+    {
+        var filter = new RegimeFilter("trend", new HashSet<string> { "UP", "DOWN" }, RegimeExit.Close);
+        StrategyAssignment up = new("a", Spy, 1, new HashSet<string> { "UP" });
+
+        var overlapping = Assert.Throws<ArgumentException>(() => Config(filter: filter, assignments: [up, up with { Weight = 0.5 }]).Validate());
+        var twice = Config(FillTiming.SignalClose, filter: filter, assignments: [up, new StrategyAssignment("a", Spy, 0.5, new HashSet<string> { "DOWN" })]);
+
+        // Long at bar 1 in UP at weight 1; the regime turns DOWN at bar 3 and the UP assignment closes; a's next signal
+        // (bar 4, DOWN) opens at weight 0.5.
+        var result = Run(twice, Rising, [(1, 1, "a"), (4, 1, "a")], [(0, "UP"), (3, "DOWN")]);
+
+        Assert.Equal("Portfolio 'p' assigns strategy a more than once in one regime.", overlapping.Message);
+        Assert.Equal((102, 106), (Assert.Single(result.Trades).EntryPrice, result.Trades[0].ExitPrice));
+        Assert.Equal(0.5 * (10_000 + (10_000 / 102.0 * 4)) / 108, Assert.Single(result.OpenPositions).Quantity, 9);
+    }
+
+    [Fact]
     public void Fixed_fraction_with_costs_never_takes_cash_below_zero()
     {
         var costs = new ExecutionModel(FillTiming.SignalClose, CommissionBps: 10, CommissionPerUnit: 0.01, SlippageBps: 5);

@@ -46,6 +46,7 @@ public sealed class EventTimeReplayTests
             null,
             new("trend", new HashSet<string> { "TRENDING_UP", "NEUTRAL" }),
             new("trend", new HashSet<string> { "TRENDING_UP" }, RegimeExit.Close),
+            new("trend", new HashSet<string> { "TRENDING_UP", "TRENDING_DOWN", "NEUTRAL" }, RegimeExit.Close), // regime-adaptive
         ];
         var day = 86_400_000L;
         var start = series.Time[0] - (series.Time[0] % day);
@@ -63,10 +64,16 @@ public sealed class EventTimeReplayTests
                         foreach (var window in windows)
                         {
                             var i = grid.Count;
-                            List<StrategyAssignment> assignments = [new(strategies[i % strategies.Count].InstanceId, A, 0.6)];
+                            var adaptive = filter?.Allowed.Count == 3;
+                            List<StrategyAssignment> assignments = [new(strategies[i % strategies.Count].InstanceId, A, 0.6, adaptive ? new HashSet<string> { "TRENDING_UP" } : null)];
                             if (i % 3 == 0)
                             {
-                                assignments.Add(new(strategies[(i + 1) % strategies.Count].InstanceId, A, 0.4));
+                                assignments.Add(new(strategies[(i + 1) % strategies.Count].InstanceId, A, 0.4, adaptive ? new HashSet<string> { "TRENDING_DOWN", "NEUTRAL" } : null));
+                            }
+
+                            if (adaptive)
+                            {
+                                assignments.Add(new(strategies[i % strategies.Count].InstanceId, A, 0.3, new HashSet<string> { "NEUTRAL" })); // the first again, at another weight
                             }
 
                             grid.Add(new PortfolioConfig($"p{i}", assignments, sizing, execution, risk, filter, Tracing: (TraceRetention)(i % 3), Window: window));
@@ -80,7 +87,7 @@ public sealed class EventTimeReplayTests
     }
 
     [Fact]
-    public void Event_time_replay_equals_the_per_bar_loop_bit_for_bit_over_a_grid_of_240()
+    public void Event_time_replay_equals_the_per_bar_loop_bit_for_bit_over_a_grid_of_320()
     {
         var (series, strategies, classifiers) = Case();
         var set = SignalGeneration.Run([series], strategies, classifiers);
@@ -90,7 +97,7 @@ public sealed class EventTimeReplayTests
         var perBar = Backtest.FromSignalSet([series], set, grid, eventTime: false);
         var eventTime = Backtest.FromSignalSet([series], set, grid);
 
-        Assert.Equal(240, grid.Count);
+        Assert.Equal(320, grid.Count);
         Assert.True(full.Sum(r => r.Trades.Count) > 2_000, "the grid should trade");
         Assert.Contains(full, r => r.RiskRejects > 0);
         Assert.Contains(full, r => r.Events.Any(e => e.Kind == "ORDER" && e.Detail == "stop"));
