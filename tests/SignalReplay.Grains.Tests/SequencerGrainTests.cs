@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using SignalReplay.Abstractions;
+using SignalReplay.Grains.Optimization;
 using SignalReplay.Core.Synthetic;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
@@ -160,6 +164,33 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
             status = await sequencer.GetStatusAsync();
         }
     }
+
+    [Fact]
+    public async Task Run_state_is_stored_in_binary_and_a_json_state_of_an_earlier_version_still_reads()
+    {
+        await EnsureDatasetAsync();
+        var source = $"binary-{Guid.NewGuid():N}";
+        var done = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>(source), "binary");
+        var services = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().SiloHost.Services;
+        var binary = await fixture.Store.ReadAllBytesAsync(StateKey(source), Cancel);
+        var state = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()).Deserialize<SequencerState>(new BinaryData(binary))!;
+        Assert.Equal((4, "completed"), (state.Phases.Count, state.State)); // binary, with every finished phase's selection
+
+        // An interrupted run as the JSON serializer of before wrote it (earlier versions could read back only states
+        // before their first finished phase: JSON named every domain type and then refused to read them).
+        state.State = "interrupted";
+        state.Phases.Clear();
+        var json = services.GetRequiredService<IGrainStorageSerializer>().Serialize(state).ToArray();
+        var legacy = $"json-{Guid.NewGuid():N}";
+        await fixture.Store.PutBytesAsync(StateKey(legacy), json, cancellationToken: Cancel);
+        var status = await fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>(legacy).GetStatusAsync();
+
+        Assert.NotEqual((byte)'{', binary[0]);
+        Assert.Equal((byte)'{', json[0]);
+        Assert.Equal(("interrupted", "binary", 0, done.SignalSetId), (status.State, status.Name, status.PhasesDone, status.SignalSetId));
+    }
+
+    private static ObjectKey StateKey(string run) => ObjectKey.Parse($"grain-state/signalreplay/sequencer/sequencer/{run}");
 
     /// <summary>Asserts that two runs of the same configuration wrote the same metrics and trades in every phase and the same summary.</summary>
     private async Task<RunSummary> AssertSameResultsAsync(string reference, string run)
