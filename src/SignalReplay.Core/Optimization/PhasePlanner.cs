@@ -107,15 +107,18 @@ public static class PhasePlanner
             throw new InvalidOperationException($"Phase '{phase.Name}' has no per-regime pick to weigh: the phase before it must be a regime phase that picked something.");
         }
 
+        // Counted before any is made: C(units + k - 1, k - 1) splits for k members, a product over the regimes.
         var units = (int)Math.Round(1 / phase.WeightStep);
-        var splits = regimes.Select(r => Compositions(r.Members.Count, units).ToList()).ToList();
-        var count = splits.Aggregate(1L, (product, s) => Math.Min(product * s.Count, long.MaxValue / units));
+        var perRegime = regimes.Select(r => SplitCount(r.Members.Count, units)).ToList();
+        var count = perRegime.Aggregate(1d, (product, n) => product * n);
         if (count > MaxEnsembles)
         {
             throw new ArgumentException(
-                $"Phase '{phase.Name}' would weigh {count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} ensembles ({string.Join(" x ", splits.Select(s => s.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} splits over {regimes.Count} regimes); "
-                + $"at most {MaxEnsembles.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}: use a coarser weight_step or fewer members.");
+                $"Phase '{phase.Name}' would weigh {Count(count)} ensembles ({string.Join(" x ", perRegime.Select(Count))} splits over {regimes.Count} regimes); "
+                + $"at most {Count(MaxEnsembles)}: use a coarser weight_step or fewer members.");
         }
+
+        var splits = regimes.Select(r => Compositions(r.Members.Count, units).ToList()).ToList();
 
         var template = regimes[0].Members[0];
         var classifier = template.RegimeFilter!.Classifier;
@@ -188,6 +191,20 @@ public static class PhasePlanner
             }
         }
     }
+
+    /// <summary>How many ways <paramref name="units"/> split among <paramref name="parts"/>: C(units + parts - 1, parts - 1), as a double (it may be huge).</summary>
+    private static double SplitCount(int parts, int units)
+    {
+        var count = 1d;
+        for (var i = 1; i < parts; i++)
+        {
+            count = count * (units + i) / i;
+        }
+
+        return Math.Round(count);
+    }
+
+    private static string Count(double count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Every choice of one item from each list, the first list varying slowest.</summary>
     private static IEnumerable<int[][]> Cartesian(IReadOnlyList<List<int[]>> lists)

@@ -107,11 +107,14 @@ public sealed class EnsemblePhaseTests
             RegimeFilter = new RegimeFilter("trend", new HashSet<string> { label }),
         })).ToList();
         var ensemble = new PhaseSection("ensemble", PhaseKind.Ensemble, Sharpe, Members: 10, WeightStep: 0.1);
+        var finer = ensemble with { WeightStep = 0.001 }; // 2.9e21 splits a regime: counted, never made
 
         var error = Assert.Throws<ArgumentException>(() => PhasePlanner.Plan(Run, ensemble, picks, Labels));
+        var huge = Assert.Throws<ArgumentException>(() => PhasePlanner.Plan(Run, finer, picks, Labels));
 
         Assert.Equal(
             "Phase 'ensemble' would weigh 8,533,694,884 ensembles (92,378 x 92,378 splits over 2 regimes); at most 100,000: use a coarser weight_step or fewer members.",
             error.Message);
+        Assert.Contains("splits over 2 regimes); at most 100,000", huge.Message);
     }
 }
