@@ -8,11 +8,11 @@ using PortfolioGrid = SignalReplay.Core.Optimization.PortfolioGrid;
 namespace SignalReplay.Core.Tests.Optimization;
 
 /// <summary>
-/// The regime -> ensemble phases on a hand-made market where the answer is known: the price rises through every UP block
-/// and falls through every DOWN block; strategy <c>long</c> is long every other pair of bars, <c>short</c> short on the same
-/// bars, so each makes money in one regime and loses it in the other.
+/// Each phase kind on a hand-made market where the answer is known: the price rises through every UP block (by
+/// <c>upDrift</c> a bar) and falls 1% a bar through every DOWN block; strategy <c>long</c> is long every other pair of bars,
+/// <c>short</c> short on the same bars, so each makes money in one regime and loses it in the other.
 /// </summary>
-public sealed class EnsemblePhaseTests
+public sealed class KnownAnswerPhaseTests
 {
     private const int Bars = 160;
     private static readonly SeriesId Spy = SeriesId.Parse("SPY_1d");
@@ -24,13 +24,13 @@ public sealed class EnsemblePhaseTests
 
     private static string Regime(int bar) => (bar / 20) % 2 == 0 ? "UP" : "DOWN";
 
-    private static (BarSeries Series, SignalSet Set) Market()
+    private static (BarSeries Series, SignalSet Set) Market(double upDrift = 0.01)
     {
         var bars = new List<Bar>();
         var (time, price) = (new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), 100.0);
         for (var i = 0; i < Bars; i++)
         {
-            var close = price * (1 + (Regime(i) == "UP" ? 0.01 : -0.01) + (0.003 * Math.Sin(i * 1.7)));
+            var close = price * (1 + (Regime(i) == "UP" ? upDrift : -0.01) + (0.003 * Math.Sin(i * 1.7)));
             bars.Add(new Bar(time + (i * 86_400_000L), price, Math.Max(price, close) * 1.001, Math.Min(price, close) * 0.999, close, 1_000));
             price = close;
         }
@@ -52,6 +52,52 @@ public sealed class EnsemblePhaseTests
     {
         var results = Backtest.FromSignalSet([series], set, plan.Portfolios);
         return PhasePlanner.Select(phase, [.. results.Select((r, i) => new PortfolioOutcome(plan.Portfolios[i], plan.Candidate(i), r, Sharpe.Score(r.Metrics)))]);
+    }
+
+    private static DateOnly Day(int bar) => DateOnly.FromDateTime(new DateTime(2024, 1, 1).AddDays(bar));
+
+    [Fact]
+    public void Grid_keeps_the_strategy_that_makes_money_over_the_range_first()
+    {
+        var (series, set) = Market(upDrift: 0.02);
+        var grid = new PhaseSection("grid", PhaseKind.Grid, Sharpe, Top: 1);
+
+        var result = Replay(series, set, grid, new PhasePlan([Single("short"), Single("long")]));
+
+        Assert.Equal(["long|ff=1"], result.Selected.Select(c => c.Id));
+        Assert.True(result.Candidates[0].Score > 0 && result.Candidates[1].Score < 0);
+    }
+
+    [Fact]
+    public void Regime_keeps_each_strategy_for_the_regime_it_is_good_in()
+    {
+        var (series, set) = Market(upDrift: 0.02);
+        var regime = new PhaseSection("regime", PhaseKind.Regime, Sharpe, Classifier: "trend");
+
+        var result = Replay(series, set, regime, PhasePlanner.Plan(Run, regime, [Single("long"), Single("short")], Labels));
+
+        Assert.Equal(["long|ff=1|regime=UP", "short|ff=1|regime=DOWN"], result.Selected.Select(c => c.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ranks_on_the_held_out_range_in_its_windows_and_the_ensemble_beats_either_half()
+    {
+        var (series, set) = Market();
+        var adaptive = Single("long") with
+        {
+            Id = "ensemble(UP=1@long,DOWN=1@short)|ff=1",
+            Assignments = [new("long", Spy, 1, new HashSet<string> { "UP" }), new("short", Spy, 1, new HashSet<string> { "DOWN" })],
+            RegimeFilter = new RegimeFilter("trend", new HashSet<string> { "UP", "DOWN" }),
+        };
+        var validate = new PhaseSection("validate", PhaseKind.Validate, Sharpe, Top: 1, Range: new DateRange(Day(80), Day(160)), WalkForwardWindows: 2);
+
+        var plan = PhasePlanner.Plan(Run, validate, [Single("long"), adaptive, Single("short")], Labels);
+        var result = Replay(series, set, validate, plan);
+
+        Assert.Equal(6, plan.Count);
+        Assert.All(plan.Portfolios, p => Assert.True(p.Window!.From >= new DateTimeOffset(Day(80).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds()));
+        Assert.Equal(adaptive.Id, Assert.Single(result.Selected).Id);
+        Assert.Equal(2, result.Candidates[0].Windows);
     }
 
     [Fact]
