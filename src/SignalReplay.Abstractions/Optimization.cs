@@ -5,13 +5,12 @@ namespace SignalReplay.Abstractions;
 public sealed record RunRequest([property: Id(0)] string Config, [property: Id(1)] string Source);
 
 /// <summary>
-/// Where a run stands. <see cref="State"/> is <c>unknown</c>, <c>running</c>, <c>interrupted</c> (stopped on
-/// request and resumable), <c>completed</c> or <c>failed</c>.
+/// Where a run stands (<see cref="State"/>; in JSON its lower-case name).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.run-status")]
 public sealed record RunStatus(
     [property: Id(0)] string RunId,
-    [property: Id(1)] string State,
+    [property: Id(1)] RunState State,
     [property: Id(2)] string Name,
     [property: Id(3)] int PhasesDone,
     [property: Id(4)] int PhaseCount,
@@ -23,7 +22,7 @@ public sealed record RunStatus(
     [property: Id(10)] string? Host)
 {
     /// <summary>Nothing more will happen unless someone acts: the run ended, or was interrupted and waits to be resumed.</summary>
-    public bool IsFinished => State is "completed" or "failed" or "interrupted";
+    public bool IsFinished => State.IsFinished();
 }
 
 /// <summary>

@@ -38,7 +38,7 @@ internal static class OptimizationRun
         {
             var sequencer = silo.Grains.GetGrain<ISequencerGrain>(id);
             var resumed = await sequencer.ResumeAsync();
-            if (resumed.State == "unknown")
+            if (resumed.State == RunState.Unknown)
             {
                 throw new ArgumentException($"There is no run '{id}' in {store.Root}.");
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Results;
 using SignalReplay.Storage.Retention;
@@ -52,10 +53,10 @@ internal static class ResultsCommands
 
             if (status.Error is { } error)
             {
-                console.MarkupLineInterpolated($"[red]{(status.State == "interrupted" ? "interrupted" : "error")}:[/] {error}");
+                console.MarkupLineInterpolated($"[red]{(status.State == RunState.Interrupted ? "interrupted" : "error")}:[/] {error}");
             }
 
-            if (status.State == "interrupted")
+            if (status.State == RunState.Interrupted)
             {
                 console.MarkupLineInterpolated($"[bold]signalreplay runs resume {run}[/] continues it.");
             }

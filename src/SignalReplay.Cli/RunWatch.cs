@@ -112,7 +112,7 @@ internal static class RunWatch
     public static async Task<RunStatus> FromStoreAsync(Storage.Objects.IObjectStore store, RunMetadata metadata, CancellationToken cancellationToken)
     {
         var status = FromMetadata(metadata);
-        return status.State != "running"
+        return status.State != RunState.Running
             ? status
             : Grains.Optimization.RunOwnership.Through(status, await RunLease.ReadAsync(store, metadata.Workflow, cancellationToken), DateTimeOffset.UtcNow);
     }
@@ -121,17 +121,18 @@ internal static class RunWatch
     {
         var phases = PhaseNames(metadata);
         var done = metadata.Phases.Count;
-        var running = metadata.Status == "running";
+        var state = RunStates.Parse(metadata.Status);
+        var running = state == RunState.Running;
         return new RunStatus(
-            metadata.Workflow, metadata.Status, metadata.Name, done, Math.Max(done, phases.Count),
+            metadata.Workflow, state, metadata.Name, done, Math.Max(done, phases.Count),
             running && done < phases.Count ? phases[done] : null, Detail: null, metadata.Error, metadata.SignalSetId, Attempts: 0, Host: null);
     }
 
     public static string Progress(RunStatus status) => status.State switch
     {
-        "completed" => $"Run {status.RunId}: completed, {status.PhasesDone}/{status.PhaseCount} phases.",
-        "failed" => $"Run {status.RunId}: failed after {status.PhasesDone}/{status.PhaseCount} phases: {status.Error}",
-        "interrupted" => $"Run {status.RunId}: interrupted after {status.PhasesDone}/{status.PhaseCount} phases ({status.Error}).",
+        RunState.Completed => $"Run {status.RunId}: completed, {status.PhasesDone}/{status.PhaseCount} phases.",
+        RunState.Failed => $"Run {status.RunId}: failed after {status.PhasesDone}/{status.PhaseCount} phases: {status.Error}",
+        RunState.Interrupted => $"Run {status.RunId}: interrupted after {status.PhasesDone}/{status.PhaseCount} phases ({status.Error}).",
         _ => $"Run {status.RunId}: phase {Math.Min(status.PhasesDone + 1, status.PhaseCount)}/{status.PhaseCount}"
             + (status.CurrentPhase is { } phase ? $" ({phase})" : string.Empty)
             + (status.Detail is { } detail ? $": {detail}" : string.Empty),
@@ -142,9 +143,9 @@ internal static class RunWatch
     {
         switch (status.State)
         {
-            case "failed":
+            case RunState.Failed:
                 throw new RunFailedException($"Run {status.RunId} failed: {status.Error}");
-            case "interrupted":
+            case RunState.Interrupted:
                 throw new RunFailedException($"Run {status.RunId} was {status.Error}; signalreplay runs resume {status.RunId} continues it.");
         }
     }

@@ -1,4 +1,5 @@
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Results;
 
@@ -39,7 +40,7 @@ public sealed class RunResumer(IObjectStore store, IGrainFactory grains, SiloSet
         do
         {
             page = await RunIndex.PageAsync(store, 1_000, page.Next, cancellationToken);
-            foreach (var run in page.Runs.Where(r => r.Status == "interrupted"))
+            foreach (var run in page.Runs.Where(r => RunStates.Parse(r.Status) == RunState.Interrupted))
             {
                 // Interrupted on request (no lease) stays interrupted; an owner that died left its lease behind.
                 if (await RunLease.ReadAsync(store, run.Id, cancellationToken) is { } lease && lease.Group == group && !lease.IsLive(DateTimeOffset.UtcNow))

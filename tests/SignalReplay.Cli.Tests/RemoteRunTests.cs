@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Synthetic;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
@@ -98,7 +99,7 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
         var cancel = TestContext.Current.CancellationToken;
         var id = await StartOnHostAsync(http);
         using var interrupted = await http.PostAsync($"/api/runs/{id}/interrupt", null, cancel);
-        Assert.Equal("interrupted", (await interrupted.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.State);
+        Assert.Equal(RunState.Interrupted, (await interrupted.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.State);
 
         var (againExit, again) = await _run.RunAsync("runs", "interrupt", id, "--api", Api, "--api-key", SiloHostFixture.Key);
         var (resumeExit, resumed) = await _run.RunAsync("runs", "resume", id, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.1");

@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using SignalReplay.Abstractions;
-using SignalReplay.Grains.Optimization;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Synthetic;
+using SignalReplay.Grains.Optimization;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Results;
@@ -55,7 +56,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
     {
         await EnsureDatasetAsync();
         var reference = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"calm-{Guid.NewGuid():N}"), "calm");
-        Assert.Equal("completed", reference.State);
+        Assert.Equal(RunState.Completed, reference.State);
 
         // A sequencer away from the primary silo (the primary holds the test cluster's membership table).
         var primary = fixture.Cluster.Primary!.SiloAddress.ToString();
@@ -78,7 +79,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         await fixture.Cluster.KillSiloAsync(victim, Cancel);
         var resumed = await RunToEndAsync(sequencer, "storm");
 
-        Assert.Equal("completed", resumed.State);
+        Assert.Equal(RunState.Completed, resumed.State);
         Assert.NotEqual(victim.SiloAddress.ToString(), resumed.Host);
         Assert.True(resumed.Attempts > reference.Attempts, $"Expected a retried attempt: {resumed.Attempts} vs {reference.Attempts}.");
         var storm = await AssertSameResultsAsync(reference.RunId, id);
@@ -107,20 +108,20 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         await UntilReplayingAsync(sequencer, await sequencer.StartAsync(new RunRequest(Config("paused"), "test")));
 
         var interrupted = await sequencer.InterruptAsync("paused by the test");
-        Assert.Equal("interrupted", interrupted.State);
+        Assert.Equal(RunState.Interrupted, interrupted.State);
         await Task.Delay(TimeSpan.FromMilliseconds(500), Cancel); // the replay in flight ends, and is dropped
         var later = await sequencer.GetStatusAsync();
-        Assert.Equal(("interrupted", interrupted.PhasesDone, "paused by the test"), (later.State, later.PhasesDone, later.Error));
+        Assert.Equal((RunState.Interrupted, interrupted.PhasesDone, "paused by the test"), (later.State, later.PhasesDone, later.Error));
         Assert.Equal("interrupted", (await new ResultsReader(fixture.Store).ReadMetadataAsync(id, Cancel))!.Status);
         Assert.Equal("paused by the test", (await sequencer.InterruptAsync("again")).Error); // interrupting twice changes nothing
 
-        Assert.Equal("running", (await sequencer.ResumeAsync()).State);
+        Assert.Equal(RunState.Running, (await sequencer.ResumeAsync()).State);
         var done = await RunToEndAsync(sequencer, "paused");
 
-        Assert.Equal("completed", done.State);
+        Assert.Equal(RunState.Completed, done.State);
         Assert.Null(done.Error);
         await AssertSameResultsAsync(reference.RunId, id);
-        Assert.Equal("completed", (await sequencer.ResumeAsync()).State); // resuming a finished run changes nothing
+        Assert.Equal(RunState.Completed, (await sequencer.ResumeAsync()).State); // resuming a finished run changes nothing
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         await RunToEndAsync(grain, "twice");
 
         await Assert.ThrowsAsync<ArgumentException>(() => grain.StartAsync(new RunRequest(Config("other"), "test")));
-        Assert.Equal("completed", (await grain.StartAsync(new RunRequest(Config("twice"), "test"))).State);
+        Assert.Equal(RunState.Completed, (await grain.StartAsync(new RunRequest(Config("twice"), "test"))).State);
     }
 
     /// <summary>Polls until some phase of the run is replaying (a phase's replay lasts tens of milliseconds).</summary>
@@ -174,11 +175,11 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         var services = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().SiloHost.Services;
         var binary = await fixture.Store.ReadAllBytesAsync(StateKey(source), Cancel);
         var state = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()).Deserialize<SequencerState>(new BinaryData(binary))!;
-        Assert.Equal((4, "completed"), (state.Phases.Count, state.State)); // binary, with every finished phase's selection
+        Assert.Equal((4, RunState.Completed), (state.Phases.Count, state.State)); // binary, with every finished phase's selection
 
         // An interrupted run as the JSON serializer of before wrote it (earlier versions could read back only states
         // before their first finished phase: JSON named every domain type and then refused to read them).
-        state.State = "interrupted";
+        state.State = RunState.Interrupted;
         state.Phases.Clear();
         var json = services.GetRequiredService<IGrainStorageSerializer>().Serialize(state).ToArray();
         var legacy = $"json-{Guid.NewGuid():N}";
@@ -187,7 +188,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
 
         Assert.NotEqual((byte)'{', binary[0]);
         Assert.Equal((byte)'{', json[0]);
-        Assert.Equal(("interrupted", "binary", 0, done.SignalSetId), (status.State, status.Name, status.PhasesDone, status.SignalSetId));
+        Assert.Equal((RunState.Interrupted, "binary", 0, done.SignalSetId), (status.State, status.Name, status.PhasesDone, status.SignalSetId));
     }
 
     private static ObjectKey StateKey(string run) => ObjectKey.Parse($"grain-state/signalreplay/sequencer/sequencer/{run}");
@@ -214,7 +215,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
     private async Task<RunStatus> RunToEndAsync(ISequencerGrain sequencer, string name)
     {
         var status = await sequencer.GetStatusAsync();
-        if (status.State == "unknown" || status.Name != name)
+        if (status.State == RunState.Unknown || status.Name != name)
         {
             status = await sequencer.StartAsync(new RunRequest(Config(name), "test"));
         }

@@ -1,4 +1,5 @@
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Storage.Results;
 
 namespace SignalReplay.Grains.Optimization;
@@ -11,7 +12,7 @@ public static class RunOwnership
     /// the lease's holder while the lease is live, and is <c>interrupted</c> (resumable) once nobody holds a live one.
     /// </summary>
     public static RunStatus Through(RunStatus status, RunLeaseRecord? lease, DateTimeOffset now) =>
-        status.State != "running" ? status
+        status.State != RunState.Running ? status
         : lease is { } live && live.IsLive(now) ? status with { Detail = null, Host = live.Owner }
-        : status with { State = "interrupted", CurrentPhase = null, Detail = null, Error = RunLease.OwnerLost(lease), Host = null };
+        : status with { State = RunState.Interrupted, CurrentPhase = null, Detail = null, Error = RunLease.OwnerLost(lease), Host = null };
 }

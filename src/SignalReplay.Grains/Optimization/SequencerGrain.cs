@@ -46,7 +46,7 @@ public sealed class SequencerGrain(
     /// Interrupted on request while the work was in flight, or the lease was lost (this process stalled past it and
     /// another took the run over): the work stops at its next step and writes nothing more.
     /// </summary>
-    private bool Interrupted => state.State.State == "interrupted" || _leaseLost;
+    private bool Interrupted => state.State.State == RunState.Interrupted || _leaseLost;
 
     /// <summary>This activation's hold on the run: one holder id per activation.</summary>
     private RunLease Lease => _lease ??= new RunLease(
@@ -87,7 +87,7 @@ public sealed class SequencerGrain(
             Config = request.Config,
             Source = request.Source,
             Name = config.Name,
-            State = "running",
+            State = RunState.Running,
             CreatedAt = DateTimeOffset.UtcNow,
         };
         await SaveAsync();
@@ -107,15 +107,15 @@ public sealed class SequencerGrain(
 
     public async Task<RunStatus> InterruptAsync(string reason)
     {
-        if (state.State.State == "running" && _work is null && !await HoldAsync(resuming: true))
+        if (state.State.State == RunState.Running && _work is null && !await HoldAsync(resuming: true))
         {
             // Another live process works on it: only it (or its user) can stop it.
             throw new RunOwnedElsewhereException($"Run '{this.GetPrimaryKeyString()}' runs in {(await RunLease.ReadAsync(store, this.GetPrimaryKeyString()))?.Owner}; interrupt it there.");
         }
 
-        if (state.State.State == "running")
+        if (state.State.State == RunState.Running)
         {
-            state.State.State = "interrupted";
+            state.State.State = RunState.Interrupted;
             state.State.Error = reason;
             _detail = null;
             await SaveAsync();
@@ -131,23 +131,23 @@ public sealed class SequencerGrain(
 
     public async Task<RunStatus> ResumeAsync()
     {
-        if (state.State.State is "running" or "interrupted" && _work is null && !await HoldAsync(resuming: true))
+        if (state.State.State is RunState.Running or RunState.Interrupted && _work is null && !await HoldAsync(resuming: true))
         {
             var owner = await RunLease.ReadAsync(store, this.GetPrimaryKeyString());
             throw new RunOwnedElsewhereException(
                 $"Run '{this.GetPrimaryKeyString()}' runs in {owner?.Owner} (its lease is renewed until {owner?.ExpiresAt:HH:mm:ss} UTC); it cannot be resumed while that process lives.");
         }
 
-        if (state.State.State == "interrupted")
+        if (state.State.State == RunState.Interrupted)
         {
-            state.State.State = "running";
+            state.State.State = RunState.Running;
             state.State.Error = null;
             await SaveAsync();
             await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
             await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
-        if (state.State.State == "running")
+        if (state.State.State == RunState.Running)
         {
             StartWork();
         }
@@ -164,9 +164,9 @@ public sealed class SequencerGrain(
     /// <summary>Continues a running run this activation does not work on yet, if it may hold its lease.</summary>
     private async Task ContinueIfOursAsync(bool resuming)
     {
-        if (state.State.State == "running" && _work is null && await HoldAsync(resuming))
+        if (state.State.State == RunState.Running && _work is null && await HoldAsync(resuming))
         {
-            if (state.State.State == "running")
+            if (state.State.State == RunState.Running)
             {
                 StartWork();
             }
@@ -236,7 +236,7 @@ public sealed class SequencerGrain(
     /// </summary>
     private async Task<RunStatus> StatusAsync()
     {
-        if (state.State.State != "running" || _work is not null)
+        if (state.State.State != RunState.Running || _work is not null)
         {
             return Status();
         }
@@ -250,7 +250,7 @@ public sealed class SequencerGrain(
     {
         var s = state.State;
         var phases = s.Config is null ? [] : Config.Phases;
-        var running = s.State == "running";
+        var running = s.State == RunState.Running;
         return new RunStatus(
             this.GetPrimaryKeyString(), s.State, s.Name, s.Phases.Count, phases.Count,
             running && s.Phases.Count < phases.Count ? phases[s.Phases.Count].Name : null,
@@ -379,7 +379,7 @@ public sealed class SequencerGrain(
             }
 
             await results.WriteSummaryAsync(run, RunSummaries.Of(run, state.State.Phases));
-            await FinishAsync("completed", error: null);
+            await FinishAsync(RunState.Completed, error: null);
         }
         catch (Exception error) when (Interrupted)
         {
@@ -389,13 +389,13 @@ public sealed class SequencerGrain(
         catch (Exception error) when (error is RunFailedException or ArgumentException or InvalidOperationException or RunAttemptsExhaustedException)
         {
             logger.LogWarning(error, "Run {Run} failed", run);
-            await FinishAsync("failed", error.Message);
+            await FinishAsync(RunState.Failed, error.Message);
         }
         catch (Exception error) when (!IsClusterFailure(error))
         {
             // A fault of the product, not of the cluster: retrying would meet it again, so the run fails and says what it was.
             logger.LogError(error, "Run {Run} failed on an unexpected error", run);
-            await FinishAsync("failed", $"unexpected {error.GetType().Name}: {error.Message}");
+            await FinishAsync(RunState.Failed, $"unexpected {error.GetType().Name}: {error.Message}");
         }
         finally
         {
@@ -456,7 +456,7 @@ public sealed class SequencerGrain(
         error is SiloLostException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
         || (error is OrleansException && error is not RunFailedException);
 
-    private async Task FinishAsync(string outcome, string? error)
+    private async Task FinishAsync(RunState outcome, string? error)
     {
         state.State.State = outcome;
         state.State.Error = error;
@@ -487,7 +487,7 @@ public sealed class SequencerGrain(
         Version: 2,
         Workflow: this.GetPrimaryKeyString(),
         Name: config.Name,
-        Status: state.State.State,
+        Status: state.State.State.Name(),
         Config: state.State.Config!,
         SignalSetId: state.State.SignalSetId,
         Dataset: config.Data.Dataset,

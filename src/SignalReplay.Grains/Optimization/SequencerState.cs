@@ -1,4 +1,5 @@
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
 
 namespace SignalReplay.Grains.Optimization;
@@ -16,9 +17,8 @@ public sealed class SequencerState
     [Id(1)]
     public string Source { get; set; } = string.Empty;
 
-    /// <summary><c>unknown</c>, <c>running</c>, <c>interrupted</c> (stopped on request, resumable), <c>completed</c> or <c>failed</c>.</summary>
     [Id(2)]
-    public string State { get; set; } = "unknown";
+    public RunState State { get; set; } = RunState.Unknown;
 
     [Id(3)]
     public string? SignalSetId { get; set; }

@@ -1,4 +1,5 @@
 using SignalReplay.Abstractions;
+using SignalReplay.Core.Optimization;
 
 namespace SignalReplay.Silo.Api;
 
@@ -53,7 +54,7 @@ public sealed class RunAdmission(ApiLimits limits, IGrainFactory grains, ILogger
                 try
                 {
                     var status = await grains.GetGrain<ISequencerGrain>(id).GetStatusAsync();
-                    if (status.State != "running")
+                    if (status.State != RunState.Running)
                     {
                         Release(id);
                     }

@@ -133,7 +133,7 @@ public static class RunsApi
         }
 
         var status = await grains.GetGrain<ISequencerGrain>(id).GetStatusAsync();
-        return status.State == "unknown" ? NotFound($"There is no run '{id}'.") : Results.Ok(status);
+        return status.State == RunState.Unknown ? NotFound($"There is no run '{id}'.") : Results.Ok(status);
     }
 
     private static Task<IResult> InterruptAsync(string id, IGrainFactory grains) =>
@@ -151,7 +151,7 @@ public static class RunsApi
         }
 
         var sequencer = grains.GetGrain<ISequencerGrain>(id);
-        if ((await sequencer.GetStatusAsync()).State == "unknown")
+        if ((await sequencer.GetStatusAsync()).State == RunState.Unknown)
         {
             return NotFound($"There is no run '{id}'.");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SignalReplay.Core.Optimization;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Parquet;
 
@@ -43,12 +44,12 @@ public sealed class RunLease(IObjectStore store, string run, string holder, stri
     /// </summary>
     public static async Task<string> EffectiveStatusAsync(IObjectStore store, string run, string? status, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (status != "running")
+        if (RunStates.Parse(status) != RunState.Running)
         {
-            return status ?? "unknown";
+            return status ?? RunState.Unknown.Name();
         }
 
-        return await ReadAsync(store, run, cancellationToken) is { } lease && lease.IsLive(now) ? "running" : "interrupted";
+        return (await ReadAsync(store, run, cancellationToken) is { } lease && lease.IsLive(now) ? RunState.Running : RunState.Interrupted).Name();
     }
 
     /// <summary>Why a run without a live owner stopped, for its status.</summary>
