@@ -135,26 +135,48 @@ internal static class ResultsCommands
         export.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
         {
             var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
-            var path = parse.GetValue(output)!;
-            var toStdout = path == "-";
-            await using var file = toStdout ? null : new StreamWriter(path);
-            var writer = file ?? console.Profile.Out.Writer;
-            await writer.WriteLineAsync(string.Join(',', ["rank", "portfolio", "candidate", "score", "final_equity", .. Core.Portfolio.PerformanceMetrics.Names]));
-            foreach (var row in rows)
-            {
-                await writer.WriteLineAsync(string.Join(',', [
+            await WriteCsvAsync(
+                console,
+                parse.GetValue(output)!,
+                ["rank", "portfolio", "candidate", "score", "final_equity", .. Core.Portfolio.PerformanceMetrics.Names],
+                rows.Select(row => (IReadOnlyList<string>)[
                     row.Rank.ToString(CultureInfo.InvariantCulture), Quote(row.Portfolio), Quote(row.Candidate), Number(row.Score), Number(row.FinalEquity),
-                    .. Core.Portfolio.PerformanceMetrics.Names.Select(m => Number(row.Metrics[m]))]));
+                    .. Core.Portfolio.PerformanceMetrics.Names.Select(m => Number(row.Metrics[m]))]),
+                cancellationToken,
+                $"of phase {name} ");
+        }));
+        var portfolio = new Option<string?>("--portfolio") { Description = "Portfolio id (default: the phase's best)." };
+        var equityOut = new Option<string?>("--out") { Description = "CSV file to write, or - for standard output (default: a table)." };
+        var equity = new Command("equity", "A kept portfolio's day-end equity and drawdown in a phase, from its equity.parquet.") { run, phase, portfolio, equityOut };
+        equity.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
+            var id = parse.GetValue(run)!;
+            var curves = await new ResultsReader(Store(parse).Objects).ReadEquityAsync(id, name, cancellationToken)
+                ?? throw new ArgumentException($"Phase '{name}' of run '{id}' has no equity.parquet (runs before 2026-12-03 did not write one).");
+            var wanted = parse.GetValue(portfolio) ?? rows[0].Portfolio;
+            var curve = curves.Where(r => r.Portfolio == wanted).ToList();
+            if (curve.Count == 0)
+            {
+                var kept = curves.Select(r => r.Portfolio).Distinct().ToList();
+                throw new ArgumentException($"Phase '{name}' keeps the equity of {kept.Count} portfolios, not of '{wanted}': {string.Join(", ", kept.Take(10))}{(kept.Count > 10 ? ", ..." : string.Empty)}.");
             }
 
-            await writer.FlushAsync(cancellationToken);
-            if (!toStdout)
+            if (parse.GetValue(equityOut) is { } path)
             {
-                // Only for a file: on standard output the CSV is all there is.
-                console.MarkupLineInterpolated($"{rows.Count} rows of phase {name} written to {path}.");
+                await WriteCsvAsync(console, path, ["portfolio", "time", "equity", "drawdown"], curve.Select(r => (IReadOnlyList<string>)[Quote(r.Portfolio), r.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), Number(r.Equity), Number(r.Drawdown)]), cancellationToken);
+                return;
             }
+
+            var table = new Table().Title($"{wanted} in phase {name}").AddColumns("date (UTC)", "equity", "drawdown");
+            foreach (var row in curve)
+            {
+                table.AddRow(row.Time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Equity.ToString("N2", CultureInfo.InvariantCulture), row.Drawdown.ToString("P2", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
         }));
-        return new Command("results", "A run's results: top, export.") { top, export };
+        return new Command("results", "A run's results: top, export, equity.") { top, export, equity };
     }
 
     public static Command Retention(IAnsiConsole console)
@@ -223,6 +245,28 @@ internal static class ResultsCommands
             ?? throw new ArgumentException($"Run '{id}' has no summary; name a phase with --phase.");
         var rows = await reader.ReadMetricsAsync(id, name, cancellationToken) ?? throw new ArgumentException($"Run '{id}' has no phase '{name}'.");
         return (name, rows);
+    }
+
+    /// <summary>Writes CSV rows to <paramref name="path"/>, or to standard output for <c>-</c> (then the CSV is all that is printed).</summary>
+    private static async Task WriteCsvAsync(
+        IAnsiConsole console, string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, CancellationToken cancellationToken, string what = "")
+    {
+        var toStdout = path == "-";
+        await using var file = toStdout ? null : new StreamWriter(path);
+        var writer = file ?? console.Profile.Out.Writer;
+        await writer.WriteLineAsync(string.Join(',', header));
+        var count = 0;
+        foreach (var row in rows)
+        {
+            await writer.WriteLineAsync(string.Join(',', row));
+            count++;
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        if (!toStdout)
+        {
+            console.MarkupLineInterpolated($"{count} rows {what}written to {path}.");
+        }
     }
 
     private static LocalStore Store(ParseResult parse) => LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);

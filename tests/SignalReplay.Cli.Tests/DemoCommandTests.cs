@@ -26,6 +26,7 @@ public sealed class DemoCommandTests : IDisposable
         {
             Assert.True(File.Exists(Path.Combine(results, "phases", phase, "metrics.parquet")), phase);
             Assert.True(File.Exists(Path.Combine(results, "phases", phase, "trades.parquet")), phase);
+            Assert.True(File.Exists(Path.Combine(results, "phases", phase, "equity.parquet")), phase);
         }
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(results, "phases", "grid", "events"), "*.jsonl.gz"));
@@ -97,5 +98,27 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains($"{lines.Length - 1} rows of phase grid written to {file}", fileOutput.ReplaceLineEndings(""));
         Assert.Equal(lines, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')));
         Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")), "--out - wrote a file named '-'");
+    }
+
+    [Fact]
+    public async Task Results_equity_prints_a_kept_portfolios_day_end_equity_and_names_the_kept_ones_for_another()
+    {
+        await _run.RunAsync("demo", "--days", "10");
+        var run = Path.GetFileName(Assert.Single(Runs()));
+        var summary = await new ResultsReader(new LocalFolderStore(_run.StoreRoot)).ReadSummaryAsync(run, TestContext.Current.CancellationToken);
+
+        var (tableExit, table) = await _run.RunAsync("results", "equity", run, "--phase", "grid");
+        var (csvExit, csv) = await _run.RunAsync("results", "equity", run, "--phase", "grid", "--out", "-");
+        var (missingExit, missing) = await _run.RunAsync("results", "equity", run, "--phase", "grid", "--portfolio", "nobody|ff=1");
+
+        Assert.True(tableExit == 0, table);
+        Assert.Contains("date (UTC)", table);
+        Assert.True(csvExit == 0, csv);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToList();
+        Assert.Equal("portfolio,time,equity,drawdown", lines[0]);
+        Assert.Equal(7, lines.Count - 1); // one row per in-sample trading day: the demo holds 3 of its 10 out
+        Assert.All(lines.Skip(1), line => Assert.StartsWith($"\"{summary!.Phases[0].Best[0].Portfolio}\",", line, StringComparison.Ordinal));
+        Assert.NotEqual(0, missingExit);
+        Assert.Contains("Phase 'grid' keeps the equity of 10 portfolios, not of 'nobody|ff=1'", missing.ReplaceLineEndings(""));
     }
 }

@@ -80,6 +80,35 @@ public sealed class StoreTradesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_phase_keeps_the_day_end_equity_and_drawdown_of_the_portfolios_whose_trades_it_keeps()
+    {
+        await _run.RunAsync("demo", "--days", "10");
+        var grid = await OptimizeAsync("curves", "");
+
+        // A UTC TIMESTAMP a row, one row per kept portfolio and trading date, dates ascending within each portfolio.
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", Query($"SELECT DISTINCT typeof(time) FROM '{grid}/equity.parquet'").Single()[0]);
+        var kept = Query($"SELECT DISTINCT portfolio FROM '{grid}/trades.parquet' ORDER BY 1").Select(r => r[0]).ToList();
+        var curves = Query($"SELECT DISTINCT portfolio FROM '{grid}/equity.parquet' ORDER BY 1").Select(r => r[0]).ToList();
+        Assert.Equal(10L, Query($"SELECT count(DISTINCT portfolio) FROM '{grid}/equity.parquet'")[0][0]);
+        Assert.Subset(curves.ToHashSet(), kept.ToHashSet());
+        Assert.Equal(10L, Query($"SELECT count(DISTINCT CAST(time AS DATE)) FROM '{grid}/equity.parquet'")[0][0]);
+
+        // Drawdown is the fall from the running peak, and the last day's equity is the metrics row's final equity.
+        var wrong = Query($"""
+            SELECT portfolio, time FROM (
+              SELECT portfolio, time, drawdown, 1 - equity / max(equity) OVER (PARTITION BY portfolio ORDER BY time) AS expected
+              FROM '{grid}/equity.parquet')
+            WHERE abs(drawdown - expected) > 1e-12
+            """);
+        Assert.Empty(wrong);
+        var mismatched = Query($"""
+            SELECT e.portfolio FROM (SELECT portfolio, arg_max(equity, time) AS last FROM '{grid}/equity.parquet' GROUP BY portfolio) e
+            JOIN '{grid}/metrics.parquet' m USING (portfolio) WHERE abs(e.last - m.final_equity) > 1e-9
+            """);
+        Assert.Empty(mismatched);
+    }
+
+    [Fact]
     public async Task A_store_trades_value_that_is_not_top_or_all_is_refused_naming_the_key()
     {
         var config = Path.Combine(_run.Folder, "typo.yaml");

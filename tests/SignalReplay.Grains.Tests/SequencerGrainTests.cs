@@ -201,6 +201,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         {
             Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Metrics(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Metrics(run, phase), Cancel));
             Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Trades(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Trades(run, phase), Cancel));
+            Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Equity(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Equity(run, phase), Cancel));
         }
 
         var reader = new ResultsReader(store);

@@ -7,14 +7,15 @@ using SignalReplay.Storage.Parquet;
 namespace SignalReplay.Storage.Results;
 
 /// <summary>
-/// <c>metrics.parquet</c> (one row per portfolio: rank, ids, score, every parameter, every SPEC 7 metric)
-/// and <c>trades.parquet</c> (one row per closed trade) of a phase.
+/// <c>metrics.parquet</c> (one row per portfolio: rank, ids, score, every parameter, every SPEC 7 metric),
+/// <c>trades.parquet</c> (one row per closed trade) and <c>equity.parquet</c> (one row per kept portfolio and UTC date) of a phase.
 /// </summary>
 public static class PhaseParquet
 {
     /// <summary>2: rows in plan order (as phases stream them) with their rank; 1 wrote them in rank order.</summary>
     public static readonly FileSchema MetricsSchema = new("phase_metrics", 2);
     public static readonly FileSchema TradesSchema = new("phase_trades", 1);
+    public static readonly FileSchema EquitySchema = new("phase_equity", 1);
 
     private static readonly DataField<int> Rank = new("rank");
     private static readonly DataField<string> Portfolio = new("portfolio", false);
@@ -27,6 +28,40 @@ public static class PhaseParquet
     private static readonly DataField<double>[] Numbers = [.. new[] { "quantity", "entry_price", "exit_price", "pnl", "return" }.Select(n => new DataField<double>(n))];
     private static readonly Func<ClosedTrade, double>[] NumberOf = [t => t.Quantity, t => t.EntryPrice, t => t.ExitPrice, t => t.Pnl, t => t.Return];
     private static readonly DataField<string>[] Regimes = [new("regime_at_open", true), new("regime_at_close", true)];
+
+    private static readonly DataField<string> EquityPortfolio = new("portfolio", false);
+    private static readonly DateTimeDataField EquityTime = new("time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis);
+    private static readonly DataField<double> Equity = new("equity");
+    private static readonly DataField<double> Drawdown = new("drawdown");
+
+    /// <summary>
+    /// The columns of equity.parquet: a portfolio's equity at the last mark of each UTC date it traded (<c>time</c>, a UTC
+    /// TIMESTAMP), and its drawdown there: the fraction below the highest of those marks so far.
+    /// </summary>
+    public static ParquetSchema EquityColumns { get; } = new(EquityPortfolio, EquityTime, Equity, Drawdown);
+
+    /// <summary>The day-end equity of <paramref name="kept"/> portfolios (in their order, each in date order) as one file.</summary>
+    public static Task WriteEquityAsync(IReadOnlyList<PortfolioOutcome> kept, Stream output, CancellationToken cancellationToken)
+    {
+        var rows = kept.SelectMany(o => DayEnds(o.Config.Id, o.Result)).ToArray();
+        return ParquetTable.WriteAsync(output, EquityColumns, EquitySchema, new Dictionary<string, string>(), async group =>
+        {
+            await group.WriteAsync(EquityPortfolio, rows.Select(r => r.Portfolio).ToArray()!);
+            await group.WriteAsync<DateTime>(EquityTime, rows.Select(r => DateTime.UnixEpoch.AddMilliseconds(r.Time)).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<double>(Equity, rows.Select(r => r.Equity).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<double>(Drawdown, rows.Select(r => r.Drawdown).ToArray(), cancellationToken: cancellationToken);
+        }, cancellationToken);
+    }
+
+    private static IEnumerable<(string Portfolio, long Time, double Equity, double Drawdown)> DayEnds(string portfolio, PortfolioResult result)
+    {
+        var peak = double.NegativeInfinity;
+        for (var i = 0; i < result.Equity.Length; i++)
+        {
+            peak = Math.Max(peak, result.Equity[i]);
+            yield return (portfolio, result.EquityTime[i], result.Equity[i], peak > 0 ? 1 - (result.Equity[i] / peak) : 0);
+        }
+    }
 
     /// <summary>The columns of trades.parquet.</summary>
     public static ParquetSchema TradesColumns { get; } = new([TradePortfolio, Symbol, .. Times, .. Numbers, .. Regimes]);
@@ -54,6 +89,20 @@ public static class PhaseParquet
         await group.WriteAsync(Regimes[1], rows.Select(r => r.Trade.RegimeAtClose).ToArray()!);
     }
 
+    /// <summary>The rows of an equity file, in file order (portfolio by portfolio, each in date order).</summary>
+    public static Task<IReadOnlyList<EquityRow>> ReadEquityAsync(Stream input, string source, CancellationToken cancellationToken) =>
+        ParquetTable.ReadAsync(input, source, EquitySchema, async file =>
+        {
+            var portfolio = await file.ReadStringColumnAsync(file.RequireField(EquityPortfolio.Name));
+            var time = await file.ReadColumnAsync<DateTime>(file.RequireField(EquityTime.Name));
+            var equity = await file.ReadColumnAsync<double>(file.RequireField(Equity.Name));
+            var drawdown = await file.ReadColumnAsync<double>(file.RequireField(Drawdown.Name));
+            return (IReadOnlyList<EquityRow>)
+            [
+                .. portfolio.Select((p, i) => new EquityRow(p!, new DateTimeOffset(DateTime.SpecifyKind(time[i], DateTimeKind.Utc)), equity[i], drawdown[i])),
+            ];
+        }, cancellationToken);
+
     /// <summary>The rows of a metrics file in rank order: ids, score and every SPEC 7 metric.</summary>
     public static Task<IReadOnlyList<MetricsRow>> ReadMetricsAsync(Stream input, string source, CancellationToken cancellationToken) =>
         ParquetTable.ReadAsync(input, source, MetricsSchema, async file =>
@@ -78,6 +127,9 @@ public static class PhaseParquet
             ];
         }, cancellationToken);
 }
+
+/// <summary>One row of a phase's equity.parquet: a portfolio's equity at the end of a UTC date, and its drawdown there.</summary>
+public sealed record EquityRow(string Portfolio, DateTimeOffset Time, double Equity, double Drawdown);
 
 /// <summary>One row of a phase's metrics.parquet, for leaderboards.</summary>
 public sealed record MetricsRow(int Rank, string Portfolio, string Candidate, double Score, double FinalEquity, IReadOnlyDictionary<string, double> Metrics);

@@ -28,6 +28,8 @@ public static class ResultsLayout
 
     public static ObjectKey Trades(string workflow, string phase) => ObjectKey.Parse(PhasePrefix(workflow, phase) + "trades.parquet");
 
+    public static ObjectKey Equity(string workflow, string phase) => ObjectKey.Parse(PhasePrefix(workflow, phase) + "equity.parquet");
+
     /// <summary>
     /// A portfolio's events: <c>events/{portfolio}.jsonl.gz</c>. A file name must stay under file systems' 255 bytes, so an id
     /// longer than <see cref="MaxFileId"/> characters (an ensemble of long strategy ids) is cut and ends in a hash of the whole id.
@@ -52,7 +54,7 @@ public static class ResultsLayout
     public static RetentionClass ClassOf(ObjectKey key) => key.Value switch
     {
         var k when k.Contains("/events/", StringComparison.Ordinal) => RetentionClass.Events,
-        var k when k.EndsWith("/trades.parquet", StringComparison.Ordinal) => RetentionClass.Trades,
+        var k when k.EndsWith("/trades.parquet", StringComparison.Ordinal) || k.EndsWith("/equity.parquet", StringComparison.Ordinal) => RetentionClass.Trades,
         var k when k.EndsWith("/metrics.parquet", StringComparison.Ordinal) => RetentionClass.Metrics,
         _ => RetentionClass.Summary,
     };

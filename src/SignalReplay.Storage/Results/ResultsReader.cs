@@ -41,6 +41,19 @@ public sealed class ResultsReader(IObjectStore store)
         return await PhaseParquet.ReadMetricsAsync(buffer, key.Value, cancellationToken);
     }
 
+    /// <summary>A phase's day-end equity rows, or null when the phase has none (runs before equity.parquet existed).</summary>
+    public async Task<IReadOnlyList<EquityRow>?> ReadEquityAsync(string workflow, string phase, CancellationToken cancellationToken = default)
+    {
+        var key = ResultsLayout.Equity(workflow, phase);
+        if (!await store.ExistsAsync(key, cancellationToken))
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken));
+        return await PhaseParquet.ReadEquityAsync(buffer, key.Value, cancellationToken);
+    }
+
     private async Task<T?> ReadJsonAsync<T>(ObjectKey key, CancellationToken cancellationToken)
         where T : class =>
         (await store.ReadJsonAsync<T>(key, ResultsJson.Options, typeof(T).Name, cancellationToken))?.Document;

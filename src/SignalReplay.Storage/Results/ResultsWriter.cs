@@ -23,7 +23,7 @@ public sealed class ResultsWriter(IObjectStore store)
     }
 
     /// <summary>
-    /// The trades (<c>trades.parquet</c>) and event traces of the portfolios a phase kept whole (by default its best;
+    /// The trades (<c>trades.parquet</c>), day-end equity (<c>equity.parquet</c>) and event traces of the portfolios a phase kept whole (by default its best;
     /// its metrics are streamed by <see cref="PhaseMetricsWriter"/>, and a phase that stores every portfolio's trades
     /// streams them with <see cref="PhaseTradesWriter"/>: then <paramref name="trades"/> is false).
     /// </summary>
@@ -33,6 +33,8 @@ public sealed class ResultsWriter(IObjectStore store)
         {
             await PutAsync(ResultsLayout.Trades(workflow, phase), output => PhaseParquet.WriteTradesAsync(kept, output, cancellationToken), cancellationToken);
         }
+
+        await PutAsync(ResultsLayout.Equity(workflow, phase), output => PhaseParquet.WriteEquityAsync(kept, output, cancellationToken), cancellationToken);
 
         foreach (var outcome in kept.Where(o => o.Result.Events.Count > 0))
         {
