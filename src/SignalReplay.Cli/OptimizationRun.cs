@@ -75,7 +75,7 @@ internal static class OptimizationRun
         var summary = await new ResultsReader(store.Objects).ReadSummaryAsync(status.RunId, cancellationToken)
             ?? throw new InvalidOperationException($"Run {status.RunId} completed without a summary.json.");
         SummaryTable.Write(console, summary);
-        console.MarkupLineInterpolated($"Results: [bold]{Path.Combine(store.Root, "results", status.RunId)}[/] (metadata.json, phases/*/metrics.parquet, trades.parquet, events/, summary.json).");
+        console.MarkupLineInterpolated($"Results: [bold]{Path.Combine(store.Root, "results", status.RunId)}[/] (metadata.json, phases/*/metrics.parquet, trades.parquet, equity.parquet, events/, summary.json, report.html).");
         return summary;
     }
 

@@ -176,7 +176,24 @@ internal static class ResultsCommands
 
             console.Write(table);
         }));
-        return new Command("results", "A run's results: top, export, equity.") { top, export, equity };
+        var reportOut = new Option<string?>("--out") { Description = "HTML file to write (default: the run's report.html in the store)." };
+        var report = new Command("report", "Write a run's self-contained HTML report (its choice, equity and drawdown, leaderboards, configuration) and print where.") { run, reportOut };
+        report.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        {
+            var id = parse.GetValue(run)!;
+            var store = Store(parse);
+            var metadata = await new ResultsReader(store.Objects).ReadMetadataAsync(id, cancellationToken) ?? throw new ArgumentException($"There is no run '{id}' in {store.Root}.");
+            var key = await new ResultsWriter(store.Objects).WriteReportAsync(id, metadata, cancellationToken);
+            var path = Path.Combine(store.Root, key.Value);
+            if (parse.GetValue(reportOut) is { } output)
+            {
+                File.Copy(path, output, overwrite: true);
+                path = output;
+            }
+
+            console.MarkupLineInterpolated($"Report: [bold]{path}[/]");
+        }));
+        return new Command("results", "A run's results: top, export, equity, report.") { top, export, equity, report };
     }
 
     public static Command Retention(IAnsiConsole console)

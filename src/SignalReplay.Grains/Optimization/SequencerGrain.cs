@@ -379,6 +379,7 @@ public sealed class SequencerGrain(
             }
 
             await results.WriteSummaryAsync(run, RunSummaries.Of(run, state.State.Phases));
+            await results.WriteReportAsync(run, Metadata(Config) with { Status = RunState.Completed.Name() });
             await FinishAsync(RunState.Completed, error: null);
         }
         catch (Exception error) when (Interrupted)

@@ -19,6 +19,9 @@ public static class ResultsLayout
 
     public static ObjectKey Summary(string workflow) => ObjectKey.Parse(Prefix(workflow) + "summary.json");
 
+    /// <summary>The run's self-contained HTML report (kept like the summary it is made from).</summary>
+    public static ObjectKey Report(string workflow) => ObjectKey.Parse(Prefix(workflow) + "report.html");
+
     /// <summary>The v1 shape's single file, which <see cref="ResultsMigrator"/> converts.</summary>
     public static ObjectKey V1Results(string workflow) => ObjectKey.Parse(Prefix(workflow) + "results.json");
 

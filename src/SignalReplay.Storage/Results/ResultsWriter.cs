@@ -56,6 +56,23 @@ public sealed class ResultsWriter(IObjectStore store)
     public Task WriteSummaryAsync(string workflow, RunSummary summary, CancellationToken cancellationToken = default) =>
         PutJsonAsync(ResultsLayout.Summary(workflow), summary, cancellationToken);
 
+    /// <summary>
+    /// report.html of a run whose summary is written, from <paramref name="metadata"/>, its summary and the day-end equity its
+    /// last phase kept; returns its key.
+    /// </summary>
+    public async Task<ObjectKey> WriteReportAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        var reader = new ResultsReader(store);
+        var summary = await reader.ReadSummaryAsync(workflow, cancellationToken)
+            ?? throw new ArgumentException($"Run '{workflow}' has no summary.json yet: a report is made from it.");
+        var curves = summary is { Choice: { } choice }
+            ? RunReport.ChoiceCurves(choice, await reader.ReadEquityAsync(workflow, choice.Phase, cancellationToken) ?? [])
+            : [];
+        var key = ResultsLayout.Report(workflow);
+        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves)), ResultsLayout.Tagged(key), cancellationToken);
+        return key;
+    }
+
     private Task PutJsonAsync<T>(ObjectKey key, T document, CancellationToken cancellationToken) =>
         store.PutBytesAsync(key, JsonSerializer.SerializeToUtf8Bytes(document, ResultsJson.Options), ResultsLayout.Tagged(key), cancellationToken);
 

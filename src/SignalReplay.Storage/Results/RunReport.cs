@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace SignalReplay.Storage.Results;
+
+/// <summary>
+/// A run's report (<c>results/{run}/report.html</c>): one self-contained HTML file that works offline, no script and
+/// nothing fetched (charts are inline SVG): the choice with its metrics and selection statistics, its day-end equity
+/// and drawdown (one line per walk-forward window), each phase's leaderboard and the run configuration. The same
+/// documents always give the same bytes.
+/// </summary>
+public static class RunReport
+{
+    private const int Width = 960;
+    private const int Height = 240;
+    private const int Margin = 48;
+
+    private static readonly string[] Columns = ["total_return", "sharpe", "sortino", "max_drawdown", "trade_count", "win_rate"];
+
+    /// <summary>The choice's curve: the rows of its portfolio, or of each of its walk-forward windows (<c>{candidate}|wf={i}</c>).</summary>
+    public static IReadOnlyList<IReadOnlyList<EquityRow>> ChoiceCurves(Choice choice, IReadOnlyList<EquityRow> lastPhase) =>
+    [
+        .. lastPhase
+            .Where(r => r.Portfolio == choice.Candidate || r.Portfolio == choice.Portfolio || r.Portfolio.StartsWith(choice.Candidate + "|wf=", StringComparison.Ordinal))
+            .GroupBy(r => r.Portfolio, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<EquityRow>)[.. g.OrderBy(r => r.Time)])
+            .OrderBy(g => g[0].Time),
+    ];
+
+    public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{Text(metadata.Name)}} - {{Text(metadata.Workflow)}}</title>
+            <style>
+            body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1000px; padding: 12px; color: #1d2330; }
+            h1 { font-size: 20px; margin: 8px 0; } h2 { font-size: 16px; margin: 20px 0 6px; }
+            .box { background: #f3f5f9; border-radius: 6px; padding: 10px 12px; overflow-wrap: anywhere; }
+            .scroll { overflow-x: auto; } table { border-collapse: collapse; width: 100%; font-size: 13px; }
+            th, td { border-bottom: 1px solid #dde2ea; padding: 4px 6px; text-align: right; white-space: nowrap; }
+            th:nth-child(2), td:nth-child(2) { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 240px; }
+            svg { width: 100%; height: auto; background: #fff; border: 1px solid #dde2ea; border-radius: 6px; }
+            pre { background: #f3f5f9; padding: 10px; overflow-x: auto; font-size: 12px; } .muted { color: #667085; }
+            </style></head><body>
+            <h1>{{Text(metadata.Name)}}</h1>
+            <p class="muted">Run {{Text(metadata.Workflow)}}: {{Text(metadata.Status)}}; dataset {{Text(metadata.Dataset)}}; {{summary.Phases.Count}} phases.</p>
+            """);
+        Choice(html, summary);
+        Charts(html, curves);
+        foreach (var phase in summary.Phases)
+        {
+            Leaderboard(html, phase);
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Configuration</h2><pre>{Text(metadata.Config)}</pre>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    private static void Choice(StringBuilder html, RunSummary summary)
+    {
+        html.Append("<h2>Choice</h2>\n<div class=\"box\" id=\"choice\">");
+        if (summary.Choice is not { } choice)
+        {
+            html.Append("No portfolio of the last phase could be picked.</div>\n");
+            return;
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<b>{Text(choice.Candidate)}</b><br>best of phase {Text(choice.Phase)}, score {Number(choice.Score)}");
+        html.Append(choice.Windows > 1 ? $" (mean of {choice.Windows} windows)" : string.Empty).Append("<br>");
+        html.Append(string.Join("; ", Columns.Select(c => $"{c.Replace('_', ' ')} {Metric(c, choice.Metrics.GetValueOrDefault(c, double.NaN))}")));
+        if (summary.Statistics is { } s)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<br>Is it real? {s.Trials:N0} trials; PSR {Number(s.Psr)}; deflated Sharpe {Number(s.DeflatedSharpe)} (luck alone reaches Sharpe {Number(s.ExpectedMaxSharpe)}); PBO {Number(s.Pbo)} ({s.PboTrials} trials, S = {s.PboPartitions}).");
+            foreach (var note in s.Notes)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<br><span class=\"muted\">{Text(note)}</span>");
+            }
+        }
+
+        html.Append("</div>\n");
+    }
+
+    private static void Charts(StringBuilder html, IReadOnlyList<IReadOnlyList<EquityRow>> curves)
+    {
+        var rows = curves.SelectMany(c => c).ToList();
+        if (rows.Count == 0)
+        {
+            html.Append("<p class=\"muted\">The choice's phase kept no day-end equity.</p>\n");
+            return;
+        }
+
+        var (from, to) = (rows.Min(r => r.Time).ToUnixTimeMilliseconds(), rows.Max(r => r.Time).ToUnixTimeMilliseconds());
+        html.Append(curves.Count > 1 ? $"<h2>Equity, {curves.Count} walk-forward windows</h2>\n" : "<h2>Equity</h2>\n");
+        Chart(html, "equity", curves, r => r.Equity, from, to, area: false);
+        html.Append("<h2>Drawdown</h2>\n");
+        Chart(html, "drawdown", curves, r => -r.Drawdown, from, to, area: true);
+    }
+
+    /// <summary>One line (or area under zero) per curve on shared axes, its range written at the left and its dates below.</summary>
+    private static void Chart(StringBuilder html, string id, IReadOnlyList<IReadOnlyList<EquityRow>> curves, Func<EquityRow, double> value, long from, long to, bool area)
+    {
+        var values = curves.SelectMany(c => c).Select(value).ToList();
+        var (low, high) = (Math.Min(values.Min(), area ? 0 : values.Min()), Math.Max(values.Max(), area ? 0 : values.Max()));
+        if (high - low < 1e-12)
+        {
+            (low, high) = (low - 1, high + 1);
+        }
+
+        double X(EquityRow r) => Margin + ((Width - (2.0 * Margin)) * (to == from ? 0.5 : (r.Time.ToUnixTimeMilliseconds() - from) / (double)(to - from)));
+        double Y(double v) => Height - Margin + ((Height - (2.0 * Margin)) * (low - v) / (high - low));
+        html.Append(CultureInfo.InvariantCulture, $"<svg id=\"{id}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{id}\">");
+        html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Margin}\" y1=\"{Height - Margin}\" x2=\"{Width - Margin}\" y2=\"{Height - Margin}\" stroke=\"#c5ccd8\"/>");
+        string[] colors = ["#2f6fde", "#d9822b", "#2e9e5b", "#b04ad1", "#c23c3c"];
+        for (var i = 0; i < curves.Count; i++)
+        {
+            var points = string.Join(' ', curves[i].Select(r => $"{Coordinate(X(r))},{Coordinate(Y(value(r)))}"));
+            html.Append(area
+                ? $"<polygon points=\"{Coordinate(X(curves[i][0]))},{Coordinate(Y(0))} {points} {Coordinate(X(curves[i][^1]))},{Coordinate(Y(0))}\" fill=\"#e5533d\" fill-opacity=\"0.35\" stroke=\"#c23c3c\"/>"
+                : $"<polyline points=\"{points}\" fill=\"none\" stroke=\"{colors[i % colors.Length]}\" stroke-width=\"2\"/>");
+        }
+
+        // The range at the left: equity's highest and lowest; a drawdown's 0 at the top and its deepest below.
+        var format = area ? "P1" : "N0";
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{Margin}\" font-size=\"12\">{(area ? 0 : high).ToString(format, CultureInfo.InvariantCulture)}</text>");
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{Height - Margin}\" font-size=\"12\">{low.ToString(format, CultureInfo.InvariantCulture)}</text>");
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin}\" y=\"{Height - 16}\" font-size=\"12\">{Date(from)}</text>");
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Margin}\" y=\"{Height - 16}\" font-size=\"12\" text-anchor=\"end\">{Date(to)}</text></svg>\n");
+    }
+
+    private static void Leaderboard(StringBuilder html, PhaseSummary phase)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Phase {Text(phase.Phase)} ({Text(phase.Kind)}): {phase.Evaluated:N0} portfolios by {Text(phase.Objective)}</h2>\n");
+        html.Append("<div class=\"scroll\"><table><thead><tr><th>#</th><th>portfolio</th><th>score</th>");
+        html.Append(string.Concat(Columns.Select(c => $"<th>{c.Replace('_', ' ')}</th>"))).Append("<th>note</th></tr></thead><tbody>\n");
+        foreach (var row in phase.Best)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{row.Rank}</td><td>{Text(row.Portfolio)}</td><td>{Number(row.Score)}</td>");
+            html.Append(string.Concat(Columns.Select(c => $"<td>{Metric(c, row.Metrics.GetValueOrDefault(c, double.NaN))}</td>")));
+            var note = row.ExcludedBecause is { } why ? $"never picked: {why}" : row.Windows > 1 ? $"mean of {row.Windows} windows" : string.Empty;
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Text(note)}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table></div>\n");
+    }
+
+    private static string Metric(string name, double value) => double.IsNaN(value) ? "n/a" : name switch
+    {
+        "total_return" or "max_drawdown" or "win_rate" => value.ToString("P2", CultureInfo.InvariantCulture),
+        "trade_count" => value.ToString("N0", CultureInfo.InvariantCulture),
+        _ => Number(value),
+    };
+
+    private static string Number(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Coordinate(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Date(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Text(string text) => WebUtility.HtmlEncode(text);
+}
