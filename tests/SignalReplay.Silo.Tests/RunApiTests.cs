@@ -68,6 +68,17 @@ public sealed class RunApiTests : IAsyncLifetime
         Assert.Equal(1, top[0].GetProperty("rank").GetInt32());
         var runs = await _http.GetFromJsonAsync<JsonElement>("/api/runs", Cancel);
         Assert.Contains(runs.EnumerateArray(), run => run.GetProperty("id").GetString() == id);
+
+        // The report, as a page: with the key only, and a 404 naming a run that has none.
+        var report = await _http.GetAsync($"/api/runs/{id}/report", Cancel);
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/html", report.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<h2>Choice</h2>", await report.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/runs/{id}/report", Cancel)).StatusCode);
+        var missing = await _http.GetAsync("/api/runs/nobody-20260101-000000-0000000000000000/report", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("has no report", await missing.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public static class RunsApi
             .WithSummary("Continue an interrupted run (or one whose owner died) from its first unfinished phase. 409 while another live process owns it.")
             .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/{id}/summary", SummaryAsync).WithSummary("A finished run's summary.json.").Produces<RunSummary>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id}/report", ReportAsync).WithSummary("A completed run's report.html: one self-contained page (no script, nothing fetched).").Produces<string>(contentType: "text/html").ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/phases/{phase}/top", TopAsync).WithSummary("The n best portfolios of a phase (metrics.parquet rows).").Produces<MetricsRow[]>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
@@ -175,6 +176,19 @@ public static class RunsApi
 
         var summary = await new ResultsReader(store).ReadSummaryAsync(id, cancellationToken);
         return summary is null ? NotFound($"Run '{id}' has no summary: it does not exist or has not finished.") : Results.Ok(summary);
+    }
+
+    private static async Task<IResult> ReportAsync(string id, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (Invalid(id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var key = ResultsLayout.Report(id);
+        return await store.ExistsAsync(key, cancellationToken)
+            ? Results.Bytes(await store.ReadAllBytesAsync(key, cancellationToken), "text/html; charset=utf-8")
+            : NotFound($"Run '{id}' has no report: it does not exist or has not completed.");
     }
 
     private static async Task<IResult> TopAsync(string id, string phase, int? n, IObjectStore store, CancellationToken cancellationToken)

@@ -89,6 +89,28 @@ public static class PhaseParquet
         await group.WriteAsync(Regimes[1], rows.Select(r => r.Trade.RegimeAtClose).ToArray()!);
     }
 
+    /// <summary>The rows of a trades file, in file order.</summary>
+    public static Task<IReadOnlyList<TradeRow>> ReadTradesAsync(Stream input, string source, CancellationToken cancellationToken) =>
+        ParquetTable.ReadAsync(input, source, TradesSchema, async file =>
+        {
+            var portfolio = await file.ReadStringColumnAsync(file.RequireField(TradePortfolio.Name));
+            var symbol = await file.ReadStringColumnAsync(file.RequireField(Symbol.Name));
+            var entry = await file.ReadColumnAsync<long>(file.RequireField(Times[0].Name));
+            var exit = await file.ReadColumnAsync<long>(file.RequireField(Times[1].Name));
+            var numbers = new List<double[]>();
+            foreach (var field in Numbers)
+            {
+                numbers.Add(await file.ReadColumnAsync<double>(file.RequireField(field.Name)));
+            }
+
+            return (IReadOnlyList<TradeRow>)
+            [
+                .. portfolio.Select((p, i) => new TradeRow(
+                    p!, symbol[i]!, DateTimeOffset.FromUnixTimeMilliseconds(entry[i]), DateTimeOffset.FromUnixTimeMilliseconds(exit[i]),
+                    numbers[0][i], numbers[1][i], numbers[2][i], numbers[3][i], numbers[4][i])),
+            ];
+        }, cancellationToken);
+
     /// <summary>The rows of an equity file, in file order (portfolio by portfolio, each in date order).</summary>
     public static Task<IReadOnlyList<EquityRow>> ReadEquityAsync(Stream input, string source, CancellationToken cancellationToken) =>
         ParquetTable.ReadAsync(input, source, EquitySchema, async file =>
@@ -127,6 +149,10 @@ public static class PhaseParquet
             ];
         }, cancellationToken);
 }
+
+/// <summary>One row of a phase's trades.parquet: a closed trade of a portfolio.</summary>
+public sealed record TradeRow(
+    string Portfolio, string Symbol, DateTimeOffset EntryTime, DateTimeOffset ExitTime, double Quantity, double EntryPrice, double ExitPrice, double Pnl, double Return);
 
 /// <summary>One row of a phase's equity.parquet: a portfolio's equity at the end of a UTC date, and its drawdown there.</summary>
 public sealed record EquityRow(string Portfolio, DateTimeOffset Time, double Equity, double Drawdown);

@@ -41,6 +41,19 @@ public sealed class ResultsReader(IObjectStore store)
         return await PhaseParquet.ReadMetricsAsync(buffer, key.Value, cancellationToken);
     }
 
+    /// <summary>A phase's trades, or null when the phase has no trades.parquet.</summary>
+    public async Task<IReadOnlyList<TradeRow>?> ReadTradesAsync(string workflow, string phase, CancellationToken cancellationToken = default)
+    {
+        var key = ResultsLayout.Trades(workflow, phase);
+        if (!await store.ExistsAsync(key, cancellationToken))
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken));
+        return await PhaseParquet.ReadTradesAsync(buffer, key.Value, cancellationToken);
+    }
+
     /// <summary>A phase's day-end equity rows, or null when the phase has none (runs before equity.parquet existed).</summary>
     public async Task<IReadOnlyList<EquityRow>?> ReadEquityAsync(string workflow, string phase, CancellationToken cancellationToken = default)
     {

@@ -57,19 +57,20 @@ public sealed class ResultsWriter(IObjectStore store)
         PutJsonAsync(ResultsLayout.Summary(workflow), summary, cancellationToken);
 
     /// <summary>
-    /// report.html of a run whose summary is written, from <paramref name="metadata"/>, its summary and the day-end equity its
-    /// last phase kept; returns its key.
+    /// report.html of a run whose summary is written, from <paramref name="metadata"/>, its summary and the day-end equity and
+    /// trades its last phase kept; returns its key.
     /// </summary>
     public async Task<ObjectKey> WriteReportAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default)
     {
         var reader = new ResultsReader(store);
         var summary = await reader.ReadSummaryAsync(workflow, cancellationToken)
             ?? throw new ArgumentException($"Run '{workflow}' has no summary.json yet: a report is made from it.");
-        var curves = summary is { Choice: { } choice }
-            ? RunReport.ChoiceCurves(choice, await reader.ReadEquityAsync(workflow, choice.Phase, cancellationToken) ?? [])
-            : [];
+        var (curves, trades) = summary is { Choice: { } choice }
+            ? (RunReport.ChoiceCurves(choice, await reader.ReadEquityAsync(workflow, choice.Phase, cancellationToken) ?? []),
+               RunReport.ChoiceTrades(choice, await reader.ReadTradesAsync(workflow, choice.Phase, cancellationToken) ?? []))
+            : ([], []);
         var key = ResultsLayout.Report(workflow);
-        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves)), ResultsLayout.Tagged(key), cancellationToken);
+        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves, trades)), ResultsLayout.Tagged(key), cancellationToken);
         return key;
     }
 

@@ -7,14 +7,15 @@ namespace SignalReplay.Storage.Results;
 /// <summary>
 /// A run's report (<c>results/{run}/report.html</c>): one self-contained HTML file that works offline, no script and
 /// nothing fetched (charts are inline SVG): the choice with its metrics and selection statistics, its day-end equity
-/// and drawdown (one line per walk-forward window), each phase's leaderboard and the run configuration. The same
-/// documents always give the same bytes.
+/// and drawdown (one line per walk-forward window), each phase's leaderboard, the choice's trades and the run
+/// configuration. The same documents always give the same bytes.
 /// </summary>
 public static class RunReport
 {
     private const int Width = 960;
     private const int Height = 240;
     private const int Margin = 48;
+    private const int MaxTrades = 200;
 
     private static readonly string[] Columns = ["total_return", "sharpe", "sortino", "max_drawdown", "trade_count", "win_rate"];
 
@@ -28,7 +29,16 @@ public static class RunReport
             .OrderBy(g => g[0].Time),
     ];
 
-    public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves)
+    /// <summary>The choice's trades: those of its portfolio or of its walk-forward windows, by exit time.</summary>
+    public static IReadOnlyList<TradeRow> ChoiceTrades(Choice choice, IReadOnlyList<TradeRow> lastPhase) =>
+    [
+        .. lastPhase
+            .Where(t => t.Portfolio == choice.Candidate || t.Portfolio == choice.Portfolio || t.Portfolio.StartsWith(choice.Candidate + "|wf=", StringComparison.Ordinal))
+            .OrderBy(t => t.ExitTime)
+            .ThenBy(t => t.Symbol, StringComparer.Ordinal),
+    ];
+
+    public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves, IReadOnlyList<TradeRow> trades)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -55,6 +65,7 @@ public static class RunReport
             Leaderboard(html, phase);
         }
 
+        Trades(html, trades);
         html.Append(CultureInfo.InvariantCulture, $"<h2>Configuration</h2><pre>{Text(metadata.Config)}</pre>\n</body></html>\n");
         return html.ToString();
     }
@@ -145,6 +156,27 @@ public static class RunReport
 
         html.Append("</tbody></table></div>\n");
     }
+
+    /// <summary>The choice's closed trades, the first <see cref="MaxTrades"/> by exit time (the rest are in trades.parquet).</summary>
+    private static void Trades(StringBuilder html, IReadOnlyList<TradeRow> trades)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Trades of the choice: {trades.Count:N0}{(trades.Count > MaxTrades ? $", the first {MaxTrades}" : string.Empty)}</h2>\n");
+        if (trades.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<div class=\"scroll\"><table id=\"trades\"><thead><tr><th>exit (UTC)</th><th>symbol</th><th>entry (UTC)</th><th>quantity</th><th>entry</th><th>exit</th><th>pnl</th><th>return</th></tr></thead><tbody>\n");
+        foreach (var t in trades.Take(MaxTrades))
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Stamp(t.ExitTime)}</td><td>{Text(t.Symbol)}</td><td>{Stamp(t.EntryTime)}</td><td>{Number(t.Quantity)}</td><td>{Number(t.EntryPrice)}</td><td>{Number(t.ExitPrice)}</td><td>{Number(t.Pnl)}</td><td>{t.Return.ToString("P2", CultureInfo.InvariantCulture)}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table></div>\n");
+    }
+
+    private static string Stamp(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static string Metric(string name, double value) => double.IsNaN(value) ? "n/a" : name switch
     {
