@@ -29,42 +29,28 @@ public sealed class ResultsReader(IObjectStore store)
         ReadJsonAsync<RunSummary>(ResultsLayout.Summary(workflow), cancellationToken);
 
     /// <summary>A phase's metrics rows in rank order, or null when the phase has none.</summary>
-    public async Task<IReadOnlyList<MetricsRow>?> ReadMetricsAsync(string workflow, string phase, CancellationToken cancellationToken = default)
-    {
-        var key = ResultsLayout.Metrics(workflow, phase);
-        if (!await store.ExistsAsync(key, cancellationToken))
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken));
-        return await PhaseParquet.ReadMetricsAsync(buffer, key.Value, cancellationToken);
-    }
+    public Task<IReadOnlyList<MetricsRow>?> ReadMetricsAsync(string workflow, string phase, CancellationToken cancellationToken = default) =>
+        ReadParquetAsync(ResultsLayout.Metrics(workflow, phase), PhaseParquet.ReadMetricsAsync, cancellationToken);
 
     /// <summary>A phase's trades, or null when the phase has no trades.parquet.</summary>
-    public async Task<IReadOnlyList<TradeRow>?> ReadTradesAsync(string workflow, string phase, CancellationToken cancellationToken = default)
-    {
-        var key = ResultsLayout.Trades(workflow, phase);
-        if (!await store.ExistsAsync(key, cancellationToken))
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken));
-        return await PhaseParquet.ReadTradesAsync(buffer, key.Value, cancellationToken);
-    }
+    public Task<IReadOnlyList<TradeRow>?> ReadTradesAsync(string workflow, string phase, CancellationToken cancellationToken = default) =>
+        ReadParquetAsync(ResultsLayout.Trades(workflow, phase), PhaseParquet.ReadTradesAsync, cancellationToken);
 
     /// <summary>A phase's day-end equity rows, or null when the phase has none (runs before equity.parquet existed).</summary>
-    public async Task<IReadOnlyList<EquityRow>?> ReadEquityAsync(string workflow, string phase, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<EquityRow>?> ReadEquityAsync(string workflow, string phase, CancellationToken cancellationToken = default) =>
+        ReadParquetAsync(ResultsLayout.Equity(workflow, phase), PhaseParquet.ReadEquityAsync, cancellationToken);
+
+    /// <summary>One Parquet object of the results, parsed; null when it does not exist.</summary>
+    private async Task<IReadOnlyList<T>?> ReadParquetAsync<T>(
+        ObjectKey key, Func<Stream, string, CancellationToken, Task<IReadOnlyList<T>>> parse, CancellationToken cancellationToken)
     {
-        var key = ResultsLayout.Equity(workflow, phase);
         if (!await store.ExistsAsync(key, cancellationToken))
         {
             return null;
         }
 
         using var buffer = new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken));
-        return await PhaseParquet.ReadEquityAsync(buffer, key.Value, cancellationToken);
+        return await parse(buffer, key.Value, cancellationToken);
     }
 
     private async Task<T?> ReadJsonAsync<T>(ObjectKey key, CancellationToken cancellationToken)
