@@ -61,24 +61,25 @@ public static class PhasePlanner
         return phase.Kind switch
         {
             PhaseKind.Grid => new PhasePlan(TopologyBuilder.Grid(config).Within(window)),
-            // A regime-adaptive ensemble already trades each member in its own regimes: it runs once, as it is.
-            PhaseKind.Regime => new PhasePlan(
-            [
-                .. from candidate in incoming
-                   from label in candidate.RegimeFilter is null ? regimeLabels : [string.Empty]
-                   select candidate.RegimeFilter is null
-                       ? candidate with
-                       {
-                           Id = $"{candidate.Id}|regime={label}",
-                           RegimeFilter = new RegimeFilter(phase.Classifier!, new HashSet<string>(StringComparer.Ordinal) { label }, phase.OnRegimeExit),
-                           Window = window,
-                       }
-                       : candidate with { Window = window },
-            ]),
+            PhaseKind.Regime => new PhasePlan([.. incoming.SelectMany(candidate => PerRegime(phase, candidate, regimeLabels, window))]),
             PhaseKind.Ensemble => Ensembles(phase, incoming, regimeLabels, window),
             _ => Validate(phase, incoming),
         };
     }
+
+    /// <summary>
+    /// A regime phase's portfolios for one candidate: it once per label, trading only in that regime; a regime-adaptive
+    /// candidate already trades each strategy in its own regimes, so it runs once, as it is.
+    /// </summary>
+    private static IEnumerable<PortfolioConfig> PerRegime(PhaseSection phase, PortfolioConfig candidate, IReadOnlyList<string> labels, TradingWindow? window) =>
+        candidate.RegimeFilter is not null
+            ? [candidate with { Window = window }]
+            : labels.Select(label => candidate with
+            {
+                Id = $"{candidate.Id}|regime={label}",
+                RegimeFilter = new RegimeFilter(phase.Classifier!, new HashSet<string>(StringComparer.Ordinal) { label }, phase.OnRegimeExit),
+                Window = window,
+            });
 
     /// <summary>The most portfolios an ensemble phase may weigh: a coarser weight step or fewer members keep a run below it.</summary>
     public const int MaxEnsembles = 100_000;
@@ -95,10 +96,11 @@ public static class PhasePlanner
     /// </summary>
     private static PhasePlan Ensembles(PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming, IReadOnlyList<string> labels, TradingWindow? window)
     {
+        var order = labels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => x.i, StringComparer.Ordinal);
         var regimes = incoming
             .Where(c => c.RegimeFilter is { Allowed.Count: 1 })
             .GroupBy(c => c.RegimeFilter!.Allowed.Single(), StringComparer.Ordinal)
-            .OrderBy(g => labels.Contains(g.Key) ? labels.ToList().IndexOf(g.Key) : labels.Count)
+            .OrderBy(g => order.GetValueOrDefault(g.Key, labels.Count))
             .ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (Regime: g.Key, Members: g.DistinctBy(c => StrategyPart(c.Id)).Take(phase.Members).ToList()))
             .ToList();

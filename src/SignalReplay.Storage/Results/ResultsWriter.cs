@@ -65,10 +65,15 @@ public sealed class ResultsWriter(IObjectStore store)
         var reader = new ResultsReader(store);
         var summary = await reader.ReadSummaryAsync(workflow, cancellationToken)
             ?? throw new ArgumentException($"Run '{workflow}' has no summary.json yet: a report is made from it.");
-        var (curves, trades) = summary is { Choice: { } choice }
-            ? (RunReport.ChoiceCurves(choice, await reader.ReadEquityAsync(workflow, choice.Phase, cancellationToken) ?? []),
-               RunReport.ChoiceTrades(choice, await reader.ReadTradesAsync(workflow, choice.Phase, cancellationToken) ?? []))
-            : ([], []);
+        IReadOnlyList<IReadOnlyList<EquityRow>> curves = [];
+        IReadOnlyList<TradeRow> trades = [];
+        if (summary.Choice is { } choice)
+        {
+            var portfolios = RunReport.ChoicePortfolios(choice, await reader.ReadMetricsAsync(workflow, choice.Phase, cancellationToken) ?? []);
+            curves = RunReport.Curves(portfolios, await reader.ReadEquityAsync(workflow, choice.Phase, cancellationToken) ?? []);
+            trades = RunReport.Trades(portfolios, await reader.ReadTradesAsync(workflow, choice.Phase, cancellationToken) ?? []);
+        }
+
         var key = ResultsLayout.Report(workflow);
         await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves, trades)), ResultsLayout.Tagged(key), cancellationToken);
         return key;

@@ -19,23 +19,27 @@ public static class RunReport
 
     private static readonly string[] Columns = ["total_return", "sharpe", "sortino", "max_drawdown", "trade_count", "win_rate"];
 
-    /// <summary>The choice's curve: the rows of its portfolio, or of each of its walk-forward windows (<c>{candidate}|wf={i}</c>).</summary>
-    public static IReadOnlyList<IReadOnlyList<EquityRow>> ChoiceCurves(Choice choice, IReadOnlyList<EquityRow> lastPhase) =>
+    /// <summary>
+    /// The portfolios that stood for the choice in its phase: by the metrics rows' <c>candidate</c> column, its portfolio or each
+    /// of its walk-forward windows.
+    /// </summary>
+    public static IReadOnlySet<string> ChoicePortfolios(Choice choice, IReadOnlyList<MetricsRow> phase) =>
+        phase.Where(r => r.Candidate == choice.Candidate).Select(r => r.Portfolio).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The day-end curves of <paramref name="portfolios"/>, one per portfolio, in date order.</summary>
+    public static IReadOnlyList<IReadOnlyList<EquityRow>> Curves(IReadOnlySet<string> portfolios, IReadOnlyList<EquityRow> phase) =>
     [
-        .. lastPhase
-            .Where(r => r.Portfolio == choice.Candidate || r.Portfolio == choice.Portfolio || r.Portfolio.StartsWith(choice.Candidate + "|wf=", StringComparison.Ordinal))
+        .. phase
+            .Where(r => portfolios.Contains(r.Portfolio))
             .GroupBy(r => r.Portfolio, StringComparer.Ordinal)
             .Select(g => (IReadOnlyList<EquityRow>)[.. g.OrderBy(r => r.Time)])
             .OrderBy(g => g[0].Time),
     ];
 
-    /// <summary>The choice's trades: those of its portfolio or of its walk-forward windows, by exit time.</summary>
-    public static IReadOnlyList<TradeRow> ChoiceTrades(Choice choice, IReadOnlyList<TradeRow> lastPhase) =>
+    /// <summary>The trades of <paramref name="portfolios"/>, by exit time.</summary>
+    public static IReadOnlyList<TradeRow> Trades(IReadOnlySet<string> portfolios, IReadOnlyList<TradeRow> phase) =>
     [
-        .. lastPhase
-            .Where(t => t.Portfolio == choice.Candidate || t.Portfolio == choice.Portfolio || t.Portfolio.StartsWith(choice.Candidate + "|wf=", StringComparison.Ordinal))
-            .OrderBy(t => t.ExitTime)
-            .ThenBy(t => t.Symbol, StringComparer.Ordinal),
+        .. phase.Where(t => portfolios.Contains(t.Portfolio)).OrderBy(t => t.ExitTime).ThenBy(t => t.Symbol, StringComparer.Ordinal),
     ];
 
     public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves, IReadOnlyList<TradeRow> trades)
@@ -65,7 +69,7 @@ public static class RunReport
             Leaderboard(html, phase);
         }
 
-        Trades(html, trades);
+        TradeList(html, trades);
         html.Append(CultureInfo.InvariantCulture, $"<h2>Configuration</h2><pre>{Text(metadata.Config)}</pre>\n</body></html>\n");
         return html.ToString();
     }
@@ -158,7 +162,7 @@ public static class RunReport
     }
 
     /// <summary>The choice's closed trades, the first <see cref="MaxTrades"/> by exit time (the rest are in trades.parquet).</summary>
-    private static void Trades(StringBuilder html, IReadOnlyList<TradeRow> trades)
+    private static void TradeList(StringBuilder html, IReadOnlyList<TradeRow> trades)
     {
         html.Append(CultureInfo.InvariantCulture, $"<h2>Trades of the choice: {trades.Count:N0}{(trades.Count > MaxTrades ? $", the first {MaxTrades}" : string.Empty)}</h2>\n");
         if (trades.Count == 0)
