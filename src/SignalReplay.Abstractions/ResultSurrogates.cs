@@ -25,10 +25,9 @@ public sealed class PortfolioResultConverter : IConverter<PortfolioResult, Portf
 {
     public PortfolioResult ConvertFromSurrogate(in PortfolioResultSurrogate s)
     {
-        var m = s.Metrics;
         return new PortfolioResult(
             s.PortfolioId,
-            new PerformanceMetrics(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], (int)m[8], m[9], m[10], m[11]),
+            PerformanceMetrics.FromValues(s.Metrics),
             s.Trades,
             s.OpenPositions,
             s.Events,

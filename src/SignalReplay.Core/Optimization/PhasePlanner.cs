@@ -53,17 +53,21 @@ public sealed record PhaseResult(
 /// </summary>
 public static class PhasePlanner
 {
-    /// <summary>The portfolios <paramref name="phase"/> runs. <paramref name="incoming"/> is the previous phase's selection.</summary>
+    /// <summary>
+    /// The portfolios <paramref name="phase"/> runs. <paramref name="incoming"/> is the previous phase's selection; they trade the phase's
+    /// range, or <paramref name="within"/> (a walk-forward window's train span) when given.
+    /// </summary>
     public static PhasePlan Plan(
-        RunConfig config, PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming, IReadOnlyList<string> regimeLabels)
+        RunConfig config, PhaseSection phase, IReadOnlyList<PortfolioConfig> incoming, IReadOnlyList<string> regimeLabels, TradingWindow? within = null)
     {
-        var window = phase.Range is { } range ? new TradingWindow(range.FromMillis, range.ToMillis) : null;
+        var window = within ?? (phase.Range is { } range ? new TradingWindow(range.FromMillis, range.ToMillis) : null);
         return phase.Kind switch
         {
             PhaseKind.Grid => new PhasePlan(TopologyBuilder.Grid(config).Within(window)),
             PhaseKind.Regime => new PhasePlan([.. incoming.SelectMany(candidate => PerRegime(phase, candidate, regimeLabels, window))]),
             PhaseKind.Ensemble => Ensembles(phase, incoming, regimeLabels, window),
-            _ => Validate(phase, incoming),
+            PhaseKind.Validate => Validate(phase, incoming),
+            _ => throw new ArgumentException($"Phase '{phase.Name}' is a walk-forward phase: its windows run their inner phases' plans (Workflow)."),
         };
     }
 

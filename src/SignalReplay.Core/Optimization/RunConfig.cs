@@ -186,6 +186,30 @@ public enum PhaseKind
     /// the best regime-adaptive portfolios: each trades, in each regime, that regime's members with their weights.
     /// </summary>
     Ensemble,
+
+    /// <summary>
+    /// Re-optimize in rolling or anchored windows: in each, the inner phases run on the train span and their choice trades
+    /// the test span after it; the test spans, chained, are one out-of-sample curve.
+    /// </summary>
+    WalkForward,
+}
+
+/// <summary>A phase kind's name in configurations and files (<c>grid</c>, <c>walk_forward</c>, ...) and back.</summary>
+public static class PhaseKinds
+{
+    public static IReadOnlyDictionary<string, PhaseKind> ByName { get; } = new Dictionary<string, PhaseKind>(StringComparer.Ordinal)
+    {
+        ["grid"] = PhaseKind.Grid,
+        ["regime"] = PhaseKind.Regime,
+        ["validate"] = PhaseKind.Validate,
+        ["ensemble"] = PhaseKind.Ensemble,
+        ["walk_forward"] = PhaseKind.WalkForward,
+    };
+
+    public static string Name(this PhaseKind kind) => ByName.First(k => k.Value == kind).Key;
+
+    /// <summary>Phases that search (each of their portfolios is a trial), as opposed to re-testing what was chosen.</summary>
+    public static bool Searches(this PhaseKind kind) => kind is PhaseKind.Grid or PhaseKind.Regime or PhaseKind.Ensemble or PhaseKind.WalkForward;
 }
 
 /// <summary>
@@ -210,7 +234,8 @@ public sealed record PhaseSection(
     int PboPartitions = BacktestOverfitting.DefaultPartitions,
     int PerRegime = 1,
     int Members = 2,
-    double WeightStep = 0.5)
+    double WeightStep = 0.5,
+    WalkForwardSpec? WalkForward = null)
 {
     /// <summary>Enough trials for CSCV to rank the in-sample best among; replaying them costs a few percent of a large grid.</summary>
     public const int DefaultPboTrials = 200;

@@ -13,14 +13,6 @@ namespace SignalReplay.Core.Optimization;
 /// </summary>
 public static class RunConfigReader
 {
-    private static readonly Dictionary<string, PhaseKind> PhaseKinds = new()
-    {
-        ["grid"] = PhaseKind.Grid,
-        ["regime"] = PhaseKind.Regime,
-        ["validate"] = PhaseKind.Validate,
-        ["ensemble"] = PhaseKind.Ensemble,
-    };
-
     private static readonly Dictionary<string, TraceRetention> Tracings = new()
     {
         ["none"] = TraceRetention.None,
@@ -380,7 +372,7 @@ public static class RunConfigReader
         var perRegimeGiven = false;
         foreach (var item in node.List())
         {
-            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades", "pbo_trials", "pbo_partitions", "per_regime", "members", "weight_step");
+            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades", "pbo_trials", "pbo_partitions", "per_regime", "members", "weight_step", "train", "test", "step", "anchored", "phases");
             var nameNode = map.Required("name");
             var name = nameNode.Name(32);
             if (name.Any(char.IsAsciiLetterUpper) || name.Contains('.'))
@@ -394,7 +386,7 @@ public static class RunConfigReader
             }
 
             var kindNode = map.Required("kind");
-            var kind = kindNode.Choice(PhaseKinds);
+            var kind = kindNode.Choice(PhaseKinds.ByName);
             if (phases.Count == 0 && kind != PhaseKind.Grid)
             {
                 throw kindNode.Error($"the first phase must be a grid phase: a {kindNode.Text()} phase starts from the previous phase's selection.");
@@ -482,12 +474,79 @@ public static class RunConfigReader
                 }
             }
 
+            var walkForward = kind == PhaseKind.WalkForward ? WalkForward(map, phases) : NotWalkForward(map);
             phases.Add(new PhaseSection(
-                name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades, pboTrials, pboPartitions, perRegime ?? 1, members, step));
+                name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades, pboTrials, pboPartitions, perRegime ?? 1, members, step, walkForward));
         }
 
         return phases;
     }
+
+    private static readonly string[] WalkForwardKeys = ["train", "test", "step", "anchored", "phases"];
+
+    /// <summary>
+    /// A walk-forward phase's windows (<c>train</c>, <c>test</c>, <c>step</c>: durations such as <c>90d</c>, or bar counts; <c>step</c>
+    /// defaults to <c>test</c>), <c>anchored</c> (default false: rolling), and the earlier phases it re-runs in each window (<c>phases</c>;
+    /// default every grid, regime and ensemble phase before it, in order).
+    /// </summary>
+    private static WalkForwardSpec WalkForward(ConfigMap map, IReadOnlyList<PhaseSection> before)
+    {
+        var trainNode = map.Required("train");
+        var train = SpanLength(trainNode);
+        var test = SpanLength(map.Required("test"));
+        var step = map.Optional("step") is { } stepNode ? SpanLength(stepNode) : test;
+        if (new[] { test, step }.Any(s => s.InBars != train.InBars))
+        {
+            throw trainNode.Error("train, test and step of a walk-forward phase are all durations (90d) or all bar counts (250).");
+        }
+
+        var anchored = map.Optional("anchored")?.Bool() ?? false;
+        IReadOnlyList<PhaseSection> inner;
+        if (map.Optional("phases") is { } phasesNode)
+        {
+            inner = [.. phasesNode.Alternatives().Select(item =>
+            {
+                var name = item.Text();
+                var phase = before.FirstOrDefault(p => p.Name == name)
+                    ?? throw item.Error($"'{name}' is not a phase before this one; those are {(before.Count == 0 ? "none" : string.Join(", ", before.Select(p => p.Name)))}.");
+                return phase.Kind is PhaseKind.Grid or PhaseKind.Regime or PhaseKind.Ensemble
+                    ? phase
+                    : throw item.Error($"phase '{name}' is a {phase.Kind.Name()} phase; a walk-forward window re-runs grid, regime and ensemble phases.");
+            })];
+            if (inner.Count == 0 || inner[0].Kind != PhaseKind.Grid)
+            {
+                throw phasesNode.Error("a walk-forward window's phases start with a grid phase: each later one starts from the one before it.");
+            }
+
+            var misplaced = inner.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.Kind == PhaseKind.Ensemble && inner[x.i - 1].Kind != PhaseKind.Regime).p;
+            if (misplaced is not null)
+            {
+                throw phasesNode.Error($"ensemble phase '{misplaced.Name}' weighs the picks of the regime phase right before it; list that regime phase before it.");
+            }
+        }
+        else
+        {
+            inner = [.. before.Where(p => p.Kind is PhaseKind.Grid or PhaseKind.Regime or PhaseKind.Ensemble)];
+            if (inner.Count == 0)
+            {
+                throw map.Node.Error("a walk-forward phase re-runs the grid, regime and ensemble phases before it in each window; there is none before it.");
+            }
+        }
+
+        return new WalkForwardSpec(train, test, step, anchored, [.. inner.Select(p => p.Name)]);
+    }
+
+    /// <summary>Refuses the walk-forward keys on a phase of another kind.</summary>
+    private static WalkForwardSpec? NotWalkForward(ConfigMap map) =>
+        WalkForwardKeys.FirstOrDefault(key => map.Optional(key) is not null) is { } key
+            ? throw map.Required(key).Error($"only a walk_forward phase takes {key}.")
+            : null;
+
+    /// <summary>A span: a duration (<c>90d</c>, <c>12h</c>) or a count of bars (<c>250</c>).</summary>
+    private static SpanLength SpanLength(ConfigNode node) =>
+        int.TryParse(node.Text(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? Optimization.SpanLength.OfBars(node.Int(1))
+            : Optimization.SpanLength.Of(Duration(node));
 
     /// <summary>A key only a phase of <paramref name="owner"/> kind takes.</summary>
     private static ConfigNode? Only(ConfigMap map, string key, PhaseKind kind, PhaseKind owner) =>

@@ -31,6 +31,12 @@ public sealed record PerformanceMetrics(
         "win_rate", "profit_factor", "trade_count", "average_trade_return", "exposure", "turnover",
     ];
 
+    /// <summary>Metrics from their values in <see cref="Names"/> order.</summary>
+    public static PerformanceMetrics FromValues(IReadOnlyList<double> m) =>
+        m.Count == Names.Count
+            ? new PerformanceMetrics(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], (int)m[8], m[9], m[10], m[11])
+            : throw new ArgumentException($"Metrics take {Names.Count} values in the order {string.Join(", ", Names)}; {m.Count} given.");
+
     /// <summary>The metric called <paramref name="name"/> (snake_case, as in <see cref="Names"/>).</summary>
     public double Get(string name) => name switch
     {

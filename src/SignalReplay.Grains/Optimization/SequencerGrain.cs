@@ -4,6 +4,7 @@ using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Results;
 
@@ -32,7 +33,6 @@ public sealed class SequencerGrain(
 {
     private const string ResumeReminder = "resume";
     private const int MaxAttempts = 8;
-    private const int SummaryTop = 10;
 
     private readonly SemaphoreSlim _saving = new(1, 1);
     private Task? _work;
@@ -264,7 +264,6 @@ public sealed class SequencerGrain(
         try
         {
             var config = Config;
-            var classifiers = TopologyBuilder.Classifiers(config);
             await results.WriteMetadataAsync(run, Metadata(config));
             if (state.State.SignalSetId is null)
             {
@@ -278,98 +277,17 @@ public sealed class SequencerGrain(
                 await SaveAsync();
             }
 
-            IReadOnlyList<PortfolioConfig> incoming = state.State.Phases.Count == 0 ? [] : state.State.Phases[^1].Selected;
+            var workflow = new Workflow(config, new Host(this, store, run, state.State.SignalSetId!));
             for (var index = state.State.Phases.Count; index < config.Phases.Count; index++)
             {
-                var phase = config.Phases[index];
-                var clock = Stopwatch.StartNew();
-                // A regime phase's labels, and an ensemble's: those of the regime phase before it.
-                var classifier = phase.Kind == PhaseKind.Ensemble ? config.Phases[index - 1].Classifier : phase.Classifier;
-                var labels = phase.Kind is PhaseKind.Regime or PhaseKind.Ensemble
-                    ? classifiers.First(c => c.Key == classifier).Value.Labels
-                    : [];
-                var plan = PhasePlanner.Plan(config, phase, incoming, labels);
-                _detail = $"replaying {plan.Count:N0} portfolios";
-
-                // The phase hands back its best (all of a regime or validate phase), each kept whole when they are all it has;
-                // a grid's or an ensemble search's every row goes straight into metrics.parquet as its shards finish.
-                var keep = phase.Kind is PhaseKind.Grid or PhaseKind.Ensemble ? Math.Max(phase.Top, SummaryTop) : plan.Count;
-                var whole = plan.Count <= keep;
-                var replayed = await AttemptAsync((attempt, _) => GrainFactory
-                    .GetGrain<IReplayGrain>($"{run}/{phase.Name}/a{attempt}")
-                    .RunAsync(new ReplayRun(
-                        state.State.SignalSetId!,
-                        plan.Portfolios as GridPortfolios,
-                        plan.Portfolios is GridPortfolios ? [] : [.. plan.Portfolios],
-                        phase.Objective.ToString(),
-                        Top: keep,
-                        KeepDetail: whole,
-                        Output: new PhaseOutput(run, phase.Name, phase.AllTrades),
-                        Candidates: plan.Candidates is { } candidates ? [.. candidates] : null)));
-                if (Interrupted)
-                {
-                    return;
-                }
-
-                var kept = replayed.Top.OrderBy(t => t.Index).ToList();
-                var detailClock = Stopwatch.StartNew();
-                if (!whole)
-                {
-                    // The best again, whole (their trades, equity and events): a replay gives the same bits.
-                    _detail = $"keeping the best {kept.Count} whole";
-                    PortfolioConfig[] best = [.. kept.Select(t => plan.Portfolios[t.Index])];
-                    var detailed = await AttemptAsync((attempt, _) => GrainFactory
-                        .GetGrain<IReplayGrain>($"{run}/{phase.Name}/detail/a{attempt}")
-                        .RunAsync(new ReplayRun(state.State.SignalSetId!, null, best, phase.Objective.ToString(), Top: best.Length, KeepDetail: true)));
-                    var byIndex = detailed.Top.ToDictionary(t => t.Index);
-                    kept = [.. kept.Select((t, i) => t with { Result = byIndex[i].Result })];
-                }
-
-                detailClock.Stop();
-
-                if (Interrupted)
-                {
-                    return;
-                }
-
-                var outcomes = kept
-                    .Select(t => new PortfolioOutcome(plan.Portfolios[t.Index], plan.Candidate(t.Index), t.Result, t.Score))
-                    .ToList();
-                var result = PhasePlanner.Select(phase, outcomes);
-                var statisticsClock = Stopwatch.StartNew();
-                var overfitting = phase is { Kind: PhaseKind.Grid, PboTrials: > 0 }
-                    ? await OverfittingAsync(run, phase, plan, kept.Select(t => t.Index))
-                    : null;
-                statisticsClock.Stop();
-                if (Interrupted)
-                {
-                    return;
-                }
-
-                // Written before the phase is recorded as finished: a rerun after a crash rewrites the same bytes.
-                await results.WriteDetailAsync(run, phase.Name, result.Ranked, trades: !phase.AllTrades);
-                state.State.Phases.Add(new FinishedPhase(
-                    phase.Name,
-                    phase.Kind.ToString().ToLowerInvariant(),
-                    phase.Objective.ToString(),
-                    plan.Count,
-                    [.. RunSummaries.TopCandidates(result, SummaryTop)],
-                    [.. result.Selected],
-                    clock.Elapsed.TotalSeconds,
-                    replayed.ReplaySeconds,
-                    replayed.WriteSeconds,
-                    whole ? 0 : detailClock.Elapsed.TotalSeconds,
-                    phase.Kind == PhaseKind.Grid ? TopologyBuilder.Skipped(config).Sum(s => s.Skipped) : 0,
-                    replayed.Sharpes,
-                    result.BestMoments(),
-                    overfitting,
-                    statisticsClock.Elapsed.TotalSeconds));
+                var incoming = index == 0 ? [] : state.State.Phases[^1].Selected;
+                var phase = await workflow.RunPhaseAsync(index, incoming);
+                state.State.Phases.Add(phase);
                 await SaveAsync();
-                incoming = result.Selected;
-                if (incoming.Count == 0 && index < config.Phases.Count - 1)
+                if (phase.Selected.Count == 0 && index < config.Phases.Count - 1)
                 {
                     throw new InvalidOperationException(
-                        $"Phase '{phase.Name}' found no portfolio it could pick (every one made no trade or has no {phase.Objective.Metric}); phase '{config.Phases[index + 1].Name}' has nothing to start from.");
+                        $"Phase '{phase.Name}' found no portfolio it could pick (every one made no trade or has no {config.Phases[index].Objective.Metric}); phase '{config.Phases[index + 1].Name}' has nothing to start from.");
                 }
             }
 
@@ -409,19 +327,55 @@ public sealed class SequencerGrain(
     }
 
     /// <summary>
-    /// A grid phase's Probability of Backtest Overfitting: a sample of its portfolios (its best and an even spread of the rest, up
-    /// to the phase's <c>pbo_trials</c>) replayed with their day-end equity, their daily returns cross-validated by CSCV.
+    /// The workflow's host in this grain: each replay job runs on a replay grain keyed by the run, the job and the attempt (so a retry
+    /// after a silo failure is fresh work), a phase's files go to the run's results, and interrupting the run stops the workflow at its next step.
     /// </summary>
-    private async Task<OverfittingEstimate> OverfittingAsync(string run, PhaseSection phase, PhasePlan plan, IEnumerable<int> best)
+    private sealed class Host(SequencerGrain sequencer, IObjectStore store, string run, string signalSet) : IWorkflowHost
     {
-        var sample = OverfittingEstimate.Sample(plan.Count, phase.PboTrials, best);
-        _detail = $"estimating overfitting from {sample.Length:N0} portfolios";
-        PortfolioConfig[] portfolios = [.. sample.Select(i => plan.Portfolios[i])];
-        var replayed = await AttemptAsync((attempt, _) => GrainFactory
-            .GetGrain<IReplayGrain>($"{run}/{phase.Name}/pbo/a{attempt}")
-            .RunAsync(new ReplayRun(state.State.SignalSetId!, null, portfolios, phase.Objective.ToString(), Top: portfolios.Length, KeepDetail: true)));
-        var curves = replayed.Top.OrderBy(t => t.Index).Select(t => (t.Result.EquityTime, t.Result.Equity)).ToList();
-        return OverfittingEstimate.Of(curves, phase.PboPartitions);
+        private IReadOnlyList<long>? _barTimes;
+
+        public async Task<ReplayedPlan> ReplayAsync(ReplayJob job)
+        {
+            var portfolios = job.Plan.Portfolios;
+            var outcome = await sequencer.AttemptAsync((attempt, _) => sequencer.GrainFactory
+                .GetGrain<IReplayGrain>($"{run}/{job.Key}/a{attempt}")
+                .RunAsync(new ReplayRun(
+                    signalSet,
+                    portfolios as GridPortfolios,
+                    portfolios is GridPortfolios ? [] : [.. portfolios],
+                    job.Objective.ToString(),
+                    Top: job.Top,
+                    KeepDetail: job.KeepDetail,
+                    Output: job.Streamed is { } phase ? new PhaseOutput(run, phase.Name, phase.AllTrades) : null,
+                    Candidates: job.Streamed is not null && job.Plan.Candidates is { } candidates ? [.. candidates] : null)));
+            StopIfInterrupted();
+            return new ReplayedPlan([.. outcome.Top.Select(t => new ScoredPortfolio(t.Index, t.Score, t.Result))], outcome.ReplaySeconds, outcome.WriteSeconds, outcome.Sharpes);
+        }
+
+        public async Task WritePhaseAsync(PhaseSection phase, IReadOnlyList<PortfolioOutcome> kept, bool metricsStreamed)
+        {
+            StopIfInterrupted();
+            var results = new ResultsWriter(store);
+            await (metricsStreamed
+                ? results.WriteDetailAsync(run, phase.Name, kept, trades: !phase.AllTrades)
+                : results.WritePhaseAsync(run, phase.Name, kept));
+        }
+
+        public async Task<IReadOnlyList<long>> BarTimesAsync()
+        {
+            var config = sequencer.Config;
+            return _barTimes ??= (await new BaseDatasetStore(store).ReadSeriesAsync(config.Data.Dataset, config.Data.Series[0])).Time.ToArray();
+        }
+
+        public void Report(string detail) => sequencer._detail = detail;
+
+        private void StopIfInterrupted()
+        {
+            if (sequencer.Interrupted)
+            {
+                throw new OperationCanceledException($"Run {run} was interrupted.");
+            }
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> under a fresh attempt number until it finishes without a silo failure.</summary>
@@ -496,7 +450,7 @@ public sealed class SequencerGrain(
         CreatedAt: state.State.CreatedAt,
         StartedAt: state.State.CreatedAt,
         FinishedAt: state.State.FinishedAt,
-        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind, p.Evaluated, p.Seconds, p.ReplaySeconds, p.WriteSeconds, p.DetailSeconds, p.StatisticsSeconds))],
+        Phases: [.. state.State.Phases.Select(p => new PhaseTiming(p.Name, p.Kind.Name(), p.Evaluated, p.Seconds, p.ReplaySeconds, p.WriteSeconds, p.DetailSeconds, p.StatisticsSeconds))],
         Error: state.State.Error,
         OriginalMetadata: null,
         MigratedFrom: null,

@@ -37,8 +37,45 @@ public sealed record PhaseTiming(
 /// </summary>
 public sealed record RunSummary(string Workflow, IReadOnlyList<PhaseSummary> Phases, Choice? Choice, SelectionStatistics? Statistics = null);
 
-/// <summary>One phase's leaderboard: how many portfolios it evaluated and (a grid) how many parameter combinations constraints skipped.</summary>
-public sealed record PhaseSummary(string Phase, string Kind, string Objective, int Evaluated, IReadOnlyList<RankedPortfolio> Best, int SkippedCombinations = 0);
+/// <summary>
+/// One phase's leaderboard: how many portfolios it evaluated, (a grid) how many parameter combinations constraints skipped, and
+/// (a walk-forward phase, whose one row is its out-of-sample curve) its windows.
+/// </summary>
+public sealed record PhaseSummary(
+    string Phase, string Kind, string Objective, int Evaluated, IReadOnlyList<RankedPortfolio> Best, int SkippedCombinations = 0, WalkForwardSummary? WalkForward = null);
+
+/// <summary>
+/// A walk-forward phase: each window; the metrics and score of the test spans chained into one out-of-sample curve; the
+/// walk-forward efficiency (mean out-of-sample score over mean in-sample score); the share of windows that kept the previous
+/// window's choice; and each strategy parameter's value per window (null where a choice lacks it) with its coefficient of variation.
+/// </summary>
+public sealed record WalkForwardSummary(
+    IReadOnlyList<WindowSummary> Windows,
+    IReadOnlyDictionary<string, double> OutOfSample,
+    double OutOfSampleScore,
+    double Efficiency,
+    double ChoiceStability,
+    IReadOnlyList<ParameterSummary> Parameters);
+
+/// <summary>
+/// One walk-forward window: its train and test spans (UTC, end excluded), what its inner phases chose on the train span (null: nothing
+/// could be picked, the window stayed in cash) with its in-sample score, its score on the test span, and the equity it traded there.
+/// </summary>
+public sealed record WindowSummary(
+    int Window,
+    DateTimeOffset TrainFrom,
+    DateTimeOffset TrainTo,
+    DateTimeOffset TestFrom,
+    DateTimeOffset TestTo,
+    string? Choice,
+    double InSampleScore,
+    double OutOfSampleScore,
+    double StartingEquity,
+    double FinalEquity,
+    int Trials);
+
+/// <summary>A strategy parameter (<c>momentum.fast</c>) per window, and how much it moved (stdev over |mean|).</summary>
+public sealed record ParameterSummary(string Name, IReadOnlyList<double> Values, double Variation);
 
 /// <summary>
 /// A ranked candidate; metrics in SPEC 7 order, each the mean over the candidate's <see cref="Windows"/> walk-forward
