@@ -5,9 +5,9 @@ namespace SignalReplay.Cli;
 /// <summary>
 /// The demo's run configuration: 15 strategy instances x 18 portfolio settings = 270 configurations,
 /// ranked on the first three quarters of the trading days (grid, then per trend regime, then the regimes' best two
-/// weighed into regime-adaptive ensembles), then validated on
-/// the last quarter (at least 3 days, so each has a Sharpe) in walk-forward windows of at least 5 trading days.
-/// The same file as <c>examples/optimize.yaml</c>, with the dates of the generated market.
+/// weighed into regime-adaptive ensembles); then walk-forward over the whole market: in each window those three phases
+/// re-optimize on a train span of half the calendar days and the chosen ensemble trades the next eighth, the windows chained into
+/// one out-of-sample curve. <c>examples/optimize.yaml</c> is the same run with a held-out validate phase before the walk-forward.
 /// </summary>
 internal static class DemoRun
 {
@@ -20,10 +20,13 @@ internal static class DemoRun
     {
         var heldOut = Math.Max(3, tradingDays.Count / 4);
         var (first, split, end) = (tradingDays[0], tradingDays[^heldOut], tradingDays[^1].AddDays(1));
-        var windows = Math.Clamp(heldOut / 5, 1, 3);
+        // Walk-forward over the whole market: train on half of it, trade the next eighth (at least 4 days, so each test span has
+        // daily returns), move on by as much.
+        var days = end.DayNumber - first.DayNumber;
+        var (train, test) = (days / 2, Math.Max(4, days / 8));
         var inSample = $"{{ from: {Date(first)}, to: {Date(split)} }}";
         return $$"""
-            # SignalReplay demo: a 4-phase optimization over the synthetic market.
+            # SignalReplay demo: a 4-phase optimization over the synthetic market; walk_forward re-runs the first three in each window.
             name: demo
             data:
               dataset: {{dataset}}
@@ -74,12 +77,11 @@ internal static class DemoRun
                 objective: max:sharpe
                 top: 3
                 range: {{inSample}}
-              - name: validate
-                kind: validate
+              - name: walk_forward
+                kind: walk_forward
                 objective: max:sharpe
-                top: 3
-                range: { from: {{Date(split)}}, to: {{Date(end)}} }
-                walk_forward: {{windows}}
+                train: {{train}}d
+                test: {{test}}d
             tracing: trade_complete
             """;
     }

@@ -28,7 +28,7 @@ internal static class SummaryTable
                     Cell.Of(best.Metrics["sharpe"], "F2"),
                     Cell.Of(best.Metrics["max_drawdown"], "P2"),
                     Cell.Of(best.Metrics["win_rate"], "P1"),
-                    Note(best));
+                    Note(best, phase.WalkForward is not null));
             }
 
             foreach (var column in table.Columns.Where((_, i) => i is not (1 or 8)))
@@ -37,12 +37,17 @@ internal static class SummaryTable
             }
 
             console.Write(table);
+            if (phase.WalkForward is { } walkForward)
+            {
+                WriteWindows(console, phase, walkForward);
+            }
         }
 
         if (summary.Choice is { } choice)
         {
+            var walkForward = summary.Phases[^1].WalkForward is not null;
             console.MarkupLineInterpolated(
-                $"[green]Choice[/] (best of phase {choice.Phase}): [bold]{choice.Portfolio}[/], score {Cell.Of(choice.Score, "F3")}, sharpe {Cell.Of(choice.Metrics["sharpe"], "F2")}.");
+                $"[green]Choice[/] ({(walkForward ? $"phase {choice.Phase}'s last window, scored out of sample" : $"best of phase {choice.Phase}")}): [bold]{choice.Portfolio}[/], score {Cell.Of(choice.Score, "F3")}, sharpe {Cell.Of(choice.Metrics["sharpe"], "F2")}.");
         }
         else if (summary.Phases is [.., var last])
         {
@@ -71,11 +76,46 @@ internal static class SummaryTable
             $"Is it real? {s.Trials:N0} trials; PSR {Cell.Of(s.Psr, "F2")}; deflated Sharpe {Cell.Of(s.DeflatedSharpe, "F2")} (luck alone reaches Sharpe {Cell.Of(s.ExpectedMaxSharpe, "F2")}); PBO {Cell.Of(s.Pbo, "F2")}{sample}.");
     }
 
-    /// <summary>Why a row can never be picked, and what an averaged row is the mean of.</summary>
-    private static string Note(RankedPortfolio ranked) =>
+    /// <summary>A walk-forward phase's windows: what each chose on its train span and how that did on its test span; then the overall figures.</summary>
+    private static void WriteWindows(IAnsiConsole console, PhaseSummary phase, WalkForwardSummary walkForward)
+    {
+        var table = new Table()
+            .Title($"phase {phase.Phase}: {walkForward.Windows.Count} windows, each re-optimized on its train span and traded on its test span")
+            .AddColumns("window", "train", "test", "choice", "in-sample", "out-of-sample", "equity");
+        foreach (var w in walkForward.Windows)
+        {
+            table.AddRow(
+                w.Window.ToString(CultureInfo.InvariantCulture),
+                Span(w.TrainFrom, w.TrainTo),
+                Span(w.TestFrom, w.TestTo),
+                Markup.Escape(w.Choice ?? "(nothing could be picked: in cash)"),
+                Cell.Of(w.InSampleScore, "F3"),
+                Cell.Of(w.OutOfSampleScore, "F3"),
+                w.FinalEquity.ToString("N2", CultureInfo.InvariantCulture));
+        }
+
+        foreach (var column in table.Columns.Where((_, i) => i is 0 or 4 or 5 or 6))
+        {
+            column.RightAligned();
+        }
+
+        console.Write(table);
+        var oos = walkForward.OutOfSample;
+        var moved = walkForward.Parameters.Where(p => p.Variation > 0).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Variation:F2}")).ToList();
+        var parameters = moved.Count == 0 ? "no parameter moved." : $"parameter variation (stdev/mean): {string.Join(", ", moved)}.";
+        console.MarkupLine(Markup.Escape(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Out of sample: return {Cell.Of(oos["total_return"], "P2")}, sharpe {Cell.Of(oos["sharpe"], "F2")}, max dd {Cell.Of(oos["max_drawdown"], "P2")}, {oos["trade_count"]:N0} trades; walk-forward efficiency {Cell.Of(walkForward.Efficiency, "F2")}; {Cell.Of(walkForward.ChoiceStability, "P0")} of windows kept the previous choice; {parameters}")));
+    }
+
+    private static string Span(DateTimeOffset from, DateTimeOffset to) =>
+        string.Create(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
+
+    /// <summary>Why a row can never be picked, and what an averaged row is the mean of (or a walk-forward row the chain of).</summary>
+    private static string Note(RankedPortfolio ranked, bool chained) =>
         string.Join("; ", new[]
         {
             ranked.ExcludedBecause is { } why ? $"never picked: {why}" : null,
-            ranked.Windows > 1 ? $"mean of {ranked.Windows} windows" : null,
+            chained ? $"out of sample, {ranked.Windows} windows chained" : ranked.Windows > 1 ? $"mean of {ranked.Windows} windows" : null,
         }.OfType<string>());
 }

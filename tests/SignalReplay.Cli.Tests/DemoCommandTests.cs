@@ -22,7 +22,7 @@ public sealed class DemoCommandTests : IDisposable
         var run = Path.GetFileName(results);
         Assert.True(File.Exists(Path.Combine(results, "metadata.json")));
         Assert.True(File.Exists(Path.Combine(results, "summary.json")));
-        foreach (var phase in new[] { "grid", "regime", "ensemble", "validate" })
+        foreach (var phase in new[] { "grid", "regime", "ensemble", "walk_forward" })
         {
             Assert.True(File.Exists(Path.Combine(results, "phases", phase, "metrics.parquet")), phase);
             Assert.True(File.Exists(Path.Combine(results, "phases", phase, "trades.parquet")), phase);
@@ -31,29 +31,35 @@ public sealed class DemoCommandTests : IDisposable
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(results, "phases", "grid", "events"), "*.jsonl.gz"));
 
+        // The choice: what the last window chose, scored on the test spans chained, whose rows are the walk-forward phase's metrics.
         var reader = new ResultsReader(new LocalFolderStore(_run.StoreRoot));
         var summary = await reader.ReadSummaryAsync(run, TestContext.Current.CancellationToken);
-        var validate = await reader.ReadMetricsAsync(run, "validate", TestContext.Current.CancellationToken);
-        var best = validate!.GroupBy(r => r.Candidate).Select(g => (Candidate: g.Key, Score: g.Sum(r => r.Score) / g.Count()))
-            .OrderByDescending(c => c.Score).ThenBy(c => c.Candidate, StringComparer.Ordinal).First();
-        Assert.Equal("validate", summary!.Choice!.Phase);
-        Assert.Equal(best.Candidate, summary.Choice.Candidate);
-        Assert.Equal(best.Score, summary.Choice.Score);
+        var walkForward = summary!.Phases[^1].WalkForward!;
+        var tested = await reader.ReadMetricsAsync(run, "walk_forward", TestContext.Current.CancellationToken);
+        Assert.Equal("walk_forward", summary.Choice!.Phase);
+        Assert.Equal(walkForward.Windows[^1].Choice, summary.Choice.Portfolio);
+        Assert.StartsWith("ensemble(", summary.Choice.Portfolio, StringComparison.Ordinal); // the adaptive choice
+        Assert.Equal(walkForward.OutOfSampleScore, summary.Choice.Score);
+        Assert.Equal(walkForward.Windows.Count, tested!.Count);
+        Assert.Equal(walkForward.Windows.Select(w => $"{w.Choice}|wf={w.Window}"), tested.OrderBy(r => r.Portfolio.Split("|wf=")[^1]).Select(r => r.Portfolio));
+        Assert.Equal(walkForward.Windows[^1].FinalEquity, tested.Single(r => r.Portfolio.EndsWith($"|wf={walkForward.Windows.Count}", StringComparison.Ordinal)).FinalEquity);
         Assert.Equal(270, summary.Phases[0].Evaluated);
-        Assert.Contains("Choice (best of phase validate)", output);
+        Assert.Contains("Choice (phase walk_forward's last window, scored out of sample)", output);
+        Assert.Contains("walk-forward efficiency", output);
         Assert.Contains($"results/{run}", output.Replace('\\', '/'));
 
-        // Whether the choice is real: every grid, regime and ensemble portfolio is a trial; 10 days are too few for PBO's 16 blocks, and it says so.
+        // Whether the choice is real: every grid, regime, ensemble and walk-forward window portfolio is a trial; 10 days are too few for PBO's 16 blocks, and it says so.
         using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(results, "summary.json"), TestContext.Current.CancellationToken));
         var statistics = document.RootElement.GetProperty("statistics");
-        var trials = summary.Phases.Take(3).Sum(p => p.Evaluated);
-        Assert.Equal(["grid", "regime", "ensemble", "validate"], summary.Phases.Select(p => p.Kind));
+        var trials = summary.Phases.Sum(p => p.Evaluated);
+        Assert.Equal(["grid", "regime", "ensemble", "walk_forward"], summary.Phases.Select(p => p.Kind));
         Assert.Equal(trials, statistics.GetProperty("trials").GetInt32());
+        Assert.Equal(walkForward.Windows.Sum(w => w.Trials), summary.Phases[^1].Evaluated);
         Assert.InRange(statistics.GetProperty("psr").GetDouble(), 0, 1);
         Assert.InRange(statistics.GetProperty("deflated_sharpe").GetDouble(), 0, statistics.GetProperty("psr").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, statistics.GetProperty("pbo").ValueKind);
         Assert.Equal("PBO with S = 16 partitions needs at least 32 periods of returns; there are 6.", statistics.GetProperty("notes")[0].GetString());
-        Assert.Contains($"Is it real? {trials} trials; PSR ", output);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Is it real? {trials:N0} trials; PSR "), output);
         Assert.Contains("PBO n/a (200 trials, S = 16).", output);
     }
 

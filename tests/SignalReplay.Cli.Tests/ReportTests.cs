@@ -42,6 +42,8 @@ public sealed partial class ReportTests : IDisposable
         Assert.Matches(Chart("drawdown", "polygon"), dom);
         Assert.Contains("Phase grid (grid): 270 portfolios", dom, StringComparison.Ordinal);
         Assert.Contains("Is it real?", dom, StringComparison.Ordinal);
+        Assert.Matches(new Regex("<table id=\"windows\">.*?<tbody>\\s*<tr><td>1</td><td>2024-", RegexOptions.Singleline), dom); // the walk-forward windows
+        Assert.Contains("Walk-forward efficiency", dom, StringComparison.Ordinal);
         Assert.Matches(new Regex("<h2>Trades of the choice: [1-9][0-9,]*"), dom);
         Assert.Matches(new Regex("<table id=\"trades\">.*?<tbody>\\s*<tr><td>2024-", RegexOptions.Singleline), dom);
 

@@ -20,7 +20,8 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static string Config(string name) => $$"""
+    /// <summary>A run of every phase kind but walk-forward, which <paramref name="walkForward"/> adds (2 windows of 30 days' training, 13 days' trading).</summary>
+    private static string Config(string name, bool walkForward = false) => $$"""
         name: {{name}}
         data: { dataset: {{Dataset}}, series: [SYNA_1m, SYNB_1m, SYNC_1m], batch_window: 1d }
         classifiers: [ { name: trend, series: SYNA_1m } ]
@@ -48,6 +49,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
           - { name: regime, kind: regime, classifier: trend, range: { from: 2024-01-02, to: 2024-02-01 } }
           - { name: ensemble, kind: ensemble, members: 2, weight_step: 0.5, top: 3, range: { from: 2024-01-02, to: 2024-02-01 } }
           - { name: validate, kind: validate, top: 2, range: { from: 2024-02-01, to: 2024-02-27 }, walk_forward: 2 }
+        {{(walkForward ? "  - { name: wf, kind: walk_forward, range: { from: 2024-01-02, to: 2024-02-27 }, train: 30d, test: 13d }" : string.Empty)}}
         tracing: trade_complete
         """;
 
@@ -55,7 +57,7 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
     public async Task A_run_whose_sequencer_silo_dies_mid_phase_resumes_and_writes_what_an_undisturbed_run_writes()
     {
         await EnsureDatasetAsync();
-        var reference = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"calm-{Guid.NewGuid():N}"), "calm");
+        var reference = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>($"calm-{Guid.NewGuid():N}"), "calm", walkForward: true);
         Assert.Equal(RunState.Completed, reference.State);
 
         // A sequencer away from the primary silo (the primary holds the test cluster's membership table).
@@ -72,24 +74,30 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         }
 
         Assert.NotEmpty(id);
-        var status = await sequencer.StartAsync(new RunRequest(Config("storm"), "test"));
+        var status = await sequencer.StartAsync(new RunRequest(Config("storm", walkForward: true), "test"));
         var victim = fixture.Cluster.Silos.Single(silo => silo.SiloAddress.ToString() == status.Host);
         // Killed while some phase replays (a replay takes tens of milliseconds now: any of the run's replays will do).
         await UntilReplayingAsync(sequencer, status);
         await fixture.Cluster.KillSiloAsync(victim, Cancel);
-        var resumed = await RunToEndAsync(sequencer, "storm");
+        var resumed = await RunToEndAsync(sequencer, "storm", walkForward: true);
 
         Assert.Equal(RunState.Completed, resumed.State);
         Assert.NotEqual(victim.SiloAddress.ToString(), resumed.Host);
         Assert.True(resumed.Attempts > reference.Attempts, $"Expected a retried attempt: {resumed.Attempts} vs {reference.Attempts}.");
         var storm = await AssertSameResultsAsync(reference.RunId, id);
-        Assert.Equal("validate", storm.Choice!.Phase);
+        Assert.Equal(("wf", Workflow.OutOfSample), (storm.Choice!.Phase, storm.Choice.Candidate));
         Assert.Equal((9 + 2) * 12, storm.Phases[0].Evaluated); // 9 strategy instances and 2 ensembles x 12 portfolio alternatives
 
-        // The selection statistics, the same after the failover: every grid and regime portfolio a trial, PBO over the whole grid.
+        // Walk-forward: 2 windows, each choosing a regime-adaptive ensemble afresh.
+        var walkForward = storm.Phases[^1].WalkForward!;
+        Assert.Equal(2, walkForward.Windows.Count);
+        Assert.All(walkForward.Windows, w => Assert.StartsWith("ensemble(", w.Choice, StringComparison.Ordinal));
+        Assert.Equal(walkForward.Windows[^1].Choice, storm.Choice.Portfolio);
+        Assert.Equal(walkForward.Windows.Sum(w => w.Trials), storm.Phases[^1].Evaluated);
+
+        // The selection statistics, the same after the failover: every grid, regime, ensemble and walk-forward window portfolio a trial, PBO over the whole grid.
         var statistics = storm.Statistics!;
-        Assert.StartsWith("ensemble(", storm.Choice.Portfolio, StringComparison.Ordinal); // the validated choice is a regime-adaptive ensemble
-        Assert.Equal(storm.Phases[0].Evaluated + storm.Phases[1].Evaluated + storm.Phases[2].Evaluated, statistics.Trials);
+        Assert.Equal(storm.Phases.Where(p => p.Kind != "validate").Sum(p => p.Evaluated), statistics.Trials);
         Assert.Equal((storm.Phases[0].Evaluated, 4), (statistics.PboTrials, statistics.PboPartitions));
         Assert.InRange(statistics.Pbo, 0, 1);
         Assert.InRange(statistics.Psr, 0, 1);
@@ -197,15 +205,15 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
     private async Task<RunSummary> AssertSameResultsAsync(string reference, string run)
     {
         var store = fixture.Store;
-        foreach (var phase in new[] { "grid", "regime", "validate" })
+        var reader = new ResultsReader(store);
+        var expected = await reader.ReadSummaryAsync(reference, Cancel);
+        foreach (var phase in expected!.Phases.Select(p => p.Phase))
         {
             Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Metrics(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Metrics(run, phase), Cancel));
             Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Trades(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Trades(run, phase), Cancel));
             Assert.Equal(await store.ReadAllBytesAsync(ResultsLayout.Equity(reference, phase), Cancel), await store.ReadAllBytesAsync(ResultsLayout.Equity(run, phase), Cancel));
         }
 
-        var reader = new ResultsReader(store);
-        var expected = await reader.ReadSummaryAsync(reference, Cancel);
         var actual = await reader.ReadSummaryAsync(run, Cancel);
         Assert.Equal(
             System.Text.Json.JsonSerializer.Serialize(expected! with { Workflow = string.Empty }, ResultsJson.Options),
@@ -213,12 +221,12 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         return actual!;
     }
 
-    private async Task<RunStatus> RunToEndAsync(ISequencerGrain sequencer, string name)
+    private async Task<RunStatus> RunToEndAsync(ISequencerGrain sequencer, string name, bool walkForward = false)
     {
         var status = await sequencer.GetStatusAsync();
         if (status.State == RunState.Unknown || status.Name != name)
         {
-            status = await sequencer.StartAsync(new RunRequest(Config(name), "test"));
+            status = await sequencer.StartAsync(new RunRequest(Config(name, walkForward), "test"));
         }
 
         var clock = Stopwatch.StartNew();

@@ -211,6 +211,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
         {
             IReadOnlyList<PortfolioConfig> incoming = [];
             PhaseResult? last = null;
+            var trialsBefore = trials;
             for (var j = 0; j < inner.Count; j++)
             {
                 var search = await SearchAsync(inner[j], ClassifierOf(inner, j), incoming, $"{phase.Name}/w{i}/{inner[j].Name}", within: train);
@@ -225,7 +226,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             var choice = last?.Candidates is [{ ExcludedBecause: null } best, ..] ? best : null;
             if (choice is null)
             {
-                reports.Add(new WalkForwardWindow(i, train, test, null, double.NaN, double.NaN, equity, equity, trials));
+                reports.Add(new WalkForwardWindow(i, train, test, null, double.NaN, double.NaN, equity, equity, trials - trialsBefore));
                 continue;
             }
 
@@ -234,7 +235,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             var replayed = await host.ReplayAsync(new ReplayJob($"{phase.Name}/w{i}/test", new PhasePlan([portfolio]), phase.Objective, 1, KeepDetail: true));
             var result = replayed.Top[0].Result;
             tested.Add(new PortfolioOutcome(portfolio, OutOfSample, result, replayed.Top[0].Score));
-            reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, replayed.Top[0].Score, equity, result.FinalEquity, trials));
+            reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, replayed.Top[0].Score, equity, result.FinalEquity, trials - trialsBefore));
             equity = result.FinalEquity;
         }
 

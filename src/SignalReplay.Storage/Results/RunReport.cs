@@ -83,8 +83,16 @@ public static class RunReport
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<b>{Text(choice.Candidate)}</b><br>best of phase {Text(choice.Phase)}, score {Number(choice.Score)}");
-        html.Append(choice.Windows > 1 ? $" (mean of {choice.Windows} windows)" : string.Empty).Append("<br>");
+        var chained = summary.Phases[^1].WalkForward is not null;
+        html.Append(CultureInfo.InvariantCulture, $"<b>{Text(choice.Portfolio)}</b><br>");
+        if (chained)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"the last window's choice of phase {Text(choice.Phase)}; out of sample over {choice.Windows} windows chained, score {Number(choice.Score)}<br>");
+        }
+        else
+        {
+            html.Append(CultureInfo.InvariantCulture, $"best of phase {Text(choice.Phase)}, score {Number(choice.Score)}{(choice.Windows > 1 ? $" (mean of {choice.Windows} windows)" : string.Empty)}<br>");
+        }
         html.Append(string.Join("; ", Columns.Select(c => $"{c.Replace('_', ' ')} {Metric(c, choice.Metrics.GetValueOrDefault(c, double.NaN))}")));
         if (summary.Statistics is { } s)
         {
@@ -154,12 +162,36 @@ public static class RunReport
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{row.Rank}</td><td>{Text(row.Portfolio)}</td><td>{Number(row.Score)}</td>");
             html.Append(string.Concat(Columns.Select(c => $"<td>{Metric(c, row.Metrics.GetValueOrDefault(c, double.NaN))}</td>")));
-            var note = row.ExcludedBecause is { } why ? $"never picked: {why}" : row.Windows > 1 ? $"mean of {row.Windows} windows" : string.Empty;
+            var note = row.ExcludedBecause is { } why ? $"never picked: {why}"
+                : phase.WalkForward is not null ? $"out of sample, {row.Windows} windows chained"
+                : row.Windows > 1 ? $"mean of {row.Windows} windows" : string.Empty;
             html.Append(CultureInfo.InvariantCulture, $"<td>{Text(note)}</td></tr>\n");
         }
 
         html.Append("</tbody></table></div>\n");
+        if (phase.WalkForward is { } walkForward)
+        {
+            Windows(html, walkForward);
+        }
     }
+
+    /// <summary>A walk-forward phase's windows: each one's spans, choice and scores; then its efficiency, stability and parameters.</summary>
+    private static void Windows(StringBuilder html, WalkForwardSummary walkForward)
+    {
+        html.Append("<div class=\"scroll\"><table id=\"windows\"><thead><tr><th>window</th><th>train</th><th>test</th><th>choice</th><th>in-sample</th><th>out-of-sample</th><th>equity</th></tr></thead><tbody>\n");
+        foreach (var w in walkForward.Windows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{w.Window}</td><td>{Span(w.TrainFrom, w.TrainTo)}</td><td>{Span(w.TestFrom, w.TestTo)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Text(w.Choice ?? "nothing could be picked: in cash")}</td><td>{Number(w.InSampleScore)}</td><td>{Number(w.OutOfSampleScore)}</td><td>{w.FinalEquity:N2}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table></div>\n");
+        var parameters = string.Join("; ", walkForward.Parameters.Select(p => $"{Text(p.Name)} {string.Join(" / ", p.Values.Select(Number))} (variation {Number(p.Variation)})"));
+        html.Append(CultureInfo.InvariantCulture, $"<p>Walk-forward efficiency {Number(walkForward.Efficiency)} (mean out-of-sample over mean in-sample score); ");
+        html.Append(CultureInfo.InvariantCulture, $"{Number(walkForward.ChoiceStability)} of windows kept the previous choice.{(parameters.Length > 0 ? $"<br>Parameters per window: {parameters}." : string.Empty)}</p>\n");
+    }
+
+    private static string Span(DateTimeOffset from, DateTimeOffset to) => $"{Date(from.ToUnixTimeMilliseconds())}..{Date(to.ToUnixTimeMilliseconds())}";
 
     /// <summary>The choice's closed trades, the first <see cref="MaxTrades"/> by exit time (the rest are in trades.parquet).</summary>
     private static void TradeList(StringBuilder html, IReadOnlyList<TradeRow> trades)

@@ -75,7 +75,8 @@ public sealed class RunConfigReaderTests
         var config = RunConfigReader.Load(Path.Combine(RepositoryRoot.Find()!, "examples", "optimize.yaml"));
 
         Assert.Equal((15 + 2) * 18, TopologyBuilder.Grid(config).Count); // 15 strategy instances and 2 ensembles x 18 alternatives
-        Assert.Equal([PhaseKind.Grid, PhaseKind.Regime, PhaseKind.Ensemble, PhaseKind.Validate], config.Phases.Select(p => p.Kind));
+        Assert.Equal([PhaseKind.Grid, PhaseKind.Regime, PhaseKind.Ensemble, PhaseKind.Validate, PhaseKind.WalkForward], config.Phases.Select(p => p.Kind));
+        Assert.Equal(["grid", "regime", "ensemble"], config.Phases[^1].WalkForward!.Phases);
         Assert.Equal(2, config.Phases[1].PerRegime);                      // as many per regime as the ensemble weighs
     }
 

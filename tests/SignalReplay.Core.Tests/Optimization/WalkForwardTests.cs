@@ -1,0 +1,205 @@
+using SignalReplay.Core.Generation;
+using SignalReplay.Core.Optimization;
+using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Replay;
+
+namespace SignalReplay.Core.Tests.Optimization;
+
+/// <summary>
+/// The walk-forward phase: its windows, its configuration keys, and its workflow on a daily market with real signals (momentum and
+/// breakout generated from the bars, a trend classifier), replayed in process.
+/// </summary>
+public sealed class WalkForwardTests
+{
+    private const long Day = 86_400_000L;
+    private static readonly long Start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+    private static readonly SeriesId Spy = SeriesId.Parse("SPY_1d");
+
+    private const string Run = """
+        name: wf
+        data: { dataset: d, series: [SPY_1d], batch_window: 30d }
+        classifiers: [ { name: trend, series: SPY_1d, params: { fast: 5, slow: 20 } } ]
+        strategies:
+          - { name: momentum, series: SPY_1d, params: { fast: [3, 5, 10], slow: [20, 40], long_only: [true, false] } }
+          - { name: breakout, series: SPY_1d, params: { length: [10, 30] } }
+        portfolio: { execution: { commission_bps: 5 } }
+        phases:
+          - { name: grid, kind: grid, top: 4 }
+          - { name: regime, kind: regime, classifier: trend, per_regime: 2 }
+          - { name: ensemble, kind: ensemble, top: 2 }
+          - { name: wf, kind: walk_forward, train: 120, test: 40 }
+        """;
+
+    private static long[] Times(int bars) => [.. Enumerable.Range(0, bars).Select(i => Start + (i * Day))];
+
+    private static TradingWindow Span(int fromBar, int toBar) => new(Start + (fromBar * Day), Start + (toBar * Day));
+
+    [Fact]
+    public void Rolling_windows_in_bars_move_by_the_step_and_the_last_test_span_ends_with_the_range()
+    {
+        var spec = new WalkForwardSpec(SpanLength.OfBars(100), SpanLength.OfBars(30), SpanLength.OfBars(30), Anchored: false, ["grid"]);
+
+        var windows = spec.Windows(Times(200), Start, Start + (200 * Day));
+
+        Assert.Equal(
+            [(Span(0, 100), Span(100, 130)), (Span(30, 130), Span(130, 160)), (Span(60, 160), Span(160, 190)), (Span(90, 190), new TradingWindow(Start + (190 * Day), Start + (200 * Day)))],
+            windows);
+    }
+
+    [Fact]
+    public void Anchored_windows_in_days_all_train_from_the_start_of_the_range()
+    {
+        var spec = new WalkForwardSpec(SpanLength.Of(TimeSpan.FromDays(50)), SpanLength.Of(TimeSpan.FromDays(25)), SpanLength.Of(TimeSpan.FromDays(25)), Anchored: true, ["grid"]);
+
+        var windows = spec.Windows(Times(120), Start + (10 * Day), Start + (110 * Day));
+
+        Assert.Equal([(Span(10, 60), Span(60, 85)), (Span(10, 85), Span(85, 110))], windows);
+    }
+
+    [Fact]
+    public void A_range_too_short_for_one_window_has_none_and_too_many_windows_are_refused()
+    {
+        var spec = new WalkForwardSpec(SpanLength.OfBars(100), SpanLength.OfBars(30), SpanLength.OfBars(30), Anchored: false, ["grid"]);
+        var tiny = spec with { Train = SpanLength.OfBars(1), Test = SpanLength.OfBars(1), Step = SpanLength.OfBars(1) };
+
+        Assert.Empty(spec.Windows(Times(100), Start, Start + (100 * Day)));
+        var error = Assert.Throws<ArgumentException>(() => tiny.Windows(Times(1_000), Start, Start + (1_000 * Day)));
+        Assert.Contains($"more than {WalkForwardSpec.MaxWindows} windows", error.Message);
+    }
+
+    [Fact]
+    public void The_reader_takes_the_windows_and_by_default_every_search_phase_before()
+    {
+        var config = RunConfigReader.Parse(Run.Replace("train: 120, test: 40", "train: 90d, test: 30d, step: 15d, anchored: true", StringComparison.Ordinal), "run.yaml");
+
+        var spec = config.Phases[^1].WalkForward!;
+        Assert.Equal(PhaseKind.WalkForward, config.Phases[^1].Kind);
+        Assert.Equal((SpanLength.Of(TimeSpan.FromDays(90)), SpanLength.Of(TimeSpan.FromDays(30)), SpanLength.Of(TimeSpan.FromDays(15)), true), (spec.Train, spec.Test, spec.Step, spec.Anchored));
+        Assert.Equal(["grid", "regime", "ensemble"], spec.Phases);
+        Assert.Equal(SpanLength.OfBars(40), RunConfigReader.Parse(Run, "run.yaml").Phases[^1].WalkForward!.Step);
+    }
+
+    [Theory]
+    [InlineData("train: 120, test: 40", "train: 120, test: 30d", "run.yaml line 12, key 'phases[3].train': train, test and step of a walk-forward phase are all durations (90d) or all bar counts (250).")]
+    [InlineData("train: 120, test: 40", "train: 120, test: 40, phases: [grid, nope]", "run.yaml line 12, key 'phases[3].phases[1]': 'nope' is not a phase before this one; those are grid, regime, ensemble.")]
+    [InlineData("train: 120, test: 40", "train: 120, test: 40, phases: [grid, ensemble]", "run.yaml line 12, key 'phases[3].phases': ensemble phase 'ensemble' weighs the picks of the regime phase right before it; list that regime phase before it.")]
+    [InlineData("train: 120, test: 40", "train: 120, test: 40, phases: [regime]", "run.yaml line 12, key 'phases[3].phases': a walk-forward window's phases start with a grid phase: each later one starts from the one before it.")]
+    [InlineData("train: 120, test: 40", "test: 40", "run.yaml line 12, key 'phases[3].train': this key is required and missing.")]
+    [InlineData("{ name: grid, kind: grid, top: 4 }", "{ name: grid, kind: grid, top: 4, train: 30 }", "run.yaml line 9, key 'phases[0].train': only a walk_forward phase takes train.")]
+    [InlineData("train: 120, test: 40", "train: 120, test: 4x", "run.yaml line 12, key 'phases[3].test': '4x' is not a duration such as 30m, 1h or 7d.")]
+    public void Bad_walk_forward_settings_are_refused_naming_the_line_and_key(string replace, string with, string message)
+    {
+        var error = Assert.Throws<RunConfigException>(() => RunConfigReader.Parse(Run.Replace(replace, with, StringComparison.Ordinal), "run.yaml"));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    /// <summary>A daily random walk with drifting regimes; bars from <paramref name="mutateFrom"/> on follow another path.</summary>
+    private static BarSeries Market(int bars, int mutateFrom = int.MaxValue)
+    {
+        var (random, other) = (new Random(7), new Random(99));
+        var list = new List<Bar>();
+        var price = 100.0;
+        for (var i = 0; i < bars; i++)
+        {
+            var drift = Math.Sin(i / 40.0) * 0.004;
+            var shock = (i >= mutateFrom ? other : random).NextDouble() - 0.5;
+            var close = price * (1 + drift + (shock * 0.03));
+            list.Add(new Bar(Start + (i * Day), price, Math.Max(price, close) * 1.004, Math.Min(price, close) * 0.996, close, 1_000));
+            price = close;
+        }
+
+        return BarSeries.FromBars(Spy, list);
+    }
+
+    private static async Task<(PhaseRecord Record, InProcessWorkflowHost Host, RunConfig Config, SignalSet Signals)> WalkForward(BarSeries series, string run = Run)
+    {
+        var config = RunConfigReader.Parse(run, "run.yaml");
+        var signals = SignalGeneration.Run([series], TopologyBuilder.Strategies(config), TopologyBuilder.Classifiers(config), new GenerationOptions { BatchWindow = config.Data.Window });
+        var host = new InProcessWorkflowHost([series], signals);
+        var record = await new Workflow(config, host).RunPhaseAsync(config.Phases.Count - 1, []);
+        return (record, host, config, signals);
+    }
+
+    [Fact]
+    public async Task No_bar_of_a_test_span_or_after_it_changes_the_choice_of_its_window_or_those_before()
+    {
+        var (original, _, _, _) = await WalkForward(Market(400));
+        var windows = original.WalkForward!.Windows;
+        var third = windows[2];
+        var mutateFrom = (int)((third.Test.From - Start) / Day);
+
+        var (mutated, _, _, _) = await WalkForward(Market(400, mutateFrom));
+
+        var after = mutated.WalkForward!.Windows;
+        Assert.Equal(7, windows.Count);
+        Assert.All(windows, w => Assert.NotNull(w.Choice));
+        Assert.Equal(
+            windows.Take(3).Select(w => (w.Train, w.Test, w.Choice, w.InSampleScore, w.Trials)),
+            after.Take(3).Select(w => (w.Train, w.Test, w.Choice, w.InSampleScore, w.Trials)));
+        Assert.Equal(windows.Take(2).Select(w => (w.OutOfSampleScore, w.FinalEquity)), after.Take(2).Select(w => (w.OutOfSampleScore, w.FinalEquity)));
+        Assert.NotEqual(third.FinalEquity, after[2].FinalEquity); // the mutation reached the third test span
+        Assert.NotEqual(windows.Skip(3).Select(w => w.InSampleScore), after.Skip(3).Select(w => w.InSampleScore)); // and the later train spans
+    }
+
+    [Fact]
+    public async Task The_out_of_sample_curve_is_each_windows_choice_traded_on_its_test_span_with_the_equity_left_before_it()
+    {
+        var series = Market(400);
+        var (record, host, config, signals) = await WalkForward(series);
+        var report = record.WalkForward!;
+        var written = host.Written["wf"];
+
+        // By hand: each window's choice, found among the grid's and the inner phases' portfolios by its id, on its test span.
+        var equity = config.Portfolio.StartingCash;
+        var curve = new List<double>();
+        foreach (var window in report.Windows)
+        {
+            var chosen = host.Jobs.SelectMany(j => j.Plan.Portfolios).First(p => p.Id == window.Choice);
+            var result = Backtest.FromSignalSet([series], signals, [chosen with { Window = window.Test, StartingCash = equity }]).Single();
+            Assert.Equal(equity, window.StartingEquity);
+            curve.AddRange(result.Equity);
+            equity = result.FinalEquity;
+        }
+
+        Assert.Equal(curve, StitchedCurve.Of(written).Equity);
+        Assert.Equal(equity, report.Windows[^1].FinalEquity);
+        Assert.Equal((equity / curve[0]) - 1, report.OutOfSampleMetrics[0], 12);
+        Assert.Equal(report.Windows.Count, written.Count);
+        Assert.All(written, o => Assert.Equal(Workflow.OutOfSample, o.Candidate));
+        Assert.Equal($"{report.Windows[^1].Choice}", Assert.Single(record.Selected).Id);
+        Assert.Null(record.Selected[0].Window);
+    }
+
+    [Fact]
+    public async Task The_report_holds_efficiency_stability_and_each_parameters_path_and_every_inner_portfolio_is_a_trial()
+    {
+        var (record, host, _, _) = await WalkForward(Market(400), Run.Replace("test: 40 }", "test: 40, phases: [grid] }", StringComparison.Ordinal));
+        var report = record.WalkForward!;
+
+        var inSample = report.Windows.Average(w => w.InSampleScore);
+        var outOfSample = report.Windows.Average(w => w.OutOfSampleScore);
+        Assert.Equal(outOfSample / inSample, report.Efficiency, 12);
+        Assert.Equal(host.Jobs.Where(j => j.Key.EndsWith("/grid", StringComparison.Ordinal)).Sum(j => j.Plan.Count), record.Evaluated);
+        Assert.Equal(14 * report.Windows.Count, record.Evaluated); // 12 momentum and 2 breakout instances per window
+        Assert.All(report.Windows, w => Assert.Equal(14, w.Trials));
+        var kept = report.Windows.Skip(1).Select((w, i) => w.Choice == report.Windows[i].Choice).Count(k => k);
+        Assert.Equal(kept / (double)(report.Windows.Count - 1), report.ChoiceStability);
+        var fast = report.Parameters.Single(p => p.Name == "momentum.fast");
+        Assert.Equal(
+            report.Windows.Select(w => w.Choice!.StartsWith("momentum(", StringComparison.Ordinal) ? ParameterPath.Parameters(w.Choice)["momentum.fast"] : double.NaN),
+            fast.Values);
+        Assert.NotNull(record.BestMoments);
+        Assert.Equal(Workflow.OutOfSample, Assert.Single(record.Best).Candidate);
+    }
+
+    [Fact]
+    public void Parameters_are_read_from_single_strategies_and_ensemble_members()
+    {
+        var single = ParameterPath.Parameters("momentum(fast=5,slow=20,long_only=0)@SPY_1d|ff=1");
+        var ensemble = ParameterPath.Parameters("ensemble(UP=0.5@momentum(fast=5,slow=20)@SPY_1d+0.5@breakout(length=30)@SPY_1d,DOWN=1@momentum(fast=10,slow=40)@SPY_1d)|ff=1");
+
+        Assert.Equal(new Dictionary<string, double> { ["momentum.fast"] = 5, ["momentum.slow"] = 20, ["momentum.long_only"] = 0 }, single);
+        Assert.Equal(new Dictionary<string, double> { ["momentum.fast"] = 5, ["momentum.slow"] = 20, ["breakout.length"] = 30 }, ensemble);
+    }
+}
