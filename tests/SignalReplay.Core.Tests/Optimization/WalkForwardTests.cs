@@ -1,4 +1,5 @@
 using SignalReplay.Core.Generation;
+using SignalReplay.Core.Indices;
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
 using SignalReplay.Core.Replay;
@@ -191,6 +192,48 @@ public sealed class WalkForwardTests
             fast.Values);
         Assert.NotNull(record.BestMoments);
         Assert.Equal(Workflow.OutOfSample, Assert.Single(record.Best).Candidate);
+    }
+
+    [Fact]
+    public async Task Each_window_chooses_what_its_train_span_rewarded_and_pays_for_a_turn_of_the_market_out_of_sample()
+    {
+        // The market rises 1% a bar for 200 bars, then falls 1% a bar; one strategy is long every other pair of bars, the other short on them.
+        const string run = """
+            name: known
+            data: { dataset: d, series: [SPY_1d] }
+            strategies: [ { name: momentum, series: SPY_1d, params: { fast: [5, 10], slow: 20 } } ]
+            phases:
+              - { name: grid, kind: grid, top: 2 }
+              - { name: wf, kind: walk_forward, train: 100, test: 50 }
+            """;
+        var config = RunConfigReader.Parse(run, "run.yaml");
+        var (up, down) = (TopologyBuilder.StrategyInstances(config)[0].Strategy().InstanceId, TopologyBuilder.StrategyInstances(config)[1].Strategy().InstanceId);
+        var bars = new List<Bar>();
+        var price = 100.0;
+        for (var i = 0; i < 400; i++)
+        {
+            var close = price * (1 + (i < 200 ? 0.01 : -0.01) + (0.002 * Math.Sin(i * 1.3)));
+            bars.Add(new Bar(Start + (i * Day), price, Math.Max(price, close), Math.Min(price, close), close, 1_000));
+            price = close;
+        }
+
+        double[] Targets(double side) => [.. Enumerable.Range(0, 400).Select(i => (i / 2) % 2 == 0 ? side : 0)];
+        var signals = new SignalSet(
+            [SignalIndex.FromDense(up, Spy, Targets(1)), SignalIndex.FromDense(down, Spy, Targets(-1))],
+            [],
+            [],
+            new Dictionary<SeriesId, int> { [Spy] = 400 },
+            new Dictionary<string, SeriesId>());
+        var record = await new Workflow(config, new InProcessWorkflowHost([BarSeries.FromBars(Spy, bars)], signals)).RunPhaseAsync(1, []);
+
+        var windows = record.WalkForward!.Windows;
+        Assert.Equal(6, windows.Count); // trained on [0, 100), [50, 150) ... [250, 350)
+        Assert.All(windows.Take(3), w => Assert.StartsWith(up, w.Choice, StringComparison.Ordinal));     // trained in the rise
+        Assert.All(windows.Skip(4), w => Assert.StartsWith(down, w.Choice, StringComparison.Ordinal));   // trained in the fall
+        Assert.True(windows[0].OutOfSampleScore > 0 && windows[1].OutOfSampleScore > 0, "long in the rise makes money");
+        Assert.True(windows[2].OutOfSampleScore < 0, "trained in the rise, traded in the fall: the turn costs");
+        Assert.All(windows.Skip(4), w => Assert.True(w.OutOfSampleScore > 0, "short in the fall makes money"));
+        Assert.True(record.WalkForward.ChoiceStability < 1);
     }
 
     [Fact]
