@@ -32,6 +32,14 @@ public sealed class Bollinger : IBarFeature
     public double Lower => IsReady ? _moments.Mean - (Width * Math.Sqrt(_moments.PopulationVariance)) : double.NaN;
 
     public void Update(in Bar bar) => _moments.Push(bar.Close);
+
+    public double Output(string output) => output switch
+    {
+        "value" => Value,
+        "upper" => Upper,
+        "lower" => Lower,
+        _ => throw new ArgumentException($"Feature bollinger has no output '{output}'; it has value, upper, lower."),
+    };
 }
 
 /// <summary>Donchian channel: highest high and lowest low of the last n bars, the current one included; first value at bar n-1.</summary>
@@ -59,6 +67,14 @@ public sealed class Donchian : IBarFeature
     public double Upper => IsReady ? _highs.Extreme : double.NaN;
 
     public double Lower => IsReady ? _lows.Extreme : double.NaN;
+
+    public double Output(string output) => output switch
+    {
+        "value" => Value,
+        "upper" => Upper,
+        "lower" => Lower,
+        _ => throw new ArgumentException($"Feature donchian has no output '{output}'; it has value, upper, lower."),
+    };
 
     public void Update(in Bar bar)
     {

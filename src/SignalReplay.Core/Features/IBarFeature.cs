@@ -12,6 +12,20 @@ public interface IBarFeature
     double Value { get; }
 
     void Update(in Bar bar);
+
+    /// <summary>The output called <paramref name="output"/> (<c>value</c> is <see cref="Value"/>); a feature with several outputs overrides it.</summary>
+    double Output(string output) => output == "value" ? Value : throw new ArgumentException($"Feature {GetType().Name} has no output '{output}'.");
+}
+
+/// <summary>An incremental indicator over two series: each bar of its own series, paired with the other series' latest close.</summary>
+public interface IPairedFeature
+{
+    bool IsReady { get; }
+
+    /// <summary>The output; NaN before <see cref="IsReady"/>.</summary>
+    double Value { get; }
+
+    void Update(double close, double otherClose);
 }
 
 /// <summary>Argument checks shared by the features, with errors naming the feature and parameter.</summary>

@@ -59,7 +59,7 @@ public sealed class LogReturnVolatility : IBarFeature
 /// exact sums of x, y, x², y² and xy over the window (<see cref="DoubleDouble"/>), O(1) per slice; the
 /// first value needs n return pairs, so it comes at slice n. 0 when either window has no variance.
 /// </summary>
-public sealed class ReturnCorrelation
+public sealed class ReturnCorrelation : IPairedFeature
 {
     private readonly RollingWindow _x;
     private readonly RollingWindow _y;

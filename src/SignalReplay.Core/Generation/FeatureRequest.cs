@@ -20,97 +20,66 @@ public sealed record FeatureRequest(string Kind, SeriesId Series, IReadOnlyList<
     public override string ToString() => Key;
 }
 
-/// <summary>Turns feature requests into computations; unknown kinds, outputs and parameters are refused by name.</summary>
+/// <summary>Turns feature requests into computations (the kinds <see cref="DeciderRegistry.Default"/> has); unknown kinds, outputs and parameters are refused by name.</summary>
 public static class FeatureCatalog
 {
-    private static readonly IReadOnlyDictionary<string, (int Parameters, string[] Outputs)> Kinds = new Dictionary<string, (int, string[])>
-    {
-        ["sma"] = (1, ["value"]),
-        ["ema"] = (1, ["value"]),
-        ["rsi"] = (1, ["value"]),
-        ["atr"] = (1, ["value"]),
-        ["bollinger"] = (2, ["value", "upper", "lower"]),
-        ["volatility"] = (1, ["value"]),
-        ["roc"] = (1, ["value"]),
-        ["donchian"] = (1, ["value", "upper", "lower"]),
-        ["correlation"] = (1, ["value"]),
-    };
-
-    public static IReadOnlyCollection<string> KnownKinds => [.. Kinds.Keys.Order(StringComparer.Ordinal)];
+    public static IReadOnlyCollection<string> KnownKinds => [.. DeciderRegistry.Default.Features.Select(f => f.Name)];
 
     /// <summary>Checks kind, parameter count, output and the pairing of two-series kinds.</summary>
-    public static void Validate(FeatureRequest request)
+    public static void Validate(FeatureRequest request) => Definition(request);
+
+    /// <summary>The outputs a request's computation has, <c>value</c> first.</summary>
+    public static IReadOnlyList<string> Outputs(FeatureRequest request) => Definition(request).Outputs;
+
+    /// <summary>A fresh computation for a single-series request.</summary>
+    public static IBarFeature CreateBarFeature(FeatureRequest request)
     {
-        if (!Kinds.TryGetValue(request.Kind, out var shape))
+        var definition = Definition(request);
+        return Made(request, definition.Create ?? throw new ArgumentException($"Feature {request.Kind} reads two series: give it a second series (Other)."));
+    }
+
+    /// <summary>A fresh computation for a two-series request.</summary>
+    public static IPairedFeature CreatePairedFeature(FeatureRequest request)
+    {
+        var definition = Definition(request);
+        return Made(request, definition.CreatePaired ?? throw new ArgumentException($"Feature {request.Kind} reads one series; it takes no second series."));
+    }
+
+    private static T Made<T>(FeatureRequest request, Func<IReadOnlyList<double>, T> create)
+    {
+        try
         {
-            throw new ArgumentException($"Unknown feature '{request.Kind}'; known features are {string.Join(", ", KnownKinds)}.");
+            return create(request.Parameters);
+        }
+        catch (ArgumentException error) when (!error.Message.StartsWith($"Feature {request.Kind}", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Feature {request.Kind}: {error.Message}", error);
+        }
+    }
+
+    private static FeatureDefinition Definition(FeatureRequest request)
+    {
+        var definition = DeciderRegistry.Default.Feature(request.Kind);
+        if (request.Parameters.Count != definition.Parameters)
+        {
+            throw new ArgumentException($"Feature {request.Kind} takes {definition.Parameters} parameter(s), not {request.Parameters.Count}.");
         }
 
-        if (request.Parameters.Count != shape.Parameters)
+        if (!definition.Outputs.Contains(request.Output))
         {
-            throw new ArgumentException($"Feature {request.Kind} takes {shape.Parameters} parameter(s), not {request.Parameters.Count}.");
+            throw new ArgumentException($"Feature {request.Kind} has no output '{request.Output}'; it has {string.Join(", ", definition.Outputs)}.");
         }
 
-        if (!shape.Outputs.Contains(request.Output))
+        if (definition.Paired != (request.Other is not null))
         {
-            throw new ArgumentException($"Feature {request.Kind} has no output '{request.Output}'; it has {string.Join(", ", shape.Outputs)}.");
-        }
-
-        if ((request.Kind == "correlation") != (request.Other is not null))
-        {
-            throw new ArgumentException($"Feature {request.Kind}: correlation needs a second series and no other feature takes one.");
+            throw new ArgumentException($"Feature {request.Kind}: {(definition.Paired ? "it reads two series: give it a second series" : "it reads one series and takes no second series")}.");
         }
 
         if (request.Parameters.Any(p => !double.IsFinite(p)))
         {
             throw new ArgumentException($"Feature {request.Kind}: parameters must be finite numbers.");
         }
-    }
 
-    /// <summary>A fresh computation for a single-series request.</summary>
-    internal static IBarFeature CreateBarFeature(FeatureRequest request)
-    {
-        Validate(request);
-        var length = Length(request);
-        return request.Kind switch
-        {
-            "sma" => new Sma(length),
-            "ema" => new Ema(length),
-            "rsi" => new Rsi(length),
-            "atr" => new Atr(length),
-            "bollinger" => new Bollinger(length, request.Parameters[1]),
-            "volatility" => new LogReturnVolatility(length),
-            "roc" => new Roc(length),
-            "donchian" => new Donchian(length),
-            _ => throw new ArgumentException($"Feature {request.Kind} is not a single-series feature."),
-        };
-    }
-
-    internal static ReturnCorrelation CreateCorrelation(FeatureRequest request)
-    {
-        Validate(request);
-        return new ReturnCorrelation(Length(request));
-    }
-
-    /// <summary>Reads <paramref name="output"/> of a computation.</summary>
-    internal static double Read(IBarFeature feature, string output) => (feature, output) switch
-    {
-        (_, "value") => feature.Value,
-        (Bollinger bands, "upper") => bands.Upper,
-        (Bollinger bands, "lower") => bands.Lower,
-        (Donchian channel, "upper") => channel.Upper,
-        (Donchian channel, "lower") => channel.Lower,
-        _ => throw new ArgumentException($"Feature {feature.GetType().Name} has no output '{output}'."),
-    };
-
-    private static int Length(FeatureRequest request)
-    {
-        var length = request.Parameters[0];
-        if (length != Math.Floor(length) || length is < 1 or > 1_000_000)
-        {
-            throw new ArgumentException($"Feature {request.Kind}: length must be a whole number from 1 to 1,000,000, not {length}.");
-        }
-
-        return (int)length;
+        return definition;
     }
 }

@@ -9,12 +9,17 @@ namespace SignalReplay.Core.Generation;
 public sealed class Parameters(string owner, IReadOnlyDictionary<string, double> given)
 {
     private readonly List<(string Name, double Value)> _read = [];
+    private readonly List<ParameterDeclaration> _declared = [];
 
     /// <summary>The parameters read so far, in reading order: they name the instance.</summary>
     public IReadOnlyList<(string Name, double Value)> Read => _read;
 
+    /// <summary>What each read parameter is: its type, default and range, in reading order.</summary>
+    public IReadOnlyList<ParameterDeclaration> Declarations => _declared;
+
     public int Int(string name, int defaultValue, int minimum = 1, int maximum = 1_000_000)
     {
+        _declared.Add(new ParameterDeclaration(name, "int", defaultValue, minimum, maximum));
         var value = Take(name, defaultValue);
         if (value != Math.Floor(value) || value < minimum || value > maximum)
         {
@@ -26,6 +31,7 @@ public sealed class Parameters(string owner, IReadOnlyDictionary<string, double>
 
     public double Number(string name, double defaultValue, double minimum, double maximum)
     {
+        _declared.Add(new ParameterDeclaration(name, "number", defaultValue, minimum, maximum));
         var value = Take(name, defaultValue);
         if (!double.IsFinite(value) || value < minimum || value > maximum)
         {
@@ -37,6 +43,7 @@ public sealed class Parameters(string owner, IReadOnlyDictionary<string, double>
 
     public bool Flag(string name, bool defaultValue)
     {
+        _declared.Add(new ParameterDeclaration(name, "flag", defaultValue ? 1 : 0, 0, 1));
         var value = Take(name, defaultValue ? 1 : 0);
         return value switch
         {

@@ -290,13 +290,13 @@ public sealed class SignalGenerator
     private sealed class Computation
     {
         private readonly IBarFeature? _feature;
-        private readonly ReturnCorrelation? _correlation;
+        private readonly IPairedFeature? _correlation;
         private readonly int _other;
         private readonly string[] _outputs;
         private readonly double[] _now;
         private readonly double[] _before;
 
-        private Computation(IBarFeature? feature, ReturnCorrelation? correlation, int other, string[] outputs)
+        private Computation(IBarFeature? feature, IPairedFeature? correlation, int other, string[] outputs)
         {
             (_feature, _correlation, _other, _outputs) = (feature, correlation, other, outputs);
             _now = [.. outputs.Select(_ => double.NaN)];
@@ -305,7 +305,7 @@ public sealed class SignalGenerator
 
         public static Computation Create(FeatureRequest request, IReadOnlyDictionary<SeriesId, int> ordinal)
         {
-            string[] outputs = request.Kind is "bollinger" or "donchian" ? ["value", "upper", "lower"] : ["value"];
+            string[] outputs = [.. FeatureCatalog.Outputs(request)];
             if (request.Other is { } other)
             {
                 if (!ordinal.TryGetValue(other, out var otherOrdinal))
@@ -313,7 +313,7 @@ public sealed class SignalGenerator
                     throw new ArgumentException($"Feature {request.Key} reads series {other}, which the run does not have.");
                 }
 
-                return new Computation(null, FeatureCatalog.CreateCorrelation(request), otherOrdinal, outputs);
+                return new Computation(null, FeatureCatalog.CreatePairedFeature(request), otherOrdinal, outputs);
             }
 
             return new Computation(FeatureCatalog.CreateBarFeature(request), null, -1, outputs);
@@ -327,13 +327,13 @@ public sealed class SignalGenerator
                 _feature.Update(bar);
                 for (var i = 0; i < _outputs.Length; i++)
                 {
-                    _now[i] = FeatureCatalog.Read(_feature, _outputs[i]);
+                    _now[i] = i == 0 ? _feature.Value : _feature.Output(_outputs[i]);
                 }
 
                 return;
             }
 
-            // A correlation moves with its own series' bars, pairing each with the other series' latest close.
+            // A paired feature (correlation) moves with its own series' bars, pairing each with the other series' latest close.
             if (latestIdx[_other] >= 0)
             {
                 _correlation!.Update(bar.Close, latest[_other].Close);
