@@ -24,7 +24,7 @@ internal static class BacktestCommand
             command.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var spec = GenerationCommandSpec.From(parse.GetValue(dataset)!, parse.GetValue(strategies)!, parse.GetValue(classifiers) ?? []);
             var request = spec.Request;

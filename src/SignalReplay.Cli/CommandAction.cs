@@ -9,10 +9,12 @@ namespace SignalReplay.Cli;
 /// </summary>
 internal static class CommandAction
 {
-    public static async Task<int> RunAsync(IAnsiConsole console, Func<Task> work)
+    /// <summary>Loads the <c>--plugins</c> given, then runs <paramref name="work"/>.</summary>
+    public static async Task<int> RunAsync(IAnsiConsole console, System.CommandLine.ParseResult parse, Func<Task> work)
     {
         try
         {
+            LoadPlugins(parse.GetValue(SignalReplayCommandLine.Plugins) ?? []);
             await work();
             return 0;
         }
@@ -23,7 +25,11 @@ internal static class CommandAction
         }
     }
 
+    /// <summary>Loads plugins into the process's registry (each file once, however often it is named).</summary>
+    public static void LoadPlugins(IReadOnlyList<string> paths) => Core.Generation.PluginLoader.Load(paths, Core.Generation.DeciderRegistry.Default);
+
     private static bool IsUserError(Exception error) => error is MarketDataException
+        or Core.Generation.PluginException
         or Abstractions.RunFailedException
         or Abstractions.RunOwnedElsewhereException
         or Core.Optimization.RunConfigException

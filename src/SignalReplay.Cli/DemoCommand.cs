@@ -39,12 +39,12 @@ internal static class DemoCommand
             },
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic market: same seed, same bytes.", DefaultValueFactory = _ => 42 };
-        var command = new Command("demo", "Synthetic market -> base dataset -> a 3-phase optimization of 270 configurations on the embedded silo -> leaderboard.")
+        var command = new Command("demo", "Synthetic market -> base dataset -> grid -> regime -> ensemble -> walk-forward over 270 configurations on the embedded silo -> leaderboards and report.")
         {
             days,
             seed,
         };
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var options = SyntheticMarketOptions.Default with { TradingDays = parse.GetValue(days), Seed = parse.GetValue(seed) };
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);

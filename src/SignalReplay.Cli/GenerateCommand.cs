@@ -25,7 +25,7 @@ internal static class GenerateCommand
             strategies,
             classifiers,
         };
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var spec = GenerationCommandSpec.From(parse.GetValue(dataset)!, parse.GetValue(strategies)!, parse.GetValue(classifiers) ?? []);
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);

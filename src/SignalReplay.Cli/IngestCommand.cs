@@ -28,7 +28,7 @@ internal static class IngestCommand
             dataset,
             resample,
         };
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var targets = (parse.GetValue(resample) ?? []).Select(Timeframe.Parse).ToArray();
             var series = MarketDataFiles.Read(parse.GetValue(paths)!, targets);

@@ -16,7 +16,7 @@ internal static class OptimizationRun
 
     public static async Task<RunSummary> RunAsync(IAnsiConsole console, LocalStore store, string configText, string source, CancellationToken cancellationToken)
     {
-        var config = RunConfigReader.Parse(configText, source);
+        var config = RunConfigReader.Parse(configText, source, loadPlugins: CommandAction.LoadPlugins);
         console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on the embedded silo.");
         Skipped(console, config);
         var id = RunIds.New(config.Name);
@@ -86,7 +86,7 @@ internal static class OptimizationRun
     public static async Task<RunSummary> RunRemoteAsync(
         IAnsiConsole console, RunApiClient api, string configText, string source, TimeSpan interval, CancellationToken cancellationToken)
     {
-        var config = RunConfigReader.Parse(configText, source);
+        var config = RunConfigReader.Parse(configText, source, loadPlugins: CommandAction.LoadPlugins);
         console.MarkupLineInterpolated($"Grid of {TopologyBuilder.Grid(config).Count} configurations, {config.Phases.Count} phases, on {api.BaseAddress}.");
         Skipped(console, config);
         var started = await api.StartAsync(configText, cancellationToken);

@@ -10,8 +10,8 @@ internal static class OptimizeCommand
     {
         var config = new Argument<string>("config") { Description = "Run configuration (YAML or JSON): data, classifiers, strategies, portfolio grid, phases." };
         var interval = RunWatch.PollSeconds(2);
-        var command = RunWatch.HostCommand("optimize", "Run a multi-phase optimization (grid -> regime -> validate) and write its results: on the embedded silo, or with --api on a silo host.", config, interval);
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        var command = RunWatch.HostCommand("optimize", "Run a multi-phase optimization (grid, regime, ensemble, validate, walk_forward phases) and write its results: on the embedded silo, or with --api on a silo host.", config, interval);
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var path = parse.GetValue(config)!;
             var text = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : throw new FileNotFoundException($"There is no run configuration '{path}'.", path);

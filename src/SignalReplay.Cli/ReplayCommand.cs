@@ -23,7 +23,7 @@ internal static class ReplayCommand
             command.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var store = LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
             var id = parse.GetValue(signalSet)!;

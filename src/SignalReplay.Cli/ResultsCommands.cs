@@ -14,7 +14,7 @@ internal static class ResultsCommands
     public static Command Runs(IAnsiConsole console)
     {
         var list = new Command("list", "Every run in the store with its status.");
-        list.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        list.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var store = Store(parse).Objects;
             var table = new Table().AddColumns("run", "name", "status", "created (UTC)", "finished (UTC)");
@@ -38,7 +38,7 @@ internal static class ResultsCommands
 
         var id = new Argument<string>("run") { Description = "Run id (see runs list)." };
         var show = new Command("show", "A run's metadata and summary.") { id };
-        show.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        show.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var run = parse.GetValue(id)!;
             var store = Store(parse).Objects;
@@ -69,7 +69,7 @@ internal static class ResultsCommands
         var watchId = new Argument<string>("run") { Description = "Run id (see runs list, or the id optimize printed)." };
         var interval = RunWatch.PollSeconds(2);
         var watch = RunWatch.HostCommand("watch", "Follow a run until it finishes, then print its summary: on a silo host with --api, else through the store's metadata.json.", watchId, interval);
-        watch.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        watch.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var run = parse.GetValue(watchId)!;
             var every = TimeSpan.FromSeconds(parse.GetValue(interval));
@@ -93,7 +93,7 @@ internal static class ResultsCommands
         }));
         var resumeId = new Argument<string>("run") { Description = "Run id (see runs list)." };
         var resume = RunWatch.HostCommand("resume", "Continue an interrupted run from its first unfinished phase and follow it: on a silo host with --api, else on the embedded silo.", resumeId, interval);
-        resume.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        resume.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var run = parse.GetValue(resumeId)!;
             using var api = RunWatch.Client(parse);
@@ -108,7 +108,7 @@ internal static class ResultsCommands
         }));
         var interruptId = new Argument<string>("run") { Description = "Run id (see runs list)." };
         var interrupt = RunWatch.HostCommand("interrupt", "Stop a run on a silo host where it stands (runs resume continues it). An embedded run stops with Ctrl-C.", interruptId);
-        interrupt.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        interrupt.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             using var api = RunWatch.Client(parse)
                 ?? throw new ArgumentException("runs interrupt acts on a silo host: give --api URL (an embedded run stops with Ctrl-C).");
@@ -124,7 +124,7 @@ internal static class ResultsCommands
         var phase = new Option<string?>("--phase") { Description = "Phase (default: the last one)." };
         var n = new Option<int>("-n") { Description = "Rows.", DefaultValueFactory = _ => 10 };
         var top = new Command("top", "The n best portfolios of a phase, from its metrics.parquet.") { run, phase, n };
-        top.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        top.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
             MetricsTable.Write(console, $"{parse.GetValue(run)} phase {name}", rows.Select(r => (r.Portfolio, r.Metrics, r.FinalEquity)), parse.GetValue(n), r => rows.First(x => x.Portfolio == r).Score);
@@ -132,7 +132,7 @@ internal static class ResultsCommands
 
         var output = new Option<string>("--out") { Description = "CSV file to write, or - for standard output.", Required = true };
         var export = new Command("export", "Write a phase's metrics rows as CSV.") { run, phase, output };
-        export.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        export.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
             await WriteCsvAsync(
@@ -148,7 +148,7 @@ internal static class ResultsCommands
         var portfolio = new Option<string?>("--portfolio") { Description = "Portfolio id (default: the phase's best)." };
         var equityOut = new Option<string?>("--out") { Description = "CSV file to write, or - for standard output (default: a table)." };
         var equity = new Command("equity", "A kept portfolio's day-end equity and drawdown in a phase, from its equity.parquet.") { run, phase, portfolio, equityOut };
-        equity.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        equity.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
             var id = parse.GetValue(run)!;
@@ -178,7 +178,7 @@ internal static class ResultsCommands
         }));
         var reportOut = new Option<string?>("--out") { Description = "HTML file to write (default: the run's report.html in the store)." };
         var report = new Command("report", "Write a run's self-contained HTML report (its choice, equity and drawdown, leaderboards, configuration) and print where.") { run, reportOut };
-        report.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        report.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var id = parse.GetValue(run)!;
             var store = Store(parse);
@@ -203,7 +203,7 @@ internal static class ResultsCommands
         var trades = new Option<int?>("--trades-days") { Description = "Days trades are kept (default 90)." };
         var metrics = new Option<int?>("--metrics-days") { Description = "Days metrics are kept (default 365)." };
         var command = new Command("retention", "Delete results past their retention class's days (events 7, trades 90, metrics 365, summary kept).") { dryRun, events, trades, metrics };
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var defaults = RetentionPolicy.Default;
             var policy = defaults with
@@ -226,7 +226,7 @@ internal static class ResultsCommands
     public static Command Migrate(IAnsiConsole console)
     {
         var command = new Command("migrate", "Convert v1 results (results/{run}/results.json) to the v2 layout and remove what older versions left behind; safe to run again.");
-        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var store = Store(parse).Objects;
             var report = await new ResultsMigrator(store).MigrateAllAsync(cancellationToken);

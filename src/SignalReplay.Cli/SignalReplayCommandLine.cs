@@ -14,6 +14,13 @@ public static class SignalReplayCommandLine
         Recursive = true,
     };
 
+    /// <summary>Plugin assemblies or folders to load before the command runs (their strategies, classifiers and features).</summary>
+    public static readonly Option<string[]> Plugins = new("--plugins")
+    {
+        Description = "A plugin's .dll, or a folder it was built into: its strategies, classifiers and features join the built-in ones. Repeatable.",
+        Recursive = true,
+    };
+
     public static RootCommand Build(IAnsiConsole? console = null)
     {
         if (console is null)
@@ -28,6 +35,7 @@ public static class SignalReplayCommandLine
         var root = new RootCommand("SignalReplay: compute trading signals once, store them as sparse indices, replay them into many portfolios.")
         {
             Store,
+            Plugins,
             IngestCommand.Build(console),
             GenerateCommand.Build(console),
             ReplayCommand.Build(console),
@@ -38,6 +46,7 @@ public static class SignalReplayCommandLine
             ResultsCommands.Results(console),
             ResultsCommands.Retention(console),
             ResultsCommands.Migrate(console),
+            StrategiesCommand.Build(console),
         };
         return root;
     }

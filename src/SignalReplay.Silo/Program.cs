@@ -8,6 +8,12 @@ var builder = WebApplication.CreateBuilder(args);
 // Localhost clustering and the local folder store unless configured otherwise
 // (SignalReplay__Clustering=Redis, SignalReplay__Store__Kind=AzureBlob, ...: see SiloSettings).
 var settings = SiloSettings.Read(builder.Configuration);
+// Plugins first: the silo's grains make deciders by name from the process's registry.
+foreach (var plugin in SignalReplay.Core.Generation.PluginLoader.Load(settings.Plugins, SignalReplay.Core.Generation.DeciderRegistry.Default))
+{
+    Console.WriteLine($"Loaded plugin {plugin.Origin} with {string.Join(", ", plugin.Plugins)}");
+}
+
 builder.UseOrleans(settings.Apply);
 builder.Services.AddSingleton(settings.Limits).AddSingleton(settings.Api);
 builder.Services.AddSingleton(settings).AddHostedService<RunIndexBackfill>().AddHostedService<RunResumer>();

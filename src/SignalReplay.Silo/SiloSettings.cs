@@ -62,6 +62,12 @@ public sealed record SiloSettings
     /// <summary>What the API takes in at once (<c>SignalReplay:Limits:MaxUploadBytes</c>, <c>MaxConcurrentRuns</c>).</summary>
     public ApiLimits Api { get; init; } = ApiLimits.Default;
 
+    /// <summary>
+    /// Plugin assemblies or folders every silo loads at start (<c>SignalReplay:Plugins</c>, paths separated by ';'), so runs may use
+    /// their strategies, classifiers and features; in the container, a folder published with the image or mounted into it.
+    /// </summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
     public static SiloSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("SignalReplay");
@@ -87,6 +93,7 @@ public sealed record SiloSettings
             Replay = ReadReplay(section.GetSection("Replay")),
             Limits = ReadLimits(section.GetSection("Limits")),
             Api = ReadApiLimits(section.GetSection("Limits")),
+            Plugins = section["Plugins"] is { Length: > 0 } plugins ? [.. plugins.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
         };
         if (settings.ApiKey is { Length: < MinApiKeyLength } key)
         {
@@ -99,6 +106,11 @@ public sealed record SiloSettings
         }
 
         settings.Store.Validate();
+        foreach (var plugin in settings.Plugins.Where(p => !File.Exists(p) && !Directory.Exists(p)))
+        {
+            throw new ArgumentException($"SignalReplay:Plugins names {plugin}, which is neither a file nor a folder.");
+        }
+
         return settings;
     }
 

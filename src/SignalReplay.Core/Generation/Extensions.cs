@@ -121,6 +121,19 @@ public sealed class DeciderRegistry
 
     public IReadOnlyList<FeatureDefinition> Features => [.. _features.Values];
 
+    private ImmutableList<LoadedPlugin> _plugins = [];
+
+    /// <summary>The plugin assemblies loaded into this registry, in loading order.</summary>
+    public IReadOnlyList<LoadedPlugin> Plugins => _plugins;
+
+    internal void Loaded(LoadedPlugin plugin)
+    {
+        lock (_writing)
+        {
+            _plugins = _plugins.Add(plugin);
+        }
+    }
+
     /// <summary>
     /// Registers what <paramref name="plugin"/> adds, all or nothing: a name another origin has, or a decider whose defaults do
     /// not make an instance of that name, refuses the whole plugin.

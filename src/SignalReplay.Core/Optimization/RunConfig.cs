@@ -21,6 +21,9 @@ public sealed record RunConfig(
     /// <summary>The ensembles (<c>ensembles:</c>), each crossed with the portfolio grid like one strategy instance.</summary>
     public IReadOnlyList<EnsembleSection> Ensembles { get; init; } = [];
 
+    /// <summary>Plugin assemblies or folders the run's deciders come from (<c>plugins:</c>, full paths).</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
     /// <summary>Strategy instances: each strategy's instances, summed (long.MaxValue when larger).</summary>
     public long StrategyInstances => Strategies.Aggregate(0L, (sum, s) => Saturating.Add(sum, s.Instances));
 

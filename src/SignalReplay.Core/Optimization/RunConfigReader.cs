@@ -46,7 +46,8 @@ public static class RunConfigReader
     /// <param name="text">The configuration, YAML or JSON.</param>
     /// <param name="source">The file name (or "request body") the messages name.</param>
     /// <param name="limits">What the run may ask for (<see cref="RunConfigLimits.Default"/> when null), checked before anything is expanded.</param>
-    public static RunConfig Parse(string text, string source, RunConfigLimits? limits = null)
+    /// <param name="loadPlugins">Loads the configuration's <c>plugins:</c> (full paths) before its deciders are made; null records them only.</param>
+    public static RunConfig Parse(string text, string source, RunConfigLimits? limits = null, Action<IReadOnlyList<string>>? loadPlugins = null)
     {
         limits ??= RunConfigLimits.Default;
         ConfigShape.Check(text, source);
@@ -66,7 +67,8 @@ public static class RunConfigReader
         }
 
         var root = new ConfigNode(stream.Documents[0].RootNode, string.Empty, source).Map()
-            .Allow("name", "data", "classifiers", "strategies", "ensembles", "portfolio", "phases", "tracing", "retention");
+            .Allow("name", "plugins", "data", "classifiers", "strategies", "ensembles", "portfolio", "phases", "tracing", "retention");
+        var plugins = root.Optional("plugins") is { } pluginsNode ? Plugins(pluginsNode, source, loadPlugins) : [];
         var data = Data(root.Required("data"));
         var classifiers = root.Optional("classifiers") is { } c ? c.List(allowEmpty: true).Select(node => Classifier(node, data)).ToList() : [];
         var duplicate = classifiers.GroupBy(x => x.Section.Key).FirstOrDefault(g => g.Count() > 1);
@@ -105,6 +107,7 @@ public static class RunConfigReader
             root.Optional("retention") is { } retention ? Retention(retention) : RetentionDays.Default)
         {
             Ensembles = ensembles,
+            Plugins = plugins,
         };
         if (config.Configurations > limits.MaxConfigurations)
         {
@@ -114,6 +117,26 @@ public static class RunConfigReader
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// <c>plugins:</c> paths of plugin assemblies or folders, relative to the configuration's folder. <paramref name="load"/> (the CLI's
+    /// plugin loader) loads them before any decider is made; without it (a silo host) they are recorded only: the host loads its own.
+    /// </summary>
+    private static IReadOnlyList<string> Plugins(ConfigNode node, string source, Action<IReadOnlyList<string>>? load)
+    {
+        var folder = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : Directory.GetCurrentDirectory();
+        IReadOnlyList<string> paths = [.. node.Alternatives().Select(item => Path.GetFullPath(Path.Combine(folder, item.Text())))];
+        try
+        {
+            load?.Invoke(paths);
+        }
+        catch (PluginException error)
+        {
+            throw node.Error(error.Message);
+        }
+
+        return paths;
     }
 
     private static DataSection Data(ConfigNode node)

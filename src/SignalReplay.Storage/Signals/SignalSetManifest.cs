@@ -20,6 +20,13 @@ public sealed record SignalSetManifest(
     int AlignmentRows,
     IReadOnlyDictionary<string, StoredFile> Files)
 {
+    /// <summary>
+    /// Where the code of its plugin deciders and features comes from (<c>strategy squeeze</c> -> <c>Squeeze@1.0.0.0 sha256:...</c>), part of
+    /// its id; absent when every decider is built in (the engine version stands for their code).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Code { get; init; }
+
     /// <summary>3: one packed file per index kind, every file's sha256 and row count recorded.</summary>
     public const int CurrentFormatVersion = 3;
 

@@ -20,7 +20,11 @@ public sealed record GenerationPlan(
     IReadOnlyDictionary<string, string> BaseSeriesHashes,
     IReadOnlyDictionary<SeriesId, (long First, long Last)> Spans,
     SignalSetManifest? Existing,
-    string? Damage = null);
+    string? Damage = null)
+{
+    /// <summary>Plugin code the set's deciders run (see <see cref="SignalSetManifest.Code"/>); empty for built-ins only.</summary>
+    public IReadOnlyDictionary<string, string> Code { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+}
 
 /// <summary>
 /// The outcome of <see cref="SignalSetStore.GenerateAsync"/>: the set's manifest, whether it was already
@@ -85,16 +89,23 @@ public sealed class SignalSetStore(IObjectStore store)
         var hashes = new SortedDictionary<string, string>(
             request.Series.ToDictionary(s => s.ToString(), s => baseManifest.Series[s.ToString()].ContentHash),
             StringComparer.Ordinal);
+        var code = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (what, identity) in request.Strategies.Cast<Decider>().Concat(request.Classifiers.Select(c => c.Value)).SelectMany(DeciderRegistry.Default.CodeOf))
+        {
+            code[what] = identity;
+        }
+
         var id = SignalSetId(
             SignalSetManifest.CurrentEngine,
             hashes,
             [.. request.Strategies.Select(s => s.InstanceId)],
-            request.Classifiers.Select(c => KeyValuePair.Create(c.Key, c.Value.InstanceId)));
+            request.Classifiers.Select(c => KeyValuePair.Create(c.Key, c.Value.InstanceId)),
+            code);
         var spans = request.Series.ToDictionary(
             s => s,
             s => (baseManifest.Series[s.ToString()].FirstTs.ToUnixTimeMilliseconds(), baseManifest.Series[s.ToString()].LastTs.ToUnixTimeMilliseconds()));
         var (existing, damage) = await FindWholeAsync(id, cancellationToken);
-        return new GenerationPlan(id, request, hashes, spans, existing, damage);
+        return new GenerationPlan(id, request, hashes, spans, existing, damage) { Code = code };
     }
 
     /// <summary>
@@ -308,11 +319,16 @@ public sealed class SignalSetStore(IObjectStore store)
     private static string Key(SignalSetManifest manifest, string name) => DataLayout.SignalSetFile(manifest.Id, name);
 
     /// <summary>
-    /// The content address: engine, base series content, strategy instances and classifiers, each in canonical
-    /// (ordinal) order, so neither the order series nor deciders were listed in changes it.
+    /// The content address: engine, base series content, strategy instances and classifiers, and the identity of any plugin code
+    /// they run, each in canonical (ordinal) order, so neither the order series nor deciders were listed in changes it. Without
+    /// plugins it is the address of the builds before plugins existed.
     /// </summary>
     private static string SignalSetId(
-        string engine, IReadOnlyDictionary<string, string> hashes, IEnumerable<string> strategies, IEnumerable<KeyValuePair<string, string>> classifiers)
+        string engine,
+        IReadOnlyDictionary<string, string> hashes,
+        IEnumerable<string> strategies,
+        IEnumerable<KeyValuePair<string, string>> classifiers,
+        IReadOnlyDictionary<string, string>? code)
     {
         var canonical = string.Join('\n',
         [
@@ -320,6 +336,7 @@ public sealed class SignalSetStore(IObjectStore store)
             .. hashes.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"series {p.Key} {p.Value}"),
             .. strategies.Select(s => $"strategy {s}").Order(StringComparer.Ordinal),
             .. classifiers.Select(c => $"classifier {c.Key} {c.Value}").Order(StringComparer.Ordinal),
+            .. (code ?? new Dictionary<string, string>()).Select(c => $"code {c.Key} {c.Value}").Order(StringComparer.Ordinal),
         ]);
         return "ss-" + Hashing.Sha256Hex(canonical)[..24];
     }
@@ -337,7 +354,7 @@ public sealed class SignalSetStore(IObjectStore store)
 
         Require(manifest.Id == id, $"names signal set '{manifest.Id}', not '{id}'.");
         Require(manifest.Engine == SignalSetManifest.CurrentEngine, $"was written by engine {manifest.Engine}; this build generates with {SignalSetManifest.CurrentEngine}: generate the signals again.");
-        var lineage = SignalSetId(manifest.Engine, manifest.BaseSeriesHashes, manifest.Strategies, manifest.Classifiers);
+        var lineage = SignalSetId(manifest.Engine, manifest.BaseSeriesHashes, manifest.Strategies, manifest.Classifiers, manifest.Code);
         Require(lineage == id, $"records inputs (base series, strategies, classifiers) that hash to {lineage}, not to its id {id}: it was edited or damaged.");
         Require(manifest.Strategies.SequenceEqual(manifest.Strategies.Order(StringComparer.Ordinal)) && manifest.Strategies.Distinct().Count() == manifest.Strategies.Count,
             "lists its strategy instances out of order or twice.");
@@ -402,7 +419,10 @@ public sealed class SignalSetStore(IObjectStore store)
             new SortedDictionary<string, int>(set.ClassifierChanges.ToDictionary(c => c.Classifier, c => c.Count), StringComparer.Ordinal),
             new SortedDictionary<string, string>(set.ClassifierSeries.ToDictionary(p => p.Key, p => p.Value.ToString()), StringComparer.Ordinal),
             set.Alignments.Sum(a => a.RowCount),
-            files);
+            files)
+        {
+            Code = plan.Code.Count == 0 ? null : plan.Code,
+        };
     }
 
     /// <summary>Encodes one file of the set, stores it over whatever is there, and describes it for the manifest.</summary>
