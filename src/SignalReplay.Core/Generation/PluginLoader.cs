@@ -15,9 +15,12 @@ public sealed record LoadedPlugin(ExtensionOrigin Origin, IReadOnlyList<string> 
 /// </summary>
 public static class PluginLoader
 {
-    /// <summary>Loads every plugin under <paramref name="paths"/> into <paramref name="registry"/>; the first that cannot be loaded stops it with a <see cref="PluginException"/>.</summary>
+    /// <summary>
+    /// Loads every plugin under <paramref name="paths"/> into <paramref name="registry"/>, each file's code once (the same file named
+    /// twice, or a copy of it, is one plugin); the first that cannot be loaded stops it with a <see cref="PluginException"/>.
+    /// </summary>
     public static IReadOnlyList<LoadedPlugin> Load(IEnumerable<string> paths, DeciderRegistry registry) =>
-        [.. paths.SelectMany(Assemblies).Select(file => LoadOne(file, registry))];
+        [.. paths.SelectMany(Assemblies).Select(file => LoadOne(file, registry)).DistinctBy(p => p.Origin.Sha256)];
 
     private static IEnumerable<string> Assemblies(string path)
     {
