@@ -40,6 +40,9 @@ param redisName string
 @minLength(16)
 param apiKey string
 
+@description('Plugin folders or assemblies inside the container, separated by \';\' (e.g. /app/plugins/BollingerSqueeze: a plugin built into src/SignalReplay.Silo/plugins/ is published with the image). Empty: built-in deciders only.')
+param plugins string = ''
+
 @description('Fewest silo replicas; 1 keeps the cluster warm.')
 @minValue(0)
 param minReplicas int = 1
@@ -186,6 +189,10 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             {
               name: 'SignalReplay__Api__Key'
               secretRef: 'api-key'
+            }
+            {
+              name: 'SignalReplay__Plugins'
+              value: plugins
             }
             {
               name: 'AZURE_CLIENT_ID'

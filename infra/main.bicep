@@ -10,6 +10,9 @@ param environmentName string
 @minLength(1)
 param location string
 
+@description('Plugin folders inside the silo container, separated by \';\': `azd env set SIGNALREPLAY_PLUGINS /app/plugins/MyPlugin` (build the plugin into src/SignalReplay.Silo/plugins/MyPlugin first). Empty: built-ins only.')
+param plugins string = ''
+
 @description('Key every /api request must send as X-Api-Key (at least 16 characters): `azd env set SIGNALREPLAY_API_KEY <key>` before `azd up`.')
 @secure()
 @minLength(16)
@@ -93,6 +96,7 @@ module silo '../bicep/containerapps.bicep' = {
     containerName: storage.outputs.containerName
     redisName: redis.outputs.name
     apiKey: apiKey
+    plugins: plugins
   }
 }
 

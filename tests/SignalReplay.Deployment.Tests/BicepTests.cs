@@ -52,7 +52,7 @@ public sealed class BicepTests
         var env = container["env"]!.AsArray().Select(variable => variable!["name"]!.GetValue<string>()).ToList();
         var settings = env.Where(name => name.StartsWith("SignalReplay__", StringComparison.Ordinal)).ToList();
         Assert.Equal(
-            ["SignalReplay__Clustering", "SignalReplay__Redis__ConnectionString", "SignalReplay__Store__Kind", "SignalReplay__Store__AzureServiceUri", "SignalReplay__Store__Container", "SignalReplay__Api__Key"],
+            ["SignalReplay__Clustering", "SignalReplay__Redis__ConnectionString", "SignalReplay__Store__Kind", "SignalReplay__Store__AzureServiceUri", "SignalReplay__Store__Container", "SignalReplay__Api__Key", "SignalReplay__Plugins"],
             settings);
         Assert.Contains("AZURE_CLIENT_ID", env);
 

@@ -32,6 +32,19 @@ public sealed class SiloSettingsTests
     }
 
     [Fact]
+    public void Plugins_are_a_list_of_paths_and_one_that_does_not_exist_is_refused_naming_the_key()
+    {
+        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+
+        var settings = Read(("SignalReplay:Plugins", $"{here} ; {here}"));
+        var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Plugins", $"{here};/no/such/plugin")));
+
+        Assert.Equal([here, here], settings.Plugins);
+        Assert.Empty(Read(("SignalReplay:Plugins", string.Empty)).Plugins);
+        Assert.Equal("SignalReplay:Plugins names /no/such/plugin, which is neither a file nor a folder.", error.Message);
+    }
+
+    [Fact]
     public void Redis_clustering_without_a_connection_string_is_refused_naming_the_key()
     {
         var error = Assert.Throws<ArgumentException>(() => Read(("SignalReplay:Clustering", "Redis")));

@@ -5,10 +5,15 @@ namespace SignalReplay.Core.Generation;
 /// series it reads (the first given of the fastest timeframe is the primary, whose bars drive its
 /// decisions and which it trades); and the feature outputs it reads. Deciders hold no mutable state.
 /// The series are kept in a canonical order (the primary, then the others by name), so listing the
-/// others in another order names the same instance and gives the same signals.
+/// others in another order names the same instance and gives the same signals. A decider reads its parameters in its
+/// constructor (before or after the base constructor); its <see cref="InstanceId"/> names every one it read.
 /// </summary>
 public abstract class Decider
 {
+    private readonly Parameters _reads;
+    private IReadOnlyDictionary<string, double>? _parameters;
+    private string? _instanceId;
+
     protected Decider(string kind, IReadOnlyList<SeriesId> series, Parameters parameters)
     {
         if (series.Count == 0)
@@ -24,19 +29,17 @@ public abstract class Decider
         Kind = kind;
         Primary = series.MinBy(s => s.Timeframe.NominalMillis);
         Series = [Primary, .. series.Where(s => s != Primary).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
-        parameters.RejectUnknown();
-        Parameters = parameters.Read.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-        InstanceId = $"{parameters.Describe(kind)}@{string.Join('+', Series)}";
+        _reads = parameters;
     }
 
     /// <summary>The catalog name (<c>momentum</c>, <c>trend</c>, ...).</summary>
     public string Kind { get; }
 
     /// <summary>Every parameter, defaults included: given back to the catalog with <see cref="Kind"/> and <see cref="Series"/>, they make the same instance.</summary>
-    public IReadOnlyDictionary<string, double> Parameters { get; }
+    public IReadOnlyDictionary<string, double> Parameters => _parameters ??= _reads.Read.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
 
     /// <summary>Stable and readable: <c>momentum(fast=10,slow=50,long_only=0)@SPY_1m</c>.</summary>
-    public string InstanceId { get; }
+    public string InstanceId => _instanceId ??= $"{_reads.Describe(Kind)}@{string.Join('+', Series)}";
 
     /// <summary>Every series it reads: <see cref="Primary"/> first, then the others by name.</summary>
     public IReadOnlyList<SeriesId> Series { get; }

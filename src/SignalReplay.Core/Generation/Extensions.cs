@@ -148,15 +148,25 @@ public sealed class DeciderRegistry
         }
     }
 
+    /// <summary>Strategy <paramref name="name"/> on <paramref name="series"/>; a parameter it does not read is refused, naming those it does.</summary>
     public Strategy Strategy(string name, IReadOnlyList<SeriesId> series, IReadOnlyDictionary<string, double>? parameters = null) =>
         _strategies.TryGetValue(name, out var entry)
-            ? entry.Create(series, new Parameters(name, parameters ?? new Dictionary<string, double>()))
+            ? Made(name, parameters, p => entry.Create(series, p))
             : throw new ArgumentException($"Unknown strategy '{name}'; known strategies are {string.Join(", ", _strategies.Keys)}.");
 
+    /// <summary>Classifier <paramref name="name"/> on <paramref name="series"/>; see <see cref="Strategy"/>.</summary>
     public Classifier Classifier(string name, IReadOnlyList<SeriesId> series, IReadOnlyDictionary<string, double>? parameters = null) =>
         _classifiers.TryGetValue(name, out var entry)
-            ? entry.Create(series, new Parameters(name, parameters ?? new Dictionary<string, double>()))
+            ? Made(name, parameters, p => entry.Create(series, p))
             : throw new ArgumentException($"Unknown classifier '{name}'; known classifiers are {string.Join(", ", _classifiers.Keys)}.");
+
+    private static T Made<T>(string name, IReadOnlyDictionary<string, double>? given, Func<Parameters, T> create)
+    {
+        var parameters = new Parameters(name, given ?? new Dictionary<string, double>());
+        var decider = create(parameters);
+        parameters.RejectUnknown(); // after the constructor: it may read parameters before or after the base constructor
+        return decider;
+    }
 
     /// <summary>The feature kind <paramref name="name"/>, or an error listing the known ones.</summary>
     public FeatureDefinition Feature(string name) =>
