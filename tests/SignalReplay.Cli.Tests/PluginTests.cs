@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SignalReplay.Core.Synthetic;
 using SignalReplay.Storage.BaseData;
@@ -21,28 +20,11 @@ public sealed partial class PluginTests : IDisposable
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> to its end; its exit code and everything it printed.</summary>
-    private static async Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var error = process.StandardError.ReadToEndAsync(Cancel);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, params string[] arguments) =>
+        DotnetProcess.RunAsync(workingDirectory, arguments, Cancel);
 
     private static Task<(int ExitCode, string Output)> CliAsync(string workingDirectory, params string[] arguments) =>
-        DotnetAsync(workingDirectory, [BuiltProgram.Path("SignalReplay.Cli", "signalreplay.dll"), .. arguments]);
+        DotnetProcess.CliAsync(workingDirectory, arguments, Cancel);
 
     private async Task WriteDatasetAsync(string dataset)
     {

@@ -62,6 +62,47 @@ public sealed class RedisClusterTests(RedisFixture redis)
         Assert.Equal(2, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Cancel)).Count);
     }
 
+    [Fact]
+    public async Task Two_silo_processes_with_the_example_plugin_optimize_a_run_of_its_strategy_started_by_the_cli()
+    {
+        redis.Require();
+        var plugin = DotnetProcess.ExamplePlugin();
+        using var folder = new TempFolder();
+        var storeRoot = folder.Combine("store");
+        var clusterId = "plugin-" + Guid.NewGuid().ToString("N")[..8];
+        var market = SyntheticMarket.Generate(SyntheticMarketOptions.Default with { TradingDays = 15 });
+        await new BaseDatasetStore(new LocalFolderStore(storeRoot)).WriteAsync("synthetic", [.. market.Series.Take(2)], Cancel);
+        var config = folder.Combine("squeeze.yaml");
+        await File.WriteAllTextAsync(config, $$"""
+            name: squeeze
+            plugins: [{{plugin}}]
+            data: { dataset: synthetic, series: [SYNA_1m, SYNB_1m] }
+            classifiers: [ { name: trend, series: SYNA_1m } ]
+            strategies:
+              - { name: bollinger_squeeze, series: SYNA_1m, params: { length: [20, 60], squeeze: [0.001, 0.004] } }
+              - { name: momentum, series: SYNB_1m, params: { fast: 10, slow: 40 } }
+            portfolio: { risk: { stop_loss: [none, 0.005] } }
+            phases:
+              - { name: grid, kind: grid, top: 3 }
+              - { name: regime, kind: regime, classifier: trend }
+            """, Cancel);
+
+        await using var first = await StartSiloAsync(storeRoot, clusterId, plugin, waitForHttp: true);
+        await using var second = await StartSiloAsync(storeRoot, clusterId, plugin, waitForHttp: false);
+        using var client = await ConnectAsync(clusterId);
+        await WaitForSilosAsync(client.Services.GetRequiredService<IClusterClient>(), 2);
+
+        var (exitCode, output) = await DotnetProcess.CliAsync(folder.Path, ["optimize", config, "--api", first.Api.ToString()], Cancel);
+
+        Assert.True(exitCode == 0, output + first.Output + second.Output);
+        Assert.Contains("Loaded plugin BollingerSqueeze 1.0.0.0", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Loaded plugin BollingerSqueeze 1.0.0.0", second.Output, StringComparison.Ordinal);
+        var run = Path.GetFileName(Assert.Single(Directory.GetDirectories(Path.Combine(storeRoot, "results")), d => !Path.GetFileName(d).StartsWith('.')));
+        var summary = await new SignalReplay.Storage.Results.ResultsReader(new LocalFolderStore(storeRoot)).ReadSummaryAsync(run, Cancel);
+        Assert.Equal(10, summary!.Phases[0].Evaluated); // 5 strategy instances x 2 stop levels
+        Assert.Contains(summary.Phases[0].Best, b => b.Portfolio.StartsWith("bollinger_squeeze(", StringComparison.Ordinal));
+    }
+
     private static GenerationRun Spec()
     {
         SeriesId a = SeriesId.Parse("SYNA_1m"), b = SeriesId.Parse("SYNB_1m"), c = SeriesId.Parse("SYNC_1m");
@@ -78,7 +119,7 @@ public sealed class RedisClusterTests(RedisFixture redis)
             new GenerationOptions { MaxBufferSize = 20_000, BatchWindow = TimeSpan.FromDays(2) });
     }
 
-    private Task<SiloHostProcess> StartSiloAsync(string storeRoot, string clusterId) =>
+    private Task<SiloHostProcess> StartSiloAsync(string storeRoot, string clusterId, string? plugins = null, bool waitForHttp = false) =>
         SiloHostProcess.StartAsync(
             storeRoot,
             new Dictionary<string, string>
@@ -87,8 +128,9 @@ public sealed class RedisClusterTests(RedisFixture redis)
                 ["SignalReplay__Redis__ConnectionString"] = redis.ConnectionString,
                 ["SignalReplay__ClusterId"] = clusterId,
                 ["SignalReplay__AdvertisedAddress"] = "127.0.0.1",
+                ["SignalReplay__Plugins"] = plugins ?? string.Empty,
             },
-            waitForHttp: false);
+            waitForHttp);
 
     private async Task<IHost> ConnectAsync(string clusterId)
     {
