@@ -24,12 +24,16 @@ public sealed record ReplayRun(
     public IReadOnlyList<PortfolioConfig> All => Grid is { } grid ? grid : Portfolios;
 }
 
-/// <summary>Where a replay writes its metrics: <c>results/{run}/phases/{phase}/</c>; with <see cref="AllTrades"/> every portfolio's trades too.</summary>
+/// <summary>
+/// Where a replay writes its metrics: <c>results/{run}/phases/{phase}/</c>, with a column per strategy parameter in <see cref="Parameters"/>
+/// (<c>momentum.fast</c>); with <see cref="AllTrades"/> every portfolio's trades too.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("signalreplay.phase-output")]
 public sealed record PhaseOutput(
     [property: Id(0)] string Run,
     [property: Id(1)] string Phase,
-    [property: Id(2)] bool AllTrades = false);
+    [property: Id(2)] bool AllTrades = false,
+    [property: Id(3)] string[]? Parameters = null);
 
 /// <summary>
 /// A full run (SPEC 3 full): generate the signals of <see cref="Generation"/> and trade them in the same pass,

@@ -177,13 +177,15 @@ internal static class ResultsCommands
             console.Write(table);
         }));
         var reportOut = new Option<string?>("--out") { Description = "HTML file to write (default: the run's report.html in the store)." };
-        var report = new Command("report", "Write a run's self-contained HTML report (its choice, equity and drawdown, leaderboards, configuration) and print where.") { run, reportOut };
+        var heatX = new Option<string?>("--x") { Description = "The grid heatmap's x parameter, e.g. momentum.fast (default: the parameter with the most values)." };
+        var heatY = new Option<string?>("--y") { Description = "The grid heatmap's y parameter (default: the one with the next most values)." };
+        var report = new Command("report", "Write a run's self-contained HTML report (its choice, equity and drawdown, leaderboards, grid heatmap, walk-forward windows, configuration) and print where.") { run, reportOut, heatX, heatY };
         report.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var id = parse.GetValue(run)!;
             var store = Store(parse);
             var metadata = await new ResultsReader(store.Objects).ReadMetadataAsync(id, cancellationToken) ?? throw new ArgumentException($"There is no run '{id}' in {store.Root}.");
-            var key = await new ResultsWriter(store.Objects).WriteReportAsync(id, metadata, cancellationToken);
+            var key = await new ResultsWriter(store.Objects).WriteReportAsync(id, metadata, parse.GetValue(heatX), parse.GetValue(heatY), cancellationToken);
             var path = Path.Combine(store.Root, key.Value);
             if (parse.GetValue(reportOut) is { } output)
             {

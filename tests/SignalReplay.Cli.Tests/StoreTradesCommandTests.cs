@@ -120,4 +120,32 @@ public sealed class StoreTradesCommandTests : IDisposable
         Assert.Contains("store_trades", output);
         Assert.Contains("every", output);
     }
+
+    [Fact]
+    public async Task Metrics_have_a_column_per_strategy_parameter_so_a_heatmap_is_a_group_by_and_the_report_draws_it()
+    {
+        await _run.RunAsync("demo", "--days", "10");
+        var grid = await OptimizeAsync("params", "");
+        var run = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(grid)))!;
+
+        var columns = Query($"SELECT column_name FROM (DESCRIBE SELECT * FROM '{grid}/metrics.parquet') WHERE column_name LIKE '%.%'").Select(r => (string)r[0]).ToList();
+        var cells = Query($"""
+            SELECT "momentum.fast", "momentum.slow", max(score), count(*) FROM '{grid}/metrics.parquet'
+            WHERE "momentum.fast" IS NOT NULL GROUP BY ALL ORDER BY 1, 2
+            """);
+        var breakout = Query($"SELECT DISTINCT \"breakout.length\" FROM '{grid}/metrics.parquet' WHERE \"momentum.fast\" IS NULL ORDER BY 1");
+        var (reported, output) = await _run.RunAsync("results", "report", run, "--x", "momentum.slow", "--y", "momentum.fast");
+        var (refused, error) = await _run.RunAsync("results", "report", run, "--x", "momentum.fastest");
+
+        Assert.Equal(["breakout.length", "breakout.long_only", "momentum.fast", "momentum.slow", "momentum.long_only"], columns);
+        Assert.Equal([(5.0, 40.0), (5.0, 80.0), (10.0, 40.0), (10.0, 80.0), (20.0, 40.0), (20.0, 80.0)], cells.Select(r => ((double)r[0], (double)r[1])));
+        Assert.All(cells, r => Assert.Equal(6L, r[3])); // each pair under the 6 risk settings
+        Assert.Equal([20.0, 40.0], breakout.Select(r => (double)r[0]));
+        Assert.True(reported == 0, output);
+        var html = await File.ReadAllTextAsync(Path.Combine(_run.StoreRoot, "results", run, "report.html"), Cancel);
+        Assert.Contains("by momentum.slow (x) and momentum.fast (y)</h2>", html, StringComparison.Ordinal);
+        Assert.Equal(2 * 3, System.Text.RegularExpressions.Regex.Matches(html, "<rect ").Count);
+        Assert.Equal(1, refused);
+        Assert.Contains("Phase 'grid' has no parameter 'momentum.fastest' that varies; its varying parameters are breakout.length, momentum.fast, momentum.slow.", error);
+    }
 }

@@ -109,6 +109,17 @@ public static class TopologyBuilder
     /// Every portfolio of the grid: one strategy instance of the strategies, or one ensemble, each crossed with every
     /// portfolio alternative, computed on demand.
     /// </summary>
+    /// <summary>
+    /// One column name per strategy parameter the run's strategies and ensemble members declare (<c>momentum.fast</c>), strategies in
+    /// name order and each one's parameters in its reading order: the per-parameter columns of its metrics files.
+    /// </summary>
+    public static IReadOnlyList<string> ParameterColumns(RunConfig config)
+    {
+        var names = config.Strategies.Select(s => s.Name).Concat(config.Ensembles.SelectMany(e => e.Members).Select(m => m.Strategy.Name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var declared = DeciderRegistry.Default.Strategies.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        return [.. names.SelectMany(name => declared.TryGetValue(name, out var d) ? d.Parameters.Select(p => $"{name}.{p.Name}") : [])];
+    }
+
     public static GridPortfolios Grid(RunConfig config)
     {
         var labels = Classifiers(config).ToDictionary(c => c.Key, c => c.Value.Labels, StringComparer.Ordinal);

@@ -174,11 +174,14 @@ public sealed record ParameterPath(string Name, double[] Values, double Variatio
     /// The numeric parameters of the strategy instances a portfolio id names (<c>momentum(fast=10,slow=50)@SPY_1d|...</c>, the members
     /// of an <c>ensemble(UP=1@momentum(...)...)</c>), keyed <c>strategy.parameter</c>; a strategy named twice keeps its first.
     /// </summary>
-    public static Dictionary<string, double> Parameters(string portfolio)
+    public static Dictionary<string, double> Parameters(string portfolio) =>
+        Parameters([portfolio.StartsWith("ensemble(", StringComparison.Ordinal) ? portfolio["ensemble(".Length..] : portfolio]);
+
+    /// <summary>The numeric parameters of strategy instance ids (<c>momentum(fast=10,slow=50)@SPY_1d</c>), keyed <c>strategy.parameter</c>; the first instance of a strategy wins.</summary>
+    public static Dictionary<string, double> Parameters(IEnumerable<string> instances)
     {
         var found = new Dictionary<string, double>(StringComparer.Ordinal);
-        var head = portfolio.StartsWith("ensemble(", StringComparison.Ordinal) ? portfolio["ensemble(".Length..] : portfolio;
-        foreach (Match match in Instance.Matches(head))
+        foreach (Match match in instances.SelectMany(instance => Instance.Matches(instance)))
         {
             foreach (var pair in match.Groups["parameters"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries))
             {

@@ -334,6 +334,9 @@ public sealed class SequencerGrain(
     {
         private IReadOnlyList<long>? _barTimes;
 
+        /// <summary>The metrics files' per-parameter columns (<c>momentum.fast</c>).</summary>
+        private IReadOnlyList<string> Parameters => field ??= TopologyBuilder.ParameterColumns(sequencer.Config);
+
         public async Task<ReplayedPlan> ReplayAsync(ReplayJob job)
         {
             var portfolios = job.Plan.Portfolios;
@@ -346,7 +349,7 @@ public sealed class SequencerGrain(
                     job.Objective.ToString(),
                     Top: job.Top,
                     KeepDetail: job.KeepDetail,
-                    Output: job.Streamed is { } phase ? new PhaseOutput(run, phase.Name, phase.AllTrades) : null,
+                    Output: job.Streamed is { } phase ? new PhaseOutput(run, phase.Name, phase.AllTrades, [.. Parameters]) : null,
                     Candidates: job.Streamed is not null && job.Plan.Candidates is { } candidates ? [.. candidates] : null)));
             StopIfInterrupted();
             return new ReplayedPlan([.. outcome.Top.Select(t => new ScoredPortfolio(t.Index, t.Score, t.Result))], outcome.ReplaySeconds, outcome.WriteSeconds, outcome.Sharpes);
@@ -358,7 +361,7 @@ public sealed class SequencerGrain(
             var results = new ResultsWriter(store);
             await (metricsStreamed
                 ? results.WriteDetailAsync(run, phase.Name, kept, trades: !phase.AllTrades)
-                : results.WritePhaseAsync(run, phase.Name, kept));
+                : results.WritePhaseAsync(run, phase.Name, kept, Parameters));
         }
 
         public async Task<IReadOnlyList<long>> BarTimesAsync()

@@ -35,7 +35,7 @@ internal sealed class RunCollector : IAsyncDisposable
     {
         (_portfolios, _candidates, _top, _store, _output) = (portfolios, candidates, Math.Max(0, top), store, output);
         _keys = new double[portfolios.Count];
-        _metrics = output is null ? null : new PhaseMetricsWriter();
+        _metrics = output is null ? null : new PhaseMetricsWriter(output.Parameters);
         _trades = output is { AllTrades: true } ? new PhaseTradesWriter() : null;
     }
 

@@ -182,6 +182,26 @@ public sealed class ParquetFileReader(
         return values;
     }
 
+    /// <summary>Every data field of the file, in schema order.</summary>
+    public IReadOnlyList<DataField> Fields => reader.Schema.DataFields;
+
+    /// <summary>Reads the whole nullable column <paramref name="field"/> across row groups.</summary>
+    public async Task<T?[]> ReadNullableColumnAsync<T>(DataField field)
+        where T : struct
+    {
+        var values = new T?[checked((int)RowCount)];
+        var offset = 0;
+        for (var group = 0; group < reader.RowGroupCount; group++)
+        {
+            using var rowGroup = reader.OpenRowGroupReader(group);
+            var rows = checked((int)rowGroup.RowCount);
+            await rowGroup.ReadAsync(field, values.AsMemory(offset, rows), cancellationToken: cancellationToken);
+            offset += rows;
+        }
+
+        return values;
+    }
+
     /// <summary>The number of rows in each row group, in file order.</summary>
     public IReadOnlyList<long> RowGroupRows => [.. reader.RowGroups.Select(group => group.RowCount)];
 

@@ -13,7 +13,8 @@ namespace SignalReplay.Storage.Results;
 public static class PhaseParquet
 {
     /// <summary>2: rows in plan order (as phases stream them) with their rank; 1 wrote them in rank order.</summary>
-    public static readonly FileSchema MetricsSchema = new("phase_metrics", 2);
+    /// <summary>3: a nullable column per strategy parameter of the run (<c>momentum.fast</c>) after the fixed ones.</summary>
+    public static readonly FileSchema MetricsSchema = new("phase_metrics", 3);
     public static readonly FileSchema TradesSchema = new("phase_trades", 1);
     public static readonly FileSchema EquitySchema = new("phase_equity", 1);
 
@@ -140,11 +141,21 @@ public static class PhaseParquet
                 metrics.Add(await file.ReadColumnAsync<double>(file.RequireField(name)));
             }
 
+            // The per-parameter columns (schema 3): every column whose name is strategy.parameter.
+            var parameters = new List<(string Name, double?[] Values)>();
+            foreach (var field in file.Fields.Where(f => f.Name.Contains('.', StringComparison.Ordinal)))
+            {
+                parameters.Add((field.Name, await file.ReadNullableColumnAsync<double>(field)));
+            }
+
             return (IReadOnlyList<MetricsRow>)
             [
                 .. rank.Select((r, i) => new MetricsRow(
                     r, portfolio[i]!, candidate[i]!, score[i], equity[i],
-                    PerformanceMetrics.Names.Select((name, m) => KeyValuePair.Create(name, metrics[m][i])).ToDictionary()))
+                    PerformanceMetrics.Names.Select((name, m) => KeyValuePair.Create(name, metrics[m][i])).ToDictionary())
+                {
+                    Parameters = parameters.Where(p => p.Values[i] is not null).ToDictionary(p => p.Name, p => p.Values[i]!.Value, StringComparer.Ordinal),
+                })
                     .OrderBy(row => row.Rank),
             ];
         }, cancellationToken);
@@ -157,5 +168,8 @@ public sealed record TradeRow(
 /// <summary>One row of a phase's equity.parquet: a portfolio's equity at the end of a UTC date, and its drawdown there.</summary>
 public sealed record EquityRow(string Portfolio, DateTimeOffset Time, double Equity, double Drawdown);
 
-/// <summary>One row of a phase's metrics.parquet, for leaderboards.</summary>
-public sealed record MetricsRow(int Rank, string Portfolio, string Candidate, double Score, double FinalEquity, IReadOnlyDictionary<string, double> Metrics);
+/// <summary>One row of a phase's metrics.parquet, for leaderboards; <see cref="Parameters"/> holds its strategy parameters (<c>momentum.fast</c>) that are set.</summary>
+public sealed record MetricsRow(int Rank, string Portfolio, string Candidate, double Score, double FinalEquity, IReadOnlyDictionary<string, double> Metrics)
+{
+    public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+}

@@ -81,7 +81,7 @@ public sealed class ResultsMigrator(IObjectStore store)
                 .OrderByDescending(m => m.Score).ThenBy(m => m.Portfolio, StringComparer.Ordinal)
                 .Select(m => Outcome(m, v1.Trades.Where(t => t.Phase == phase && t.Portfolio == m.Portfolio).Select(t => t.Trade)))
                 .ToList();
-            await writer.WritePhaseAsync(workflow, phase, ranked, cancellationToken);
+            await writer.WritePhaseAsync(workflow, phase, ranked, cancellationToken: cancellationToken);
             phases.Add(new PhaseSummary(
                 phase, "v1", "v1 score", ranked.Count,
                 [.. ranked.Take(10).Select((o, i) => new RankedPortfolio(i + 1, o.Config.Id, o.Candidate, o.Score, MetricsOf(o.Result.Metrics)))]));

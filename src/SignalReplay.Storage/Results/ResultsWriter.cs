@@ -15,10 +15,13 @@ namespace SignalReplay.Storage.Results;
 /// </summary>
 public sealed class ResultsWriter(IObjectStore store)
 {
-    /// <summary>A whole phase whose outcomes are all in memory, in rank order: its metrics, trades and events.</summary>
-    public async Task WritePhaseAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> ranked, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A whole phase whose outcomes are all in memory, in rank order: its metrics (with <paramref name="parameters"/> columns,
+    /// <c>strategy.parameter</c>), trades and events.
+    /// </summary>
+    public async Task WritePhaseAsync(string workflow, string phase, IReadOnlyList<PortfolioOutcome> ranked, IReadOnlyList<string>? parameters = null, CancellationToken cancellationToken = default)
     {
-        await PutAsync(ResultsLayout.Metrics(workflow, phase), output => PhaseMetricsWriter.WriteAsync(ranked, output, cancellationToken), cancellationToken);
+        await PutAsync(ResultsLayout.Metrics(workflow, phase), output => PhaseMetricsWriter.WriteAsync(ranked, output, parameters ?? [], cancellationToken), cancellationToken);
         await WriteDetailAsync(workflow, phase, ranked, cancellationToken: cancellationToken);
     }
 
@@ -60,7 +63,12 @@ public sealed class ResultsWriter(IObjectStore store)
     /// report.html of a run whose summary is written, from <paramref name="metadata"/>, its summary and the day-end equity and
     /// trades its last phase kept; returns its key.
     /// </summary>
-    public async Task<ObjectKey> WriteReportAsync(string workflow, RunMetadata metadata, CancellationToken cancellationToken = default)
+    /// <param name="workflow">The run.</param>
+    /// <param name="metadata">Its metadata (the report shows its status and configuration).</param>
+    /// <param name="x">The grid heatmap's x parameter (<c>momentum.fast</c>); by default the one with the most values.</param>
+    /// <param name="y">Its y parameter; by default the one with the next most.</param>
+    /// <param name="cancellationToken">Stops the reads and the write.</param>
+    public async Task<ObjectKey> WriteReportAsync(string workflow, RunMetadata metadata, string? x = null, string? y = null, CancellationToken cancellationToken = default)
     {
         var reader = new ResultsReader(store);
         var summary = await reader.ReadSummaryAsync(workflow, cancellationToken)
@@ -74,8 +82,10 @@ public sealed class ResultsWriter(IObjectStore store)
             trades = RunReport.Trades(portfolios, await reader.ReadTradesAsync(workflow, choice.Phase, cancellationToken) ?? []);
         }
 
+        var grid = summary.Phases.FirstOrDefault(p => p.Kind == "grid");
+        var heatmap = grid is null ? null : GridHeatmap.Of(grid.Phase, await reader.ReadMetricsAsync(workflow, grid.Phase, cancellationToken) ?? [], x, y);
         var key = ResultsLayout.Report(workflow);
-        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves, trades)), ResultsLayout.Tagged(key), cancellationToken);
+        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves, trades, heatmap)), ResultsLayout.Tagged(key), cancellationToken);
         return key;
     }
 

@@ -42,7 +42,7 @@ public static class RunReport
         .. phase.Where(t => portfolios.Contains(t.Portfolio)).OrderBy(t => t.ExitTime).ThenBy(t => t.Symbol, StringComparer.Ordinal),
     ];
 
-    public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves, IReadOnlyList<TradeRow> trades)
+    public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves, IReadOnlyList<TradeRow> trades, GridHeatmap? heatmap = null)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -67,6 +67,10 @@ public static class RunReport
         foreach (var phase in summary.Phases)
         {
             Leaderboard(html, phase);
+            if (heatmap is not null && heatmap.Phase == phase.Phase)
+            {
+                Heatmap(html, heatmap, phase.Objective);
+            }
         }
 
         TradeList(html, trades);
@@ -192,6 +196,61 @@ public static class RunReport
     }
 
     private static string Span(DateTimeOffset from, DateTimeOffset to) => $"{Date(from.ToUnixTimeMilliseconds())}..{Date(to.ToUnixTimeMilliseconds())}";
+
+    /// <summary>
+    /// The grid's best score over two parameters as a grid of cells (green high, red low, grey where no portfolio has the pair), each
+    /// with its values and score as a tooltip; x values along the bottom, y values up the left.
+    /// </summary>
+    private static void Heatmap(StringBuilder html, GridHeatmap map, string objective)
+    {
+        var (columns, rows) = (map.XValues.Count, map.YValues.Count);
+        var cell = Math.Clamp((Width - (2.0 * Margin)) / columns, 4, 40);
+        var (width, height) = ((2 * Margin) + (columns * cell), (2 * Margin) + (rows * cell));
+        var scores = map.Best.Cast<double>().Where(double.IsFinite).ToList();
+        var (low, high) = scores.Count == 0 ? (0, 1) : (scores.Min(), scores.Max());
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Best {Text(objective)} of phase {Text(map.Phase)} by {Text(map.X)} (x) and {Text(map.Y)} (y)</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"scroll\"><svg id=\"heatmap\" viewBox=\"0 0 {Coordinate(width)} {Coordinate(height)}\" role=\"img\" aria-label=\"heatmap\" style=\"max-width:{Coordinate(width)}px\">");
+        for (var i = 0; i < columns; i++)
+        {
+            for (var j = 0; j < rows; j++)
+            {
+                var score = map.Best[i, j];
+                var (x, y) = (Margin + (i * cell), Margin + ((rows - 1 - j) * cell));
+                html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Coordinate(x)}\" y=\"{Coordinate(y)}\" width=\"{Coordinate(cell)}\" height=\"{Coordinate(cell)}\" fill=\"{Color(score, low, high)}\">");
+                html.Append(CultureInfo.InvariantCulture, $"<title>{Text(map.X)} {GridHeatmap.Label(map.XValues[i])}, {Text(map.Y)} {GridHeatmap.Label(map.YValues[j])}: {Number(score)}</title></rect>");
+            }
+        }
+
+        // Axis labels: at most about 12 a side.
+        var (everyX, everyY) = (Math.Max(1, columns / 12), Math.Max(1, rows / 12));
+        for (var i = 0; i < columns; i += everyX)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Coordinate(Margin + ((i + 0.5) * cell))}\" y=\"{Coordinate(height - Margin + 16)}\" font-size=\"11\" text-anchor=\"middle\">{GridHeatmap.Label(map.XValues[i])}</text>");
+        }
+
+        for (var j = 0; j < rows; j += everyY)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Coordinate(Margin - 4)}\" y=\"{Coordinate(Margin + ((rows - 1 - j + 0.6) * cell))}\" font-size=\"11\" text-anchor=\"end\">{GridHeatmap.Label(map.YValues[j])}</text>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"</svg></div><p class=\"muted\">Each cell: the best score of the portfolios with those two values, whatever their other settings; from {Number(low)} (red) to {Number(high)} (green).</p>\n");
+    }
+
+    /// <summary>Red (low) through pale grey to green (high); a cell without a score is grey.</summary>
+    private static string Color(double score, double low, double high)
+    {
+        if (!double.IsFinite(score))
+        {
+            return "#d0d4dc";
+        }
+
+        var t = high > low ? (score - low) / (high - low) : 0.5;
+        (int R, int G, int B) from = t < 0.5 ? (194, 60, 60) : (240, 242, 245);
+        (int R, int G, int B) to = t < 0.5 ? (240, 242, 245) : (46, 158, 91);
+        var u = t < 0.5 ? t * 2 : (t - 0.5) * 2;
+        int Mix(int a, int b) => (int)Math.Round(a + ((b - a) * u));
+        return $"#{Mix(from.R, to.R):x2}{Mix(from.G, to.G):x2}{Mix(from.B, to.B):x2}";
+    }
 
     /// <summary>The choice's closed trades, the first <see cref="MaxTrades"/> by exit time (the rest are in trades.parquet).</summary>
     private static void TradeList(StringBuilder html, IReadOnlyList<TradeRow> trades)
