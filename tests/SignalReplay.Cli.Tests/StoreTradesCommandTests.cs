@@ -87,6 +87,12 @@ public sealed class StoreTradesCommandTests : IDisposable
 
         // A UTC TIMESTAMP a row, one row per kept portfolio and trading date, dates ascending within each portfolio.
         Assert.Equal("TIMESTAMP WITH TIME ZONE", Query($"SELECT DISTINCT typeof(time) FROM '{grid}/equity.parquet'").Single()[0]);
+        // Every time column of the results is one: trades' entry and exit (exit after entry), metrics' trading window.
+        Assert.Equal(
+            ["TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE"],
+            Query($"SELECT typeof(entry_time), typeof(exit_time) FROM '{grid}/trades.parquet' LIMIT 1").Single().Select(v => (string)v));
+        Assert.Equal(0L, Query($"SELECT count(*) FROM '{grid}/trades.parquet' WHERE exit_time < entry_time OR entry_time < TIMESTAMPTZ '2024-01-01'")[0][0]);
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", Query($"SELECT typeof(window_from) FROM '{grid}/metrics.parquet' LIMIT 1").Single()[0]);
         var kept = Query($"SELECT DISTINCT portfolio FROM '{grid}/trades.parquet' ORDER BY 1").Select(r => r[0]).ToList();
         var curves = Query($"SELECT DISTINCT portfolio FROM '{grid}/equity.parquet' ORDER BY 1").Select(r => r[0]).ToList();
         Assert.Equal(10L, Query($"SELECT count(DISTINCT portfolio) FROM '{grid}/equity.parquet'")[0][0]);

@@ -40,8 +40,8 @@ internal abstract class PhaseColumn(DataField dataField)
         Optional<double>("max_position", o => o.Config.Risk.MaxPositionFraction),
         Optional<double>("max_gross_exposure", o => o.Config.Risk.MaxGrossExposure),
         Optional<double>("max_drawdown_halt", o => o.Config.Risk.MaxDrawdownHalt),
-        Optional<long>("window_from", o => o.Config.Window?.From),
-        Optional<long>("window_to", o => o.Config.Window?.To),
+        Time("window_from", o => o.Config.Window?.From),
+        Time("window_to", o => o.Config.Window?.To),
         .. PerformanceMetrics.Names.Select(name => Number(name, o => o.Result.Metrics.Get(name))),
         Number("final_equity", o => o.Result.FinalEquity),
         Whole("whole_units", o => o.Config.Sizing.WholeUnits ? 1 : 0),
@@ -58,6 +58,12 @@ internal abstract class PhaseColumn(DataField dataField)
 
     private static PhaseColumn Optional<T>(string name, Func<PortfolioOutcome, T?> value)
         where T : struct => new OptionalColumn<T>(new DataField<T?>(name), value);
+
+    /// <summary>A nullable UTC TIMESTAMP (ms) from a Unix-ms time.</summary>
+    private static PhaseColumn Time(string name, Func<PortfolioOutcome, long?> value) =>
+        new OptionalColumn<DateTime>(
+            new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true),
+            o => value(o) is { } millis ? PhaseParquet.Utc(millis) : null);
 
     private static string SizingName(Sizing sizing) => sizing switch
     {
@@ -101,17 +107,17 @@ internal abstract class PhaseColumn(DataField dataField)
         }
     }
 
-    private sealed class OptionalColumn<T>(DataField<T?> field, Func<PortfolioOutcome, T?> value) : PhaseColumn(field)
+    private sealed class OptionalColumn<T>(DataField field, Func<PortfolioOutcome, T?> value) : PhaseColumn(field)
         where T : struct
     {
         public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<PortfolioOutcome> rows, CancellationToken cancellationToken) =>
-            group.WriteAsync<T>(field, rows.Select(value).ToArray(), cancellationToken: cancellationToken);
+            group.WriteAsync<T>(Field, rows.Select(value).ToArray(), cancellationToken: cancellationToken);
 
         public override async Task CopyAsync(ParquetRowGroupReader from, ParquetRowGroupWriter to, int rows, CancellationToken cancellationToken)
         {
             var values = new T?[rows];
-            await from.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken);
-            await to.WriteAsync<T>(field, values, cancellationToken: cancellationToken);
+            await from.ReadAsync(Field, values.AsMemory(), cancellationToken: cancellationToken);
+            await to.WriteAsync<T>(Field, values, cancellationToken: cancellationToken);
         }
     }
 }

@@ -13,9 +13,10 @@ namespace SignalReplay.Storage.Results;
 public static class PhaseParquet
 {
     /// <summary>2: rows in plan order (as phases stream them) with their rank; 1 wrote them in rank order.</summary>
-    /// <summary>3: a nullable column per strategy parameter of the run (<c>momentum.fast</c>) after the fixed ones.</summary>
+    /// <summary>3: a nullable column per strategy parameter of the run (<c>momentum.fast</c>) after the fixed ones; the window columns UTC TIMESTAMPs.</summary>
     public static readonly FileSchema MetricsSchema = new("phase_metrics", 3);
-    public static readonly FileSchema TradesSchema = new("phase_trades", 1);
+    /// <summary>2: entry and exit times are UTC TIMESTAMPs (1: Unix milliseconds).</summary>
+    public static readonly FileSchema TradesSchema = new("phase_trades", 2);
     public static readonly FileSchema EquitySchema = new("phase_equity", 1);
 
     private static readonly DataField<int> Rank = new("rank");
@@ -25,7 +26,11 @@ public static class PhaseParquet
 
     private static readonly DataField<string> TradePortfolio = new("portfolio", false);
     private static readonly DataField<string> Symbol = new("symbol", false);
-    private static readonly DataField<long>[] Times = [new("entry_time"), new("exit_time")];
+    private static readonly DateTimeDataField[] Times =
+    [
+        new("entry_time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
+        new("exit_time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
+    ];
     private static readonly DataField<double>[] Numbers = [.. new[] { "quantity", "entry_price", "exit_price", "pnl", "return" }.Select(n => new DataField<double>(n))];
     private static readonly Func<ClosedTrade, double>[] NumberOf = [t => t.Quantity, t => t.EntryPrice, t => t.ExitPrice, t => t.Pnl, t => t.Return];
     private static readonly DataField<string>[] Regimes = [new("regime_at_open", true), new("regime_at_close", true)];
@@ -79,8 +84,8 @@ public static class PhaseParquet
     {
         await group.WriteAsync(TradePortfolio, rows.Select(r => r.Portfolio).ToArray()!);
         await group.WriteAsync(Symbol, rows.Select(r => r.Trade.Symbol).ToArray()!);
-        await group.WriteAsync<long>(Times[0], rows.Select(r => r.Trade.EntryTime).ToArray(), cancellationToken: cancellationToken);
-        await group.WriteAsync<long>(Times[1], rows.Select(r => r.Trade.ExitTime).ToArray(), cancellationToken: cancellationToken);
+        await group.WriteAsync<DateTime>(Times[0], rows.Select(r => Utc(r.Trade.EntryTime)).ToArray(), cancellationToken: cancellationToken);
+        await group.WriteAsync<DateTime>(Times[1], rows.Select(r => Utc(r.Trade.ExitTime)).ToArray(), cancellationToken: cancellationToken);
         for (var c = 0; c < Numbers.Length; c++)
         {
             await group.WriteAsync<double>(Numbers[c], rows.Select(r => NumberOf[c](r.Trade)).ToArray(), cancellationToken: cancellationToken);
@@ -96,8 +101,10 @@ public static class PhaseParquet
         {
             var portfolio = await file.ReadStringColumnAsync(file.RequireField(TradePortfolio.Name));
             var symbol = await file.ReadStringColumnAsync(file.RequireField(Symbol.Name));
-            var entry = await file.ReadColumnAsync<long>(file.RequireField(Times[0].Name));
-            var exit = await file.ReadColumnAsync<long>(file.RequireField(Times[1].Name));
+            // Schema 1 wrote the times as Unix milliseconds (BIGINT); 2 as UTC TIMESTAMPs.
+            var millis = file.RequireMetadata(ParquetTable.SchemaVersionKey) == "1";
+            var entry = millis ? await file.ReadColumnAsync<long>(file.RequireField(Times[0].Name)) : Millis(await file.ReadColumnAsync<DateTime>(file.RequireField(Times[0].Name)));
+            var exit = millis ? await file.ReadColumnAsync<long>(file.RequireField(Times[1].Name)) : Millis(await file.ReadColumnAsync<DateTime>(file.RequireField(Times[1].Name)));
             var numbers = new List<double[]>();
             foreach (var field in Numbers)
             {
@@ -111,6 +118,11 @@ public static class PhaseParquet
                     numbers[0][i], numbers[1][i], numbers[2][i], numbers[3][i], numbers[4][i])),
             ];
         }, cancellationToken);
+
+    /// <summary>A Unix-ms time as the UTC <see cref="DateTime"/> a Parquet TIMESTAMP column holds.</summary>
+    public static DateTime Utc(long millis) => DateTime.UnixEpoch.AddMilliseconds(millis);
+
+    private static long[] Millis(DateTime[] times) => [.. times.Select(t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToUnixTimeMilliseconds())];
 
     /// <summary>The rows of an equity file, in file order (portfolio by portfolio, each in date order).</summary>
     public static Task<IReadOnlyList<EquityRow>> ReadEquityAsync(Stream input, string source, CancellationToken cancellationToken) =>
