@@ -166,41 +166,15 @@ public sealed class ParquetFileReader(
         ?? throw new StoredDataException(source, $"has no '{name}' column.");
 
     /// <summary>Reads the whole column <paramref name="field"/> across row groups.</summary>
-    public async Task<T[]> ReadColumnAsync<T>(DataField field)
-        where T : struct
-    {
-        var values = new T[checked((int)RowCount)];
-        var offset = 0;
-        for (var group = 0; group < reader.RowGroupCount; group++)
-        {
-            using var rowGroup = reader.OpenRowGroupReader(group);
-            var rows = checked((int)rowGroup.RowCount);
-            await rowGroup.ReadAsync(field, values.AsMemory(offset, rows), cancellationToken: cancellationToken);
-            offset += rows;
-        }
-
-        return values;
-    }
+    public Task<T[]> ReadColumnAsync<T>(DataField field)
+        where T : struct => ReadAcrossGroupsAsync<T>((group, values) => group.ReadAsync(field, values, cancellationToken: cancellationToken));
 
     /// <summary>Every data field of the file, in schema order.</summary>
     public IReadOnlyList<DataField> Fields => reader.Schema.DataFields;
 
     /// <summary>Reads the whole nullable column <paramref name="field"/> across row groups.</summary>
-    public async Task<T?[]> ReadNullableColumnAsync<T>(DataField field)
-        where T : struct
-    {
-        var values = new T?[checked((int)RowCount)];
-        var offset = 0;
-        for (var group = 0; group < reader.RowGroupCount; group++)
-        {
-            using var rowGroup = reader.OpenRowGroupReader(group);
-            var rows = checked((int)rowGroup.RowCount);
-            await rowGroup.ReadAsync(field, values.AsMemory(offset, rows), cancellationToken: cancellationToken);
-            offset += rows;
-        }
-
-        return values;
-    }
+    public Task<T?[]> ReadNullableColumnAsync<T>(DataField field)
+        where T : struct => ReadAcrossGroupsAsync<T?>((group, values) => group.ReadAsync(field, values, cancellationToken: cancellationToken));
 
     /// <summary>The number of rows in each row group, in file order.</summary>
     public IReadOnlyList<long> RowGroupRows => [.. reader.RowGroups.Select(group => group.RowCount)];
@@ -235,15 +209,19 @@ public sealed class ParquetFileReader(
     }
 
     /// <summary>Reads the whole string column <paramref name="field"/> across row groups.</summary>
-    public async Task<string?[]> ReadStringColumnAsync(DataField field)
+    public Task<string?[]> ReadStringColumnAsync(DataField field) =>
+        ReadAcrossGroupsAsync<string?>((group, values) => group.ReadAsync(field, values!, cancellationToken: cancellationToken));
+
+    /// <summary>One array of every row, filled group by group by <paramref name="read"/>.</summary>
+    private async Task<TValue[]> ReadAcrossGroupsAsync<TValue>(Func<ParquetRowGroupReader, Memory<TValue>, ValueTask> read)
     {
-        var values = new string?[checked((int)RowCount)];
+        var values = new TValue[checked((int)RowCount)];
         var offset = 0;
         for (var group = 0; group < reader.RowGroupCount; group++)
         {
             using var rowGroup = reader.OpenRowGroupReader(group);
             var rows = checked((int)rowGroup.RowCount);
-            await rowGroup.ReadAsync(field, values.AsMemory(offset, rows)!, cancellationToken: cancellationToken);
+            await read(rowGroup, values.AsMemory(offset, rows));
             offset += rows;
         }
 
