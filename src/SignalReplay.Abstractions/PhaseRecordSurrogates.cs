@@ -1,8 +1,8 @@
 namespace SignalReplay.Abstractions;
 
 /// <summary>
-/// A finished phase in the sequencer's state. Field ids 0-14 keep the layout runs persisted before the workflow moved to Core
-/// (then a grain record of the same alias), so a run saved by that build resumes with this one.
+/// A finished phase in the sequencer's state. Field ids 0-14 and the alias are those of the grain record it replaced (before
+/// the workflow moved to Core); whether a run state saved by that build reads back through this surrogate is not tested.
 /// </summary>
 [GenerateSerializer, Alias("signalreplay.finished-phase")]
 public struct PhaseRecordSurrogate
