@@ -107,14 +107,25 @@ internal static class RunWatch
 
     /// <summary>
     /// The status of a run as the store tells it: its metadata.json (no live detail: that lives in the sequencer),
-    /// and its lease, without which a running run is interrupted (its owner died).
+    /// and its lease, without which a running run is interrupted (its owner died). A run that finished between the two reads
+    /// (its owner writes metadata.json, then releases the lease) is read again, so it shows finished rather than left.
     /// </summary>
     public static async Task<RunStatus> FromStoreAsync(Storage.Objects.IObjectStore store, RunMetadata metadata, CancellationToken cancellationToken)
     {
         var status = FromMetadata(metadata);
-        return status.State != RunState.Running
-            ? status
-            : Grains.Optimization.RunOwnership.Through(status, await RunLease.ReadAsync(store, metadata.Workflow, cancellationToken), DateTimeOffset.UtcNow);
+        if (status.State != RunState.Running)
+        {
+            return status;
+        }
+
+        var owned = Grains.Optimization.RunOwnership.Through(status, await RunLease.ReadAsync(store, metadata.Workflow, cancellationToken), DateTimeOffset.UtcNow);
+        if (owned.State == RunState.Running || await new ResultsReader(store).ReadMetadataAsync(metadata.Workflow, cancellationToken) is not { } again)
+        {
+            return owned;
+        }
+
+        var latest = FromMetadata(again);
+        return latest.State == RunState.Running ? owned : latest;
     }
 
     private static RunStatus FromMetadata(RunMetadata metadata)

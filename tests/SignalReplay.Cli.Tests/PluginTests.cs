@@ -35,7 +35,7 @@ public sealed partial class PluginTests : IDisposable
     /// <summary>The plugin built from its project as the README says; its output folder.</summary>
     private static async Task<string> BuildPluginAsync()
     {
-        var (exitCode, output) = await DotnetAsync(Repository, "build", Project, "-c", "Release", "--nologo", "-v", "q");
+        var (exitCode, output) = await DotnetAsync(Repository, "build", Project, "-c", "Release", "--nologo", "-v", "q", "--disable-build-servers");
         Assert.True(exitCode == 0, output);
         return Path.Combine(Project, "bin", "Release", "net10.0");
     }
@@ -111,7 +111,7 @@ public sealed partial class PluginTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "BollingerSqueeze.csproj"), project, Cancel);
         var source = await File.ReadAllTextAsync(Path.Combine(Project, "SqueezePlugin.cs"), Cancel);
         await File.WriteAllTextAsync(Path.Combine(folder, "SqueezePlugin.cs"), edit is null ? source : edit(source), Cancel);
-        var (exitCode, output) = await DotnetAsync(folder, ["build", "-c", "Release", "--nologo", "-v", "q", "-o", Path.Combine(folder, "out"), .. noIncremental ? ["--no-incremental"] : Array.Empty<string>()]);
+        var (exitCode, output) = await DotnetAsync(folder, ["build", "-c", "Release", "--nologo", "-v", "q", "--disable-build-servers", "-o", Path.Combine(folder, "out"), .. noIncremental ? ["--no-incremental"] : Array.Empty<string>()]);
         Assert.True(exitCode == 0, output);
         return Path.Combine(folder, "out");
     }

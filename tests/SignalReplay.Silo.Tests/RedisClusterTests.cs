@@ -150,7 +150,8 @@ public sealed class RedisClusterTests(RedisFixture redis)
         var management = grains.GetGrain<IManagementGrain>(0);
         while ((await management.GetHosts(onlyActive: true, Cancel)).Count < count)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{count} silos did not join within 60 s.");
+            // A bound on liveness, not a timing: under CI every test assembly runs at once (builds among them) on 2 cores.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(180), $"{count} silos did not join within 180 s.");
             await Task.Delay(250, Cancel);
         }
     }
