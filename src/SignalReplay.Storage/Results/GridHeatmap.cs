@@ -9,9 +9,9 @@ namespace SignalReplay.Storage.Results;
 public sealed record GridHeatmap(string Phase, string X, string Y, IReadOnlyList<double> XValues, IReadOnlyList<double> YValues, double[,] Best)
 {
     /// <summary>
-    /// The heatmap of <paramref name="rows"/> over <paramref name="x"/> and <paramref name="y"/>; by default the two parameter columns
-    /// with the most distinct values (ties in column name order). Null when fewer than two parameters vary; a named parameter the
-    /// rows lack is an error listing those they have.
+    /// The heatmap of <paramref name="rows"/> over <paramref name="x"/> and <paramref name="y"/>; by default the two varying parameters
+    /// that most rows both have (two of one strategy), the more varied first. Null when no two varying parameters share a row; a named
+    /// parameter the rows lack is an error listing those they have.
     /// </summary>
     public static GridHeatmap? Of(string phase, IReadOnlyList<MetricsRow> rows, string? x = null, string? y = null)
     {
@@ -27,13 +27,24 @@ public sealed record GridHeatmap(string Phase, string X, string Y, IReadOnlyList
                 $"Phase '{phase}' has no parameter '{named}' that varies; its varying parameters are {(varying.Count == 0 ? "none" : string.Join(", ", varying.Order(StringComparer.Ordinal)))}.");
         }
 
-        x ??= varying.FirstOrDefault(n => n != y);
-        y ??= varying.FirstOrDefault(n => n != x);
-        if (x is null || y is null || x == y)
+        // By default the pair that most rows both have (two parameters of one strategy), then the most values.
+        int Together(string a, string b) => rows.Count(r => r.Parameters.ContainsKey(a) && r.Parameters.ContainsKey(b));
+        var pair = (
+            from a in varying
+            from b in varying
+            where a != b && (x is null || a == x) && (y is null || b == y)
+            let together = Together(a, b)
+            where together > 0
+            orderby together descending, varying.IndexOf(a), varying.IndexOf(b)
+            select (X: a, Y: b)).FirstOrDefault();
+        if (pair.X is null)
         {
-            return null;
+            return x is not null && y is not null
+                ? throw new ArgumentException($"Phase '{phase}' has no portfolio with both {x} and {y}: pick two parameters of one strategy.")
+                : null;
         }
 
+        (x, y) = pair;
         double[] xs = [.. rows.Where(r => r.Parameters.ContainsKey(x)).Select(r => r.Parameters[x]).Distinct().Order()];
         double[] ys = [.. rows.Where(r => r.Parameters.ContainsKey(y)).Select(r => r.Parameters[y]).Distinct().Order()];
         var best = new double[xs.Length, ys.Length];

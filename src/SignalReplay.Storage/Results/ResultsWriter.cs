@@ -75,15 +75,18 @@ public sealed class ResultsWriter(IObjectStore store)
             ?? throw new ArgumentException($"Run '{workflow}' has no summary.json yet: a report is made from it.");
         IReadOnlyList<IReadOnlyList<EquityRow>> curves = [];
         IReadOnlyList<TradeRow> trades = [];
+        var grid = summary.Phases.FirstOrDefault(p => p.Kind == "grid");
+        var gridRows = grid is null ? null : await reader.ReadMetricsAsync(workflow, grid.Phase, cancellationToken) ?? [];
         if (summary.Choice is { } choice)
         {
-            var portfolios = RunReport.ChoicePortfolios(choice, await reader.ReadMetricsAsync(workflow, choice.Phase, cancellationToken) ?? []);
+            // A grid's metrics are read once: they may be a million rows.
+            var rows = choice.Phase == grid?.Phase ? gridRows! : await reader.ReadMetricsAsync(workflow, choice.Phase, cancellationToken) ?? [];
+            var portfolios = RunReport.ChoicePortfolios(choice, rows);
             curves = RunReport.Curves(portfolios, await reader.ReadEquityAsync(workflow, choice.Phase, cancellationToken) ?? []);
             trades = RunReport.Trades(portfolios, await reader.ReadTradesAsync(workflow, choice.Phase, cancellationToken) ?? []);
         }
 
-        var grid = summary.Phases.FirstOrDefault(p => p.Kind == "grid");
-        var heatmap = grid is null ? null : GridHeatmap.Of(grid.Phase, await reader.ReadMetricsAsync(workflow, grid.Phase, cancellationToken) ?? [], x, y);
+        var heatmap = grid is null ? null : GridHeatmap.Of(grid.Phase, gridRows!, x, y);
         var key = ResultsLayout.Report(workflow);
         await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves, trades, heatmap)), ResultsLayout.Tagged(key), cancellationToken);
         return key;
