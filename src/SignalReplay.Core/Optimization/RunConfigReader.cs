@@ -523,6 +523,11 @@ public static class RunConfigReader
             throw trainNode.Error("train, test and step of a walk-forward phase are all durations (90d) or all bar counts (250).");
         }
 
+        if (step.InBars ? step.Bars < test.Bars : step.Duration < test.Duration)
+        {
+            throw map.Required("step").Error($"step {step} is shorter than test {test}: the test spans would overlap and trade the same bars twice.");
+        }
+
         var anchored = map.Optional("anchored")?.Bool() ?? false;
         IReadOnlyList<PhaseSection> inner;
         if (map.Optional("phases") is { } phasesNode)

@@ -28,8 +28,9 @@ public sealed record WalkForwardSpec(SpanLength Train, SpanLength Test, SpanLeng
 
     /// <summary>
     /// The windows over [<paramref name="from"/>, <paramref name="to"/>) (Unix ms) of a series whose bars start at <paramref name="barTimes"/>
-    /// (ascending): each train span holds at least one bar and its test span, right after it, too; the last test span ends at
-    /// <paramref name="to"/> at the latest. Spans in bars count the bars in the range.
+    /// (ascending): each train span holds at least one bar and its test span, right after it, too (a span in time that holds
+    /// none, a weekend or a gap, is skipped, and the windows go on after it); the last test span ends at <paramref name="to"/> at
+    /// the latest. Spans in bars count the bars in the range.
     /// </summary>
     public IReadOnlyList<(TradingWindow Train, TradingWindow Test)> Windows(IReadOnlyList<long> barTimes, long from, long to)
     {
@@ -39,12 +40,12 @@ public sealed record WalkForwardSpec(SpanLength Train, SpanLength Test, SpanLeng
         for (var k = 0; ; k++)
         {
             (long TrainFrom, long TrainTo, long TestTo)? window = Train.InBars ? InBars(first, end, k, barTimes, to) : InTime(from, to, k);
-            if (window is not { } w || CountBars(barTimes, w.TrainTo, w.TestTo) == 0)
+            if (window is not { } w)
             {
                 break;
             }
 
-            if (CountBars(barTimes, w.TrainFrom, w.TrainTo) > 0)
+            if (CountBars(barTimes, w.TrainTo, w.TestTo) > 0 && CountBars(barTimes, w.TrainFrom, w.TrainTo) > 0)
             {
                 windows.Add((new TradingWindow(w.TrainFrom, w.TrainTo), new TradingWindow(w.TrainTo, w.TestTo)));
             }
@@ -139,16 +140,18 @@ public sealed record WalkForwardReport(
             ParameterPath.Of(windows));
     }
 
+    /// <summary>The mean of the defined values (an undefined score, NaN, is left out), NaN when none is.</summary>
     private static double Mean(IEnumerable<double> values)
     {
-        var list = values.ToList();
+        var list = values.Where(double.IsFinite).ToList();
         return list.Count == 0 ? double.NaN : list.Sum() / list.Count;
     }
 }
 
 /// <summary>
 /// One strategy parameter across the windows (<c>momentum.fast</c>: its value in each window's choice, NaN where the choice
-/// does not hold that strategy) and how much it moved: the coefficient of variation of its values (stdev / |mean|; 0 when it never moved).
+/// does not hold that strategy) and how much it moved: the coefficient of variation of its values (stdev / |mean|; 0 when it never
+/// moved, NaN when it moved around a mean of 0).
 /// </summary>
 public sealed record ParameterPath(string Name, double[] Values, double Variation)
 {
@@ -165,7 +168,7 @@ public sealed record ParameterPath(string Name, double[] Values, double Variatio
                 var present = values.Where(double.IsFinite).ToArray();
                 var mean = present.Length == 0 ? double.NaN : present.Average();
                 var spread = present.Length < 2 ? 0 : Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / (present.Length - 1));
-                return new ParameterPath(name, values, spread == 0 ? 0 : spread / Math.Abs(mean));
+                return new ParameterPath(name, values, spread == 0 ? 0 : mean == 0 ? double.NaN : spread / Math.Abs(mean));
             }),
         ];
     }

@@ -186,7 +186,8 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
 
     /// <summary>
     /// A walk-forward phase: for each window, its inner phases on the train span (each from the one before it, as in the run), and
-    /// the last one's best candidate on the test span, starting with the equity the windows before it ended with. Its files hold
+    /// the last one's best candidate on the test span, starting with the equity the windows before it ended with (once that is
+    /// gone, later windows trade nothing and say so with an undefined score). Its files hold
     /// each window's test-span portfolio; its record the windows, the chained out-of-sample curve's metrics and moments.
     /// </summary>
     private async Task<PhaseRecord> WalkForwardAsync(PhaseSection phase)
@@ -227,6 +228,13 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             if (choice is null)
             {
                 reports.Add(new WalkForwardWindow(i, train, test, null, double.NaN, double.NaN, equity, equity, trials - trialsBefore));
+                continue;
+            }
+
+            if (!(equity > 0))
+            {
+                // The windows before lost everything: nothing is left to trade (a portfolio needs positive cash).
+                reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, double.NaN, equity, equity, trials - trialsBefore));
                 continue;
             }
 

@@ -58,6 +58,21 @@ public sealed class WalkForwardTests
     }
 
     [Fact]
+    public void A_test_span_without_bars_is_skipped_and_the_windows_go_on_after_it()
+    {
+        // Weekdays only: a one-day test span on a Saturday or Sunday holds no bar.
+        long[] weekdays = [.. Times(28).Where(t => DateTimeOffset.FromUnixTimeMilliseconds(t).DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))];
+        var daily = SpanLength.Of(TimeSpan.FromDays(1));
+        var spec = new WalkForwardSpec(SpanLength.Of(TimeSpan.FromDays(7)), daily, daily, Anchored: false, ["grid"]);
+
+        var windows = spec.Windows(weekdays, Start, Start + (28 * Day));
+
+        Assert.All(windows, w => Assert.Contains(weekdays, t => t >= w.Test.From && t < w.Test.To));
+        Assert.Equal(Start + (27 * Day), windows[^1].Test.From); // past every weekend to the last weekday
+        Assert.Equal(weekdays.Count(t => t >= Start + (7 * Day)), windows.Count);
+    }
+
+    [Fact]
     public void A_range_too_short_for_one_window_has_none_and_too_many_windows_are_refused()
     {
         var spec = new WalkForwardSpec(SpanLength.OfBars(100), SpanLength.OfBars(30), SpanLength.OfBars(30), Anchored: false, ["grid"]);
@@ -71,11 +86,11 @@ public sealed class WalkForwardTests
     [Fact]
     public void The_reader_takes_the_windows_and_by_default_every_search_phase_before()
     {
-        var config = RunConfigReader.Parse(Run.Replace("train: 120, test: 40", "train: 90d, test: 30d, step: 15d, anchored: true", StringComparison.Ordinal), "run.yaml");
+        var config = RunConfigReader.Parse(Run.Replace("train: 120, test: 40", "train: 90d, test: 30d, step: 45d, anchored: true", StringComparison.Ordinal), "run.yaml");
 
         var spec = config.Phases[^1].WalkForward!;
         Assert.Equal(PhaseKind.WalkForward, config.Phases[^1].Kind);
-        Assert.Equal((SpanLength.Of(TimeSpan.FromDays(90)), SpanLength.Of(TimeSpan.FromDays(30)), SpanLength.Of(TimeSpan.FromDays(15)), true), (spec.Train, spec.Test, spec.Step, spec.Anchored));
+        Assert.Equal((SpanLength.Of(TimeSpan.FromDays(90)), SpanLength.Of(TimeSpan.FromDays(30)), SpanLength.Of(TimeSpan.FromDays(45)), true), (spec.Train, spec.Test, spec.Step, spec.Anchored));
         Assert.Equal(["grid", "regime", "ensemble"], spec.Phases);
         Assert.Equal(SpanLength.OfBars(40), RunConfigReader.Parse(Run, "run.yaml").Phases[^1].WalkForward!.Step);
     }
@@ -88,6 +103,7 @@ public sealed class WalkForwardTests
     [InlineData("train: 120, test: 40", "test: 40", "run.yaml line 12, key 'phases[3].train': this key is required and missing.")]
     [InlineData("{ name: grid, kind: grid, top: 4 }", "{ name: grid, kind: grid, top: 4, train: 30 }", "run.yaml line 9, key 'phases[0].train': only a walk_forward phase takes train.")]
     [InlineData("train: 120, test: 40", "train: 120, test: 4x", "run.yaml line 12, key 'phases[3].test': '4x' is not a duration such as 30m, 1h or 7d.")]
+    [InlineData("train: 120, test: 40", "train: 120, test: 40, step: 20", "run.yaml line 12, key 'phases[3].step': step 20 bars is shorter than test 40 bars: the test spans would overlap and trade the same bars twice.")]
     public void Bad_walk_forward_settings_are_refused_naming_the_line_and_key(string replace, string with, string message)
     {
         var error = Assert.Throws<RunConfigException>(() => RunConfigReader.Parse(Run.Replace(replace, with, StringComparison.Ordinal), "run.yaml"));
