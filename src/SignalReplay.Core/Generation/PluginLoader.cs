@@ -86,32 +86,64 @@ public static class PluginLoader
         }
 
         var origin = new ExtensionOrigin(assembly.GetName().Name ?? name, assembly.GetName().Version?.ToString() ?? "0.0.0.0", sha256, file);
-        foreach (var type in plugins)
+        var instances = plugins.Select(type => (Type: type, Plugin: Create(name, type))).ToList();
+        try
         {
-            ISignalReplayPlugin plugin;
-            try
-            {
-                plugin = (ISignalReplayPlugin)(Activator.CreateInstance(type)
-                    ?? throw new PluginException($"Plugin {name}: {type.FullName} could not be created."));
-            }
-            catch (Exception error) when (error is MissingMethodException or TargetInvocationException or FileNotFoundException)
-            {
-                throw new PluginException($"Plugin {name}: {type.FullName} cannot be created (it needs a public parameterless constructor that succeeds): {Missing(error)}", error);
-            }
-
-            try
-            {
-                registry.Add(plugin, origin);
-            }
-            catch (Exception error) when (error is FileNotFoundException or FileLoadException or TypeLoadException)
-            {
-                throw new PluginException($"Plugin {name}: {type.FullName} needs an assembly that is missing: {Missing(error)}. Build or publish the plugin with its dependencies into its folder.", error);
-            }
+            // All of the assembly's plugin classes in one registration: a failure leaves none of them registered.
+            registry.Add(new Together(instances), origin);
+        }
+        catch (Together.Failed failed) when (failed.InnerException is FileNotFoundException or FileLoadException or TypeLoadException)
+        {
+            throw new PluginException($"Plugin {name}: {failed.Type.FullName} needs an assembly that is missing: {Missing(failed.InnerException)}. Build or publish the plugin with its dependencies into its folder.", failed.InnerException);
+        }
+        catch (Together.Failed failed) when (failed.InnerException is not PluginException)
+        {
+            throw new PluginException($"Plugin {name}: {failed.Type.FullName} failed while registering: {failed.InnerException!.GetType().Name}: {failed.InnerException.Message}", failed.InnerException);
+        }
+        catch (Together.Failed failed)
+        {
+            throw failed.InnerException!;
         }
 
         var result = new LoadedPlugin(origin, [.. plugins.Select(t => t.FullName!)]);
         registry.Loaded(result);
         return result;
+    }
+
+    private static ISignalReplayPlugin Create(string name, Type type)
+    {
+        try
+        {
+            return (ISignalReplayPlugin)(Activator.CreateInstance(type) ?? throw new PluginException($"Plugin {name}: {type.FullName} could not be created."));
+        }
+        catch (Exception error) when (error is MissingMethodException or TargetInvocationException or FileNotFoundException or ArgumentException or NotSupportedException)
+        {
+            throw new PluginException($"Plugin {name}: {type.FullName} cannot be created (it needs a public parameterless constructor that succeeds): {Missing(error)}", error);
+        }
+    }
+
+    /// <summary>An assembly's plugin classes registered as one, each failure tagged with the class it came from.</summary>
+    private sealed class Together(IReadOnlyList<(Type Type, ISignalReplayPlugin Plugin)> plugins) : ISignalReplayPlugin
+    {
+        public void Register(IExtensionRegistry registry)
+        {
+            foreach (var (type, plugin) in plugins)
+            {
+                try
+                {
+                    plugin.Register(registry);
+                }
+                catch (Exception error)
+                {
+                    throw new Failed(type, error);
+                }
+            }
+        }
+
+        public sealed class Failed(Type type, Exception inner) : Exception(inner.Message, inner)
+        {
+            public Type Type => type;
+        }
     }
 
     private static string Missing(Exception error) => error switch

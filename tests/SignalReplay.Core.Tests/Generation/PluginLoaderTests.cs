@@ -107,6 +107,24 @@ public sealed class PluginLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_plugin_whose_registration_throws_is_refused_naming_it_and_leaves_nothing_registered()
+    {
+        var registry = DeciderRegistry.WithBuiltIns();
+        var path = Compile("throwing", "Throwing", Squeeze + """
+            public sealed class Second : ISignalReplayPlugin
+            {
+                public void Register(IExtensionRegistry registry) => throw new System.InvalidOperationException("no licence file");
+            }
+            """);
+
+        var error = Refused(path, registry);
+
+        Assert.Equal("Plugin Throwing: Good.Second failed while registering: InvalidOperationException: no licence file", error.Message);
+        Assert.DoesNotContain(registry.Strategies, s => s.Name == "always_long"); // the first class's strategy did not stay behind
+        Assert.Empty(registry.Plugins);
+    }
+
+    [Fact]
     public void A_plugin_built_against_another_major_version_is_refused()
     {
         var fakeCore = Compile("core2", "SignalReplay.Core", """
