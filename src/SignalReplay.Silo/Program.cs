@@ -24,9 +24,11 @@ builder.Services.AddOpenApi(options => ApiDocument.Describe(options, keyRequired
 // Every error answer is an RFC 7807 problem: the API's own, a body Kestrel refused, and anything unforeseen.
 builder.Services.AddProblemDetails();
 
-// An undefined metric is null and an infinite one "Infinity", as in summary.json.
+// One JSON naming, the files' own: snake_case names, an undefined metric null and an infinite one "Infinity", as in summary.json.
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
+    options.SerializerOptions.PropertyNamingPolicy = ResultsJson.Options.PropertyNamingPolicy;
+    options.SerializerOptions.DictionaryKeyPolicy = null;
     options.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
     options.SerializerOptions.Converters.Add(new UndefinedAsNull());
 });

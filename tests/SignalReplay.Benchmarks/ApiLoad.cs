@@ -84,7 +84,7 @@ internal static class ApiLoad
                 using var response = await http.PostAsync("/api/runs", new StringContent(Config));
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
-                    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+                    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetString()!;
                 }
 
                 if (response.StatusCode != HttpStatusCode.TooManyRequests || deadline.Elapsed > Deadline)

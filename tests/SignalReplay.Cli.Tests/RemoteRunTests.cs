@@ -99,7 +99,7 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
         var cancel = TestContext.Current.CancellationToken;
         var id = await StartOnHostAsync(http);
         using var interrupted = await http.PostAsync($"/api/runs/{id}/interrupt", null, cancel);
-        Assert.Equal(RunState.Interrupted, (await interrupted.Content.ReadFromJsonAsync<Abstractions.RunStatus>(cancel))!.State);
+        Assert.Equal(RunState.Interrupted, (await interrupted.Content.ReadFromJsonAsync<Abstractions.RunStatus>(Storage.Results.ResultsJson.Options, cancel))!.State);
 
         var (againExit, again) = await _run.RunAsync("runs", "interrupt", id, "--api", Api, "--api-key", SiloHostFixture.Key);
         var (resumeExit, resumed) = await _run.RunAsync("runs", "resume", id, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.1");
@@ -221,7 +221,7 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
     private static async Task<string> StartOnHostAsync(HttpClient http)
     {
         using var started = await http.PostAsync("/api/runs", new StringContent(Config), TestContext.Current.CancellationToken);
-        return (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(TestContext.Current.CancellationToken))!.RunId;
+        return (await started.Content.ReadFromJsonAsync<Abstractions.RunStatus>(Storage.Results.ResultsJson.Options, TestContext.Current.CancellationToken))!.RunId;
     }
 
     private async Task<string> WriteConfigAsync(string text)

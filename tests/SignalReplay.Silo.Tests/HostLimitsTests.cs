@@ -218,7 +218,7 @@ public sealed class HostLimitsTests(LimitedHostFixture host) : IClassFixture<Lim
             """;
         var first = await Http.PostAsync("/api/runs", new StringContent(config), Cancel);
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        var id = (await first.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("run_id").GetString()!;
 
         var refused = await Http.PostAsync("/api/runs", new StringContent(config), Cancel);
 
@@ -261,11 +261,11 @@ public sealed class HostLimitsTests(LimitedHostFixture host) : IClassFixture<Lim
                 : null;
         }
 
-        var ids = seen.Select(run => run.GetProperty("id").GetString()!).ToList();
+        var ids = seen.Select(run => run.GetProperty("run_id").GetString()!).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Subset(ids.ToHashSet(), host.StoredRuns.ToHashSet());
         Assert.True(pages >= 3, $"{pages} pages");
-        var created = seen.Select(run => run.GetProperty("createdAt").GetDateTimeOffset()).ToList();
+        var created = seen.Select(run => run.GetProperty("created_at").GetDateTimeOffset()).ToList();
         Assert.Equal(created.OrderDescending(), created);
         Assert.Equal(LimitedHostFixture.LegacyRun, ids[^1]); // the oldest
         await AssertProblemAsync(await Http.GetAsync("/api/runs?limit=0", Cancel), HttpStatusCode.BadRequest, "limit must be from 1 to 1000", "limit 0");

@@ -45,7 +45,7 @@ public sealed class HostRestartTests : IAsyncLifetime
             using var http = new HttpClient { BaseAddress = first.Api };
             var started = await http.PostAsync("/api/runs", new StringContent(Config), Cancel);
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-            id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+            id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("run_id").GetString()!;
             await Task.Delay(500, Cancel);
         } // kill -9: the process tree is killed, nothing is shut down
 
@@ -67,7 +67,7 @@ public sealed class HostRestartTests : IAsyncLifetime
         // An undisturbed run of the same configuration, on the same host, writes the same summary.
         using var client = new HttpClient { BaseAddress = second.Api };
         var again = await client.PostAsync("/api/runs", new StringContent(Config), Cancel);
-        var reference = (await again.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+        var reference = (await again.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("run_id").GetString()!;
         while ((await client.GetFromJsonAsync<JsonElement>($"/api/runs/{reference}", Cancel)).GetProperty("state").GetString() == "running")
         {
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(6), "The undisturbed run did not finish.");

@@ -47,7 +47,7 @@ public sealed class RunApiTests : IAsyncLifetime
     {
         var started = await _http.PostAsync("/api/runs", new StringContent(Config, MediaTypeHeaderValue.Parse("application/yaml")), Cancel);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("run_id").GetString()!;
         Assert.Equal($"/api/runs/{id}", started.Headers.Location!.OriginalString);
 
         var clock = Stopwatch.StartNew();
@@ -67,7 +67,8 @@ public sealed class RunApiTests : IAsyncLifetime
         Assert.Equal(2, top.GetArrayLength());
         Assert.Equal(1, top[0].GetProperty("rank").GetInt32());
         var runs = await _http.GetFromJsonAsync<JsonElement>("/api/runs", Cancel);
-        Assert.Contains(runs.EnumerateArray(), run => run.GetProperty("id").GetString() == id);
+        Assert.Contains(runs.EnumerateArray(), run => run.GetProperty("run_id").GetString() == id && run.GetProperty("state").GetString() == "completed");
+        await PhaseFilesAreServedInEveryFormatAsync(id);
 
         // The report, as a page: with the key only, and a 404 naming a run that has none.
         var report = await _http.GetAsync($"/api/runs/{id}/report", Cancel);
@@ -81,11 +82,81 @@ public sealed class RunApiTests : IAsyncLifetime
         Assert.Contains("has no report", await missing.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
+    /// <summary>A finished run's phase files by Accept and ?format=, one portfolio's rows by ?portfolio=, and the refusals.</summary>
+    private async Task PhaseFilesAreServedInEveryFormatAsync(string id)
+    {
+        var all = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/phases/grid/top?n=10000", Cancel);
+        var metrics = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/phases/grid/metrics", Cancel);
+        Assert.Equal(all.GetArrayLength(), metrics.GetArrayLength());
+        var first = metrics[0];
+        foreach (var column in new[] { "rank", "portfolio", "candidate", "score", "final_equity", "sharpe", "momentum.fast", "momentum.slow", "window_from" })
+        {
+            Assert.True(first.TryGetProperty(column, out _), $"metrics JSON has no '{column}': {first}");
+        }
+
+
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/runs/{id}/phases/grid/metrics");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        var csv = await _http.SendAsync(csvRequest, Cancel);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync(Cancel)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(metrics.GetArrayLength() + 1, lines.Length);
+        Assert.StartsWith("rank,portfolio,candidate,score,", lines[0], StringComparison.Ordinal);
+        Assert.Contains(",momentum.fast,", lines[0], StringComparison.Ordinal);
+        Assert.Equal(first.EnumerateObject().Count(), lines[0].Split(',').Length);
+
+        using var parquetRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/runs/{id}/phases/grid/trades");
+        parquetRequest.Headers.Accept.ParseAdd("application/vnd.apache.parquet");
+        var parquet = await (await _http.SendAsync(parquetRequest, Cancel)).Content.ReadAsByteArrayAsync(Cancel);
+        var trades = await Storage.Results.PhaseParquet.ReadTradesAsync(new MemoryStream(parquet), "answer", Cancel);
+        Assert.NotEmpty(trades);
+
+        var best = all[0].GetProperty("portfolio").GetString()!;
+        var equity = await _http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/phases/grid/equity?portfolio={Uri.EscapeDataString(best)}&format=json", Cancel);
+        Assert.NotEqual(0, equity.GetArrayLength());
+        Assert.All(equity.EnumerateArray(), row => Assert.Equal(best, row.GetProperty("portfolio").GetString()));
+        Assert.EndsWith("Z", equity[0].GetProperty("time").GetString(), StringComparison.Ordinal);
+        var oneTrades = await (await _http.GetAsync($"/api/runs/{id}/phases/grid/trades?portfolio={Uri.EscapeDataString(best)}&format=parquet", Cancel)).Content.ReadAsByteArrayAsync(Cancel);
+        Assert.Equal(trades.Where(t => t.Portfolio == best), await Storage.Results.PhaseParquet.ReadTradesAsync(new MemoryStream(oneTrades), "answer", Cancel));
+
+        using var xml = new HttpRequestMessage(HttpMethod.Get, $"/api/runs/{id}/phases/grid/metrics");
+        xml.Headers.Accept.ParseAdd("application/xml");
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await _http.SendAsync(xml, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync($"/api/runs/{id}/phases/grid/metrics?format=xlsx", Cancel)).StatusCode);
+        var noPhase = await _http.GetAsync($"/api/runs/{id}/phases/nosuch/metrics", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, noPhase.StatusCode);
+        Assert.Contains("has no metrics.parquet in phase 'nosuch'", await noPhase.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/runs/{id}/phases/grid/metrics", Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Datasets_are_listed_and_described_with_the_key_only()
+    {
+        var datasets = await _http.GetFromJsonAsync<JsonElement>("/api/datasets", Cancel);
+        var api = Assert.Single(datasets.EnumerateArray(), d => d.GetProperty("name").GetString() == "api");
+        Assert.Contains("SYNA_1m", api.GetProperty("series").EnumerateArray().Select(s => s.GetString()));
+        Assert.True(api.GetProperty("rows").GetInt64() > 0);
+        Assert.True(api.GetProperty("first_ts").GetDateTimeOffset() < api.GetProperty("last_ts").GetDateTimeOffset());
+
+        var manifest = await _http.GetFromJsonAsync<JsonElement>("/api/datasets/api", Cancel);
+        Assert.Equal("api", manifest.GetProperty("dataset").GetString());
+        Assert.True(manifest.GetProperty("series").GetProperty("SYNA_1m").GetProperty("rows").GetInt32() > 0);
+
+        var missing = await _http.GetAsync("/api/datasets/nosuch", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("There is no base dataset 'nosuch'", await missing.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync("/api/datasets/bad%20name", Cancel)).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/datasets", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/datasets/api", Cancel)).StatusCode);
+    }
+
     [Fact]
     public async Task A_run_interrupted_over_http_stays_interrupted_until_resumed_then_completes()
     {
         var started = await _http.PostAsync("/api/runs", new StringContent(Config, MediaTypeHeaderValue.Parse("application/yaml")), Cancel);
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("runId").GetString()!;
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("run_id").GetString()!;
 
         var interrupted = await _http.PostAsync($"/api/runs/{id}/interrupt", null, Cancel);
 
@@ -134,6 +205,19 @@ public sealed class RunApiTests : IAsyncLifetime
         var upload = openApi.GetProperty("paths").GetProperty("/api/datasets/{name}").GetProperty("post");
         Assert.Equal(["200", "201", "400", "401", "409", "413", "415"], upload.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         Assert.False(openApi.GetProperty("paths").GetProperty("/healthz").GetProperty("get").TryGetProperty("security", out _));
+        foreach (var path in new[] { "/api/datasets", "/api/datasets/{name}", "/api/runs/{id}/phases/{phase}/{file}" })
+        {
+            Assert.True(openApi.GetProperty("paths").GetProperty(path).TryGetProperty("get", out _), $"OpenAPI has no GET {path}");
+        }
+
+        // The document is valid OpenAPI, and its schemas use the API's own (snake_case) names.
+        var read = await Microsoft.OpenApi.OpenApiDocument.LoadAsync(
+            new MemoryStream(await anonymous.GetByteArrayAsync("/openapi/v1.json", Cancel)), "json", cancellationToken: Cancel);
+        Assert.Empty(read.Diagnostic!.Errors);
+        Assert.Empty(Microsoft.OpenApi.OpenApiElementExtensions.Validate(read.Document!, Microsoft.OpenApi.ValidationRuleSet.GetDefaultRuleSet()));
+        var status = openApi.GetProperty("components").GetProperty("schemas").GetProperty("RunStatus").GetProperty("properties");
+        Assert.True(status.TryGetProperty("run_id", out _), status.ToString());
+        Assert.True(status.TryGetProperty("phases_done", out _), status.ToString());
     }
 
     [Theory]

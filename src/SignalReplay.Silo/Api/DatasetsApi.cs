@@ -6,11 +6,24 @@ using SignalReplay.Storage.Objects;
 
 namespace SignalReplay.Silo.Api;
 
-/// <summary><c>POST /api/datasets/{name}</c>: CSV files (multipart, one per series, named SERIES.csv) become a base dataset.</summary>
+/// <summary>
+/// <c>POST /api/datasets/{name}</c>: CSV files (multipart, one per series, named SERIES.csv) become a base dataset;
+/// <c>GET /api/datasets</c> lists the store's datasets and <c>GET /api/datasets/{name}</c> answers one's manifest.
+/// </summary>
 public static class DatasetsApi
 {
     public static RouteGroupBuilder MapDatasets(this RouteGroupBuilder api)
     {
+        api.MapGet("/datasets", ListAsync)
+            .WithTags("datasets")
+            .WithSummary("The store's base datasets, by name: how many series each holds, their bars and time span.")
+            .Produces<DatasetListItem[]>();
+        api.MapGet("/datasets/{name}", ManifestAsync)
+            .WithTags("datasets")
+            .WithSummary("A base dataset's manifest: each series' timeframe, rows, first and last bar and content hash.")
+            .Produces<BaseDatasetManifest>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/datasets/{name}", UploadAsync)
             .WithTags("datasets")
             .WithSummary("Upload CSV files (multipart/form-data, each named SERIES.csv, e.g. SPY_1m.csv) as base dataset {name}: 201 when series were added, 200 when it held them already.")
@@ -22,6 +35,33 @@ public static class DatasetsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
+    }
+
+    private static async Task<IResult> ListAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        var datasets = new BaseDatasetStore(store);
+        var items = new List<DatasetListItem>();
+        foreach (var name in await datasets.DatasetsAsync(cancellationToken))
+        {
+            if (await datasets.ReadManifestAsync(name, cancellationToken) is { } manifest)
+            {
+                items.Add(DatasetListItem.Of(manifest));
+            }
+        }
+
+        return Results.Ok(items);
+    }
+
+    private static async Task<IResult> ManifestAsync(string name, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (!DataLayout.Name.IsValid(name))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad dataset name", $"'{Shown(name)}' is not a dataset name: use 1 to {DataLayout.Name.MaxLength} letters, digits, '-', '_' or '.'.");
+        }
+
+        return await new BaseDatasetStore(store).ReadManifestAsync(name, cancellationToken) is { } manifest
+            ? Results.Ok(manifest)
+            : Problem(StatusCodes.Status404NotFound, "No such dataset", $"There is no base dataset '{name}'.");
     }
 
     private static async Task<IResult> UploadAsync(string name, HttpRequest request, IObjectStore store, ApiLimits limits, CancellationToken cancellationToken)
@@ -111,4 +151,16 @@ public static class DatasetsApi
 
     /// <summary>A name from the request as an error shows it: never more than 80 characters.</summary>
     internal static string Shown(string text) => text.Length <= 80 ? text : $"{text[..80]}... ({text.Length:N0} characters)";
+}
+
+/// <summary>One line of <c>GET /api/datasets</c>: a dataset's series, bars in all, and the span its series cover.</summary>
+public sealed record DatasetListItem(string Name, IReadOnlyList<string> Series, long Rows, DateTimeOffset? FirstTs, DateTimeOffset? LastTs, string ContentHash)
+{
+    public static DatasetListItem Of(BaseDatasetManifest manifest) => new(
+        manifest.Dataset,
+        [.. manifest.Series.Keys],
+        manifest.Series.Values.Sum(entry => (long)entry.Rows),
+        manifest.Series.Count == 0 ? null : manifest.Series.Values.Min(entry => entry.FirstTs),
+        manifest.Series.Count == 0 ? null : manifest.Series.Values.Max(entry => entry.LastTs),
+        manifest.ContentHash);
 }

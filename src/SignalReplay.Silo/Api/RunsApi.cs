@@ -34,6 +34,16 @@ public static class RunsApi
         runs.MapGet("/{id}/summary", SummaryAsync).WithSummary("A finished run's summary.json.").Produces<RunSummary>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/report", ReportAsync).WithSummary("A completed run's report.html: one self-contained page (no script, nothing fetched).").Produces<string>(contentType: "text/html").ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/phases/{phase}/top", TopAsync).WithSummary("The n best portfolios of a phase (metrics.parquet rows).").Produces<MetricsRow[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id}/phases/{phase}/{file:regex(^(metrics|trades|equity)$)}", PhaseFileAsync)
+            .WithSummary(
+                "A phase's metrics.parquet, trades.parquet or equity.parquet with every column: as JSON (an array of objects, the default), CSV or the Parquet file, "
+                + "chosen by Accept (application/json, text/csv, application/vnd.apache.parquet) or ?format=json|csv|parquet; ?portfolio=ID keeps one portfolio's rows.")
+            .Produces<IReadOnlyDictionary<string, object>[]>(contentType: "application/json")
+            .Produces<string>(contentType: "text/csv")
+            .Produces<byte[]>(contentType: "application/vnd.apache.parquet")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
         return api;
     }
 
@@ -212,6 +222,83 @@ public static class RunsApi
         return rows is null ? NotFound($"Run '{id}' has no phase '{phase}' (yet).") : Results.Ok(rows.Take(n ?? 10));
     }
 
+    private static async Task<IResult> PhaseFileAsync(
+        string id, string phase, string file, string? format, string? portfolio, HttpRequest request, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (Invalid(id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!ResultsLayout.IsValidPhase(phase))
+        {
+            return Results.Problem($"'{phase}' is not a phase name.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        TableFormat chosen;
+        if (format is not null)
+        {
+            if (!Enum.TryParse(format, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen))
+            {
+                return Results.Problem($"format '{format}' is not one of json, csv, parquet.", statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
+        else if (Negotiate(request.GetTypedHeaders().Accept) is { } accepted)
+        {
+            chosen = accepted;
+        }
+        else
+        {
+            return Results.Problem(
+                $"None of Accept '{request.Headers.Accept}' is served: ask for application/json, text/csv or application/vnd.apache.parquet.",
+                statusCode: StatusCodes.Status406NotAcceptable);
+        }
+
+        var kind = Enum.Parse<PhaseFile>(file, ignoreCase: true);
+        if (await new ResultsReader(store).OpenAsync(id, phase, kind, cancellationToken) is not { } input)
+        {
+            return NotFound($"Run '{id}' has no {file}.parquet in phase '{phase}' (no such run or phase, not written yet, or past its retention).");
+        }
+
+        var source = PhaseFileExport.Key(id, phase, kind).Value;
+        return Results.Stream(
+            async output =>
+            {
+                await using (input)
+                {
+                    await PhaseFileExport.WriteAsync(input, source, chosen, output, portfolio, cancellationToken);
+                }
+            },
+            PhaseFileExport.MediaType(chosen) + (chosen == TableFormat.Parquet ? string.Empty : "; charset=utf-8"));
+    }
+
+    /// <summary>The format an Accept header asks for first (by quality, then order); JSON when it asks for nothing in particular.</summary>
+    private static TableFormat? Negotiate(IList<Microsoft.Net.Http.Headers.MediaTypeHeaderValue> accept)
+    {
+        if (accept.Count == 0)
+        {
+            return TableFormat.Json;
+        }
+
+        foreach (var media in accept.OrderByDescending(value => value.Quality ?? 1))
+        {
+            var type = media.MediaType.Value?.ToLowerInvariant();
+            TableFormat? format = type switch
+            {
+                "application/json" or "*/*" or "application/*" => TableFormat.Json,
+                "text/csv" or "text/*" => TableFormat.Csv,
+                "application/vnd.apache.parquet" or "application/x-parquet" or "application/octet-stream" => TableFormat.Parquet,
+                _ => null,
+            };
+            if (format is not null && media.Quality is not 0)
+            {
+                return format;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>400 for an id that could walk out of the results folder or is otherwise malformed.</summary>
     private static IResult? Invalid(string id) =>
         DataLayout.Name.IsValid(id) ? null : Results.Problem($"'{id}' is not a run id.", statusCode: StatusCodes.Status400BadRequest);
@@ -219,5 +306,5 @@ public static class RunsApi
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound);
 }
 
-/// <summary>One line of <c>GET /api/runs</c>.</summary>
-public sealed record RunListItem(string Id, string? Name, string? Status, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt);
+/// <summary>One line of <c>GET /api/runs</c>: named as a run's status is (<c>run_id</c>, <c>state</c>).</summary>
+public sealed record RunListItem(string RunId, string? Name, string? State, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt);

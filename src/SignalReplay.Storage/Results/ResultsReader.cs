@@ -40,6 +40,13 @@ public sealed class ResultsReader(IObjectStore store)
     public Task<IReadOnlyList<EquityRow>?> ReadEquityAsync(string workflow, string phase, CancellationToken cancellationToken = default) =>
         ReadParquetAsync(ResultsLayout.Equity(workflow, phase), PhaseParquet.ReadEquityAsync, cancellationToken);
 
+    /// <summary>A phase file's bytes as a seekable stream (for <see cref="PhaseFileExport"/>), or null when the phase has none.</summary>
+    public async Task<Stream?> OpenAsync(string workflow, string phase, PhaseFile file, CancellationToken cancellationToken = default)
+    {
+        var key = PhaseFileExport.Key(workflow, phase, file);
+        return await store.ExistsAsync(key, cancellationToken) ? new MemoryStream(await store.ReadAllBytesAsync(key, cancellationToken), writable: false) : null;
+    }
+
     /// <summary>One Parquet object of the results, parsed; null when it does not exist.</summary>
     private async Task<IReadOnlyList<T>?> ReadParquetAsync<T>(
         ObjectKey key, Func<Stream, string, CancellationToken, Task<IReadOnlyList<T>>> parse, CancellationToken cancellationToken)
