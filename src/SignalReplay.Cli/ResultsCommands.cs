@@ -13,18 +13,37 @@ internal static class ResultsCommands
 {
     public static Command Runs(IAnsiConsole console)
     {
-        var list = new Command("list", "Every run in the store with its status.");
+        var list = new Command("list", "Every run with its status: in the store, or on a silo host with --api.") { RunWatch.Api, RunWatch.ApiKey };
         list.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
-            var store = Store(parse).Objects;
             var table = new Table().AddColumns("run", "name", "status", "created (UTC)", "finished (UTC)");
+            void Add(RunListItem run) => table.AddRow(Markup.Escape(run.RunId), Markup.Escape(run.Name ?? "?"), run.State ?? "?", Time(run.CreatedAt), Time(run.FinishedAt));
+            using var api = RunWatch.Client(parse);
+            if (api is not null)
+            {
+                string? next = null;
+                do
+                {
+                    (var runs, next) = await api.ListAsync(next, cancellationToken);
+                    foreach (var run in runs)
+                    {
+                        Add(run);
+                    }
+                }
+                while (next is not null);
+
+                console.Write(table);
+                return;
+            }
+
+            var store = Store(parse).Objects;
             var page = new RunPage([], null);
             do
             {
                 page = await RunIndex.PageAsync(store, 1_000, page.Next, cancellationToken);
                 foreach (var run in page.Runs)
                 {
-                    table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Name ?? "?"), run.Status ?? "?", Time(run.CreatedAt), Time(run.FinishedAt));
+                    Add(RunListItem.Of(run));
                 }
             }
             while (page.Next is not null);
@@ -37,10 +56,24 @@ internal static class ResultsCommands
         }));
 
         var id = new Argument<string>("run") { Description = "Run id (see runs list)." };
-        var show = new Command("show", "A run's metadata and summary.") { id };
+        var show = RunWatch.HostCommand("show", "A run's status, phases and summary: from the store, or from a silo host with --api.", id);
         show.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var run = parse.GetValue(id)!;
+            using var api = RunWatch.Client(parse);
+            if (api is not null)
+            {
+                var remote = await api.StatusAsync(run, cancellationToken);
+                console.MarkupLineInterpolated($"Run [bold]{run}[/] ({remote.Name}) on {api.BaseAddress}: {RunWatch.Progress(remote)}");
+                ShowOutcome(console, remote);
+                if (remote.State == RunState.Completed)
+                {
+                    SummaryTable.Write(console, await api.SummaryAsync(run, cancellationToken));
+                }
+
+                return;
+            }
+
             var store = Store(parse).Objects;
             var reader = new ResultsReader(store);
             var metadata = await reader.ReadMetadataAsync(run, cancellationToken) ?? throw new ArgumentException($"There is no run '{run}' in the store.");
@@ -51,16 +84,7 @@ internal static class ResultsCommands
                 console.MarkupLineInterpolated($"  phase {phase.Phase} ({phase.Kind}): {phase.Portfolios} portfolios in {phase.Seconds:F1} s");
             }
 
-            if (status.Error is { } error)
-            {
-                console.MarkupLineInterpolated($"[red]{(status.State == RunState.Interrupted ? "interrupted" : "error")}:[/] {error}");
-            }
-
-            if (status.State == RunState.Interrupted)
-            {
-                console.MarkupLineInterpolated($"[bold]signalreplay runs resume {run}[/] continues it.");
-            }
-
+            ShowOutcome(console, status);
             if (await reader.ReadSummaryAsync(run, cancellationToken) is { } summary)
             {
                 SummaryTable.Write(console, summary);
@@ -123,79 +147,195 @@ internal static class ResultsCommands
         var run = new Argument<string>("run") { Description = "Run id." };
         var phase = new Option<string?>("--phase") { Description = "Phase (default: the last one)." };
         var n = new Option<int>("-n") { Description = "Rows.", DefaultValueFactory = _ => 10 };
-        var top = new Command("top", "The n best portfolios of a phase, from its metrics.parquet.") { run, phase, n };
+        var top = ReadCommand("top", "The n best portfolios of a phase, from its metrics.parquet.", run, phase, n);
         top.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
-            var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
-            MetricsTable.Write(console, $"{parse.GetValue(run)} phase {name}", rows.Select(r => (r.Portfolio, r.Metrics, r.FinalEquity)), parse.GetValue(n), r => rows.First(x => x.Portfolio == r).Score);
+            using var source = ResultsSource.Open(parse);
+            var id = parse.GetValue(run)!;
+            var name = await source.PhaseAsync(id, parse.GetValue(phase), cancellationToken);
+            var rows = await source.TopAsync(id, name, parse.GetValue(n), cancellationToken);
+            MetricsTable.Write(console, $"{id} phase {name}", rows.Select(r => (r.Portfolio, r.Metrics, r.FinalEquity)), parse.GetValue(n), r => rows.First(x => x.Portfolio == r).Score);
         }));
 
-        var output = new Option<string>("--out") { Description = "CSV file to write, or - for standard output.", Required = true };
-        var export = new Command("export", "Write a phase's metrics rows as CSV.") { run, phase, output };
+        var file = new Option<PhaseFile>("--file") { Description = "Which phase file: metrics (one row per portfolio), trades or equity.", DefaultValueFactory = _ => PhaseFile.Metrics };
+        var format = new Option<TableFormat?>("--format") { Description = "csv, json (an array of objects) or parquet (default: by --out's extension, else csv)." };
+        var output = new Option<string>("--out") { Description = "File to write, or - for standard output (the default).", DefaultValueFactory = _ => "-" };
+        var exportPortfolio = new Option<string?>("--portfolio") { Description = "Only this portfolio's rows (default: every row)." };
+        var export = ReadCommand("export", "Write a phase file with every column it holds (times ISO 8601 UTC, one column per strategy parameter) as CSV, JSON or Parquet.", run, phase, file, exportPortfolio, format, output);
         export.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
-            var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
-            await WriteCsvAsync(
-                console,
-                parse.GetValue(output)!,
-                ["rank", "portfolio", "candidate", "score", "final_equity", .. Core.Portfolio.PerformanceMetrics.Names],
-                rows.Select(row => (IReadOnlyList<string>)[
-                    row.Rank.ToString(CultureInfo.InvariantCulture), Quote(row.Portfolio), Quote(row.Candidate), Number(row.Score), Number(row.FinalEquity),
-                    .. Core.Portfolio.PerformanceMetrics.Names.Select(m => Number(row.Metrics[m]))]),
-                cancellationToken,
-                $"of phase {name} ");
-        }));
-        var portfolio = new Option<string?>("--portfolio") { Description = "Portfolio id (default: the phase's best)." };
-        var equityOut = new Option<string?>("--out") { Description = "CSV file to write, or - for standard output (default: a table)." };
-        var equity = new Command("equity", "A kept portfolio's day-end equity and drawdown in a phase, from its equity.parquet.") { run, phase, portfolio, equityOut };
-        equity.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
-        {
-            var (name, rows) = await RowsAsync(parse, run, phase, cancellationToken);
+            using var source = ResultsSource.Open(parse);
             var id = parse.GetValue(run)!;
-            var curves = await new ResultsReader(Store(parse).Objects).ReadEquityAsync(id, name, cancellationToken)
-                ?? throw new ArgumentException($"Phase '{name}' of run '{id}' has no equity.parquet (runs before 2026-12-03 did not write one).");
-            var wanted = parse.GetValue(portfolio) ?? rows[0].Portfolio;
-            var curve = curves.Where(r => r.Portfolio == wanted).ToList();
-            if (curve.Count == 0)
-            {
-                var kept = curves.Select(r => r.Portfolio).Distinct().ToList();
-                throw new ArgumentException($"Phase '{name}' keeps the equity of {kept.Count} portfolios, not of '{wanted}': {string.Join(", ", kept.Take(10))}{(kept.Count > 10 ? ", ..." : string.Empty)}.");
-            }
-
-            if (parse.GetValue(equityOut) is { } path)
-            {
-                await WriteCsvAsync(console, path, ["portfolio", "time", "equity", "drawdown"], curve.Select(r => (IReadOnlyList<string>)[Quote(r.Portfolio), r.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), Number(r.Equity), Number(r.Drawdown)]), cancellationToken);
-                return;
-            }
-
-            var table = new Table().Title($"{wanted} in phase {name}").AddColumns("date (UTC)", "equity", "drawdown");
-            foreach (var row in curve)
-            {
-                table.AddRow(row.Time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Equity.ToString("N2", CultureInfo.InvariantCulture), row.Drawdown.ToString("P2", CultureInfo.InvariantCulture));
-            }
-
-            console.Write(table);
+            var name = await source.PhaseAsync(id, parse.GetValue(phase), cancellationToken);
+            await ExportAsync(console, source, id, name, parse.GetValue(file), parse.GetValue(exportPortfolio), parse.GetValue(format), parse.GetValue(output)!, cancellationToken);
         }));
-        var reportOut = new Option<string?>("--out") { Description = "HTML file to write (default: the run's report.html in the store)." };
+
+        var trades = PortfolioFileCommand(console, PhaseFile.Trades, "trades", "A kept portfolio's closed trades in a phase, from its trades.parquet: a table, or a file with --out or --format.", run, phase);
+        var equity = PortfolioFileCommand(console, PhaseFile.Equity, "equity", "A kept portfolio's day-end equity and drawdown in a phase, from its equity.parquet: a table, or a file with --out or --format.", run, phase);
+
+        var reportOut = new Option<string?>("--out") { Description = "HTML file to write (default: the run's report.html in the store; with --api, RUN.html here)." };
         var heatX = new Option<string?>("--x") { Description = "The grid heatmap's x parameter, e.g. momentum.fast (default: the parameter with the most values)." };
         var heatY = new Option<string?>("--y") { Description = "The grid heatmap's y parameter (default: the one with the next most values)." };
-        var report = new Command("report", "Write a run's self-contained HTML report (its choice, equity and drawdown, leaderboards, grid heatmap, walk-forward windows, configuration) and print where.") { run, reportOut, heatX, heatY };
+        var report = ReadCommand("report", "Write a run's self-contained HTML report (its choice, equity and drawdown, leaderboards, grid heatmap, walk-forward windows, configuration) and print where.", run, reportOut, heatX, heatY);
         report.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
         {
             var id = parse.GetValue(run)!;
-            var store = Store(parse);
-            var metadata = await new ResultsReader(store.Objects).ReadMetadataAsync(id, cancellationToken) ?? throw new ArgumentException($"There is no run '{id}' in {store.Root}.");
-            var key = await new ResultsWriter(store.Objects).WriteReportAsync(id, metadata, parse.GetValue(heatX), parse.GetValue(heatY), cancellationToken);
-            var path = Path.Combine(store.Root, key.Value);
-            if (parse.GetValue(reportOut) is { } output)
+            using var api = RunWatch.Client(parse);
+            string path;
+            if (api is not null)
             {
-                File.Copy(path, output, overwrite: true);
-                path = output;
+                path = parse.GetValue(reportOut) ?? $"{id}.html";
+                await File.WriteAllBytesAsync(path, await api.ReportAsync(id, parse.GetValue(heatX), parse.GetValue(heatY), cancellationToken), cancellationToken);
+            }
+            else
+            {
+                var store = Store(parse);
+                var metadata = await new ResultsReader(store.Objects).ReadMetadataAsync(id, cancellationToken) ?? throw new ArgumentException($"There is no run '{id}' in {store.Root}.");
+                var key = await new ResultsWriter(store.Objects).WriteReportAsync(id, metadata, parse.GetValue(heatX), parse.GetValue(heatY), cancellationToken);
+                path = Path.Combine(store.Root, key.Value);
+                if (parse.GetValue(reportOut) is { } copy)
+                {
+                    File.Copy(path, copy, overwrite: true);
+                    path = copy;
+                }
             }
 
             console.MarkupLineInterpolated($"Report: [bold]{path}[/]");
         }));
-        return new Command("results", "A run's results: top, export, equity, report.") { top, export, equity, report };
+        return new Command("results", "A run's results: top, export, trades, equity, report; from the store, or from a silo host with --api.") { top, export, trades, equity, report };
+    }
+
+    /// <summary>A read command: its arguments and options, and <c>--api</c> / <c>--api-key</c> to read from a silo host instead of the store.</summary>
+    private static Command ReadCommand(string name, string description, Argument<string> run, params Option[] options)
+    {
+        var command = RunWatch.HostCommand(name, description, run);
+        foreach (var option in options)
+        {
+            command.Add(option);
+        }
+
+        return command;
+    }
+
+    /// <summary><c>results trades</c> and <c>results equity</c>: one kept portfolio's rows (the phase's best by default) as a table or a file.</summary>
+    private static Command PortfolioFileCommand(IAnsiConsole console, PhaseFile file, string name, string description, Argument<string> run, Option<string?> phase)
+    {
+        var portfolio = new Option<string?>("--portfolio") { Description = "Portfolio id (default: the phase's best); all for every kept portfolio (with --out or --format)." };
+        var format = new Option<TableFormat?>("--format") { Description = "Write csv, json or parquet instead of a table (default with --out: by its extension, else csv)." };
+        var output = new Option<string?>("--out") { Description = "File to write, or - for standard output (default: a table)." };
+        var command = ReadCommand(name, description, run, phase, portfolio, format, output);
+        command.SetAction((parse, cancellationToken) => CommandAction.RunAsync(console, parse, async () =>
+        {
+            using var source = ResultsSource.Open(parse);
+            var id = parse.GetValue(run)!;
+            var phaseName = await source.PhaseAsync(id, parse.GetValue(phase), cancellationToken);
+            var wanted = parse.GetValue(portfolio) ?? (await source.TopAsync(id, phaseName, 1, cancellationToken)).FirstOrDefault()?.Portfolio
+                ?? throw new ArgumentException($"Phase '{phaseName}' of run '{id}' has no portfolios.");
+            var only = wanted == "all" ? null : wanted;
+            if (parse.GetValue(output) is not null || parse.GetValue(format) is not null)
+            {
+                await ExportAsync(console, source, id, phaseName, file, only, parse.GetValue(format), parse.GetValue(output) ?? "-", cancellationToken);
+                return;
+            }
+
+            if (only is null)
+            {
+                throw new ArgumentException($"--portfolio all writes a file: add --out PATH or --format.");
+            }
+
+            await using var input = await OpenAsync(source, id, phaseName, file, only, cancellationToken);
+            var name = PhaseFileExport.Key(id, phaseName, file).Value;
+            if (file == PhaseFile.Trades)
+            {
+                var rows = (await PhaseParquet.ReadTradesAsync(input, name, cancellationToken)).Where(r => r.Portfolio == only).ToList();
+                if (rows.Count == 0)
+                {
+                    await ThrowNotKeptAsync(source, id, phaseName, file, only, cancellationToken);
+                }
+
+                TradesTable(console, $"{only} in phase {phaseName}", rows);
+            }
+            else
+            {
+                var rows = (await PhaseParquet.ReadEquityAsync(input, name, cancellationToken)).Where(r => r.Portfolio == only).ToList();
+                if (rows.Count == 0)
+                {
+                    await ThrowNotKeptAsync(source, id, phaseName, file, only, cancellationToken);
+                }
+
+                var table = new Table().Title($"{only} in phase {phaseName}").AddColumns("date (UTC)", "equity", "drawdown");
+                foreach (var row in rows)
+                {
+                    table.AddRow(row.Time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Equity.ToString("N2", CultureInfo.InvariantCulture), row.Drawdown.ToString("P2", CultureInfo.InvariantCulture));
+                }
+
+                console.Write(table);
+            }
+        }));
+        return command;
+    }
+
+    private static void TradesTable(IAnsiConsole console, string title, IReadOnlyList<TradeRow> rows)
+    {
+        var table = new Table().Title(title).AddColumns("symbol", "entry (UTC)", "exit (UTC)", "quantity", "entry price", "exit price", "pnl", "return");
+        foreach (var row in rows)
+        {
+            table.AddRow(
+                Markup.Escape(row.Symbol), Time(row.EntryTime), Time(row.ExitTime), Cell.Of(row.Quantity, "G6"), Cell.Of(row.EntryPrice, "N4"), Cell.Of(row.ExitPrice, "N4"), Cell.Of(row.Pnl, "N2"), Cell.Of(row.Return, "P2"));
+        }
+
+        foreach (var column in table.Columns.Skip(3))
+        {
+            column.RightAligned();
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated($"{rows.Count} trades, pnl {rows.Sum(r => r.Pnl).ToString("N2", CultureInfo.InvariantCulture)}.");
+    }
+
+    /// <summary>No rows for a portfolio: an error naming the portfolios the phase file does keep.</summary>
+    private static async Task ThrowNotKeptAsync(ResultsSource source, string run, string phase, PhaseFile file, string portfolio, CancellationToken cancellationToken)
+    {
+        await using var all = await OpenAsync(source, run, phase, file, null, cancellationToken);
+        var name = PhaseFileExport.Key(run, phase, file).Value;
+        var kept = file == PhaseFile.Trades
+            ? (await PhaseParquet.ReadTradesAsync(all, name, cancellationToken)).Select(r => r.Portfolio).Distinct().ToList()
+            : (await PhaseParquet.ReadEquityAsync(all, name, cancellationToken)).Select(r => r.Portfolio).Distinct().ToList();
+        throw new ArgumentException(
+            $"Phase '{phase}' keeps the {(file == PhaseFile.Trades ? "trades" : "equity")} of {kept.Count} portfolios, not of '{portfolio}' (or it has none): "
+            + $"{string.Join(", ", kept.Take(10))}{(kept.Count > 10 ? ", ..." : string.Empty)}.");
+    }
+
+    private static async Task<Stream> OpenAsync(ResultsSource source, string run, string phase, PhaseFile file, string? portfolio, CancellationToken cancellationToken) =>
+        await source.OpenAsync(run, phase, file, portfolio, cancellationToken)
+            ?? throw new ArgumentException(file == PhaseFile.Equity
+                ? $"Phase '{phase}' of run '{run}' has no equity.parquet (runs before 2026-12-03 did not write one)."
+                : $"Run '{run}' has no {file.ToString().ToLowerInvariant()}.parquet in phase '{phase}' (no such run or phase, or past its retention).");
+
+    /// <summary>Writes a phase file as <paramref name="format"/> (else by <paramref name="path"/>'s extension, else CSV) to a file, or to standard output for <c>-</c>.</summary>
+    private static async Task ExportAsync(
+        IAnsiConsole console, ResultsSource source, string run, string phase, PhaseFile file, string? portfolio, TableFormat? format, string path, CancellationToken cancellationToken)
+    {
+        var chosen = format ?? PhaseFileExport.FromExtension(path) ?? TableFormat.Csv;
+        await using var input = await OpenAsync(source, run, phase, file, portfolio, cancellationToken);
+        var name = PhaseFileExport.Key(run, phase, file).Value;
+        if (path == "-")
+        {
+            // Standard output holds the rows and nothing else; Parquet goes out as bytes, text through the console's writer.
+            await using var stdout = chosen == TableFormat.Parquet ? Console.OpenStandardOutput() : new TextWriterStream(console.Profile.Out.Writer);
+            await PhaseFileExport.WriteAsync(input, name, chosen, stdout, portfolio, cancellationToken);
+            return;
+        }
+
+        var temporary = path + ".partial";
+        long rows;
+        await using (var output = File.Create(temporary))
+        {
+            rows = await PhaseFileExport.WriteAsync(input, name, chosen, output, portfolio, cancellationToken);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        console.MarkupLineInterpolated($"{rows} rows of {file.ToString().ToLowerInvariant()} of phase {phase} written to {path} ({chosen.ToString().ToLowerInvariant()}).");
     }
 
     public static Command Retention(IAnsiConsole console)
@@ -255,44 +395,21 @@ internal static class ResultsCommands
         return command;
     }
 
-    private static async Task<(string Phase, IReadOnlyList<MetricsRow> Rows)> RowsAsync(ParseResult parse, Argument<string> run, Option<string?> phase, CancellationToken cancellationToken)
+    /// <summary>A failed or interrupted run's error, and how to continue an interrupted one.</summary>
+    private static void ShowOutcome(IAnsiConsole console, Abstractions.RunStatus status)
     {
-        var id = parse.GetValue(run)!;
-        var reader = new ResultsReader(Store(parse).Objects);
-        var name = parse.GetValue(phase)
-            ?? (await reader.ReadSummaryAsync(id, cancellationToken))?.Phases.LastOrDefault()?.Phase
-            ?? throw new ArgumentException($"Run '{id}' has no summary; name a phase with --phase.");
-        var rows = await reader.ReadMetricsAsync(id, name, cancellationToken) ?? throw new ArgumentException($"Run '{id}' has no phase '{name}'.");
-        return (name, rows);
-    }
-
-    /// <summary>Writes CSV rows to <paramref name="path"/>, or to standard output for <c>-</c> (then the CSV is all that is printed).</summary>
-    private static async Task WriteCsvAsync(
-        IAnsiConsole console, string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, CancellationToken cancellationToken, string what = "")
-    {
-        var toStdout = path == "-";
-        await using var file = toStdout ? null : new StreamWriter(path);
-        var writer = file ?? console.Profile.Out.Writer;
-        await writer.WriteLineAsync(string.Join(',', header));
-        var count = 0;
-        foreach (var row in rows)
+        if (status.Error is { } error)
         {
-            await writer.WriteLineAsync(string.Join(',', row));
-            count++;
+            console.MarkupLineInterpolated($"[red]{(status.State == RunState.Interrupted ? "interrupted" : "error")}:[/] {error}");
         }
 
-        await writer.FlushAsync(cancellationToken);
-        if (!toStdout)
+        if (status.State == RunState.Interrupted)
         {
-            console.MarkupLineInterpolated($"{count} rows {what}written to {path}.");
+            console.MarkupLineInterpolated($"[bold]signalreplay runs resume {status.RunId}[/] continues it.");
         }
     }
 
     private static LocalStore Store(ParseResult parse) => LocalStore.Open(parse.GetValue(SignalReplayCommandLine.Store)!);
 
     private static string Time(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
-
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Quote(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

@@ -15,11 +15,8 @@ namespace SignalReplay.Cli;
 /// </summary>
 internal sealed class RunApiClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new UndefinedAsNull() },
-    };
+    /// <summary>The API's naming is the files' (snake_case, undefined numbers null).</summary>
+    private static readonly JsonSerializerOptions Json = ResultsJson.Compact;
 
     private readonly HttpClient _http;
 
@@ -65,7 +62,56 @@ internal sealed class RunApiClient : IDisposable
         return await ReadAsync<RunSummary>(response, $"read the summary of run '{runId}'", cancellationToken);
     }
 
+    /// <summary>A page of the host's runs, newest first, and the URL of the next page (its Link header), or null on the last.</summary>
+    public async Task<(IReadOnlyList<RunListItem> Runs, string? Next)> ListAsync(string? page, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => _http.GetAsync(page ?? "api/runs?limit=1000", cancellationToken));
+        var runs = await ReadAsync<RunListItem[]>(response, "list runs", cancellationToken);
+        var next = response.Headers.TryGetValues("Link", out var links)
+            ? links.Select(link => System.Text.RegularExpressions.Regex.Match(link, "^<(?<url>[^>]+)>;\\s*rel=\"next\"")).FirstOrDefault(m => m.Success)?.Groups["url"].Value.TrimStart('/')
+            : null;
+        return (runs, next);
+    }
+
+    /// <summary>The <paramref name="n"/> best rows of a phase's metrics, in rank order.</summary>
+    public async Task<IReadOnlyList<MetricsRow>> TopAsync(string runId, string phase, int n, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => _http.GetAsync($"{RunPath(runId)}/phases/{Uri.EscapeDataString(phase)}/top?n={n}", cancellationToken));
+        return await ReadAsync<MetricsRow[]>(response, $"read phase '{phase}' of run '{runId}'", cancellationToken);
+    }
+
+    /// <summary>A phase file as Parquet (only <paramref name="portfolio"/>'s rows when given), or null when the phase has none.</summary>
+    public async Task<Stream?> PhaseFileAsync(string runId, string phase, PhaseFile file, string? portfolio, CancellationToken cancellationToken)
+    {
+        var url = $"{RunPath(runId)}/phases/{Uri.EscapeDataString(phase)}/{file.ToString().ToLowerInvariant()}?format=parquet"
+            + (portfolio is null ? string.Empty : $"&portfolio={Uri.EscapeDataString(portfolio)}");
+        using var response = await SendAsync(() => _http.GetAsync(url, cancellationToken));
+        return response.StatusCode == HttpStatusCode.NotFound
+            ? null
+            : new MemoryStream(await ReadBytesAsync(response, $"read {file.ToString().ToLowerInvariant()}.parquet of phase '{phase}' of run '{runId}'", cancellationToken), writable: false);
+    }
+
+    /// <summary>A run's report page: the stored one, or one made with the heatmap over <paramref name="x"/> and <paramref name="y"/>.</summary>
+    public async Task<byte[]> ReportAsync(string runId, string? x, string? y, CancellationToken cancellationToken)
+    {
+        var query = string.Join('&', new[] { ("x", x), ("y", y) }.Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+        using var response = await SendAsync(() => _http.GetAsync($"{RunPath(runId)}/report{(query.Length > 0 ? "?" + query : string.Empty)}", cancellationToken));
+        return await ReadBytesAsync(response, $"read the report of run '{runId}'", cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
+
+    private static string RunPath(string runId) => $"api/runs/{Uri.EscapeDataString(runId)}";
+
+    private async Task<byte[]> ReadBytesAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+
+        throw await RefusalAsync(response, what, cancellationToken);
+    }
 
     private async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)
     {
@@ -87,11 +133,16 @@ internal sealed class RunApiClient : IDisposable
                 ?? throw new InvalidOperationException($"{BaseAddress} answered {what} with an empty body.");
         }
 
+        throw await RefusalAsync(response, what, cancellationToken);
+    }
+
+    private async Task<ArgumentException> RefusalAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
         var detail = await ProblemDetailAsync(response, cancellationToken);
         var reason = response.StatusCode == HttpStatusCode.Unauthorized
             ? "the API key is missing or wrong (--api-key, or SIGNALREPLAY_API_KEY)"
             : detail;
-        throw new ArgumentException($"{BaseAddress} refused to {what}: {(int)response.StatusCode} {response.ReasonPhrase}: {reason}");
+        return new ArgumentException($"{BaseAddress} refused to {what}: {(int)response.StatusCode} {response.ReasonPhrase}: {reason}");
     }
 
     private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -88,22 +88,73 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Results_export_writes_a_phases_rows_to_a_file_or_to_standard_output()
+    public async Task Results_export_writes_every_column_of_a_phase_file_as_csv_json_or_parquet_to_a_file_or_to_standard_output()
     {
         await _run.RunAsync("demo", "--days", "10");
         var run = Path.GetFileName(Assert.Single(Runs()));
         var file = Path.Combine(_run.Folder, "grid.csv");
+        var metricsFile = Path.Combine(_run.StoreRoot, "results", run, "phases", "grid", "metrics.parquet");
+        var columns = await ColumnsAsync(metricsFile);
 
         var (fileExit, fileOutput) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--out", file);
         var (stdoutExit, stdout) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--out", "-");
+        var (jsonExit, json) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--format", "json");
+        var parquetFile = Path.Combine(_run.Folder, "trades.parquet");
+        var (parquetExit, parquetOutput) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--file", "trades", "--out", parquetFile);
+        var (badExit, bad) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--format", "xlsx");
 
         Assert.True(fileExit == 0, fileOutput);
         Assert.True(stdoutExit == 0, stdout);
         var lines = await File.ReadAllLinesAsync(file, TestContext.Current.CancellationToken);
-        Assert.StartsWith("rank,portfolio,candidate,score,final_equity,", lines[0], StringComparison.Ordinal);
-        Assert.Contains($"{lines.Length - 1} rows of phase grid written to {file}", fileOutput.ReplaceLineEndings(""));
+        Assert.Equal(string.Join(',', columns), lines[0]);
+        Assert.Contains("momentum.fast", columns);
+        Assert.Contains($"{lines.Length - 1} rows of metrics of phase grid written to {file} (csv)", fileOutput.ReplaceLineEndings(""));
         Assert.Equal(lines, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')));
         Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")), "--out - wrote a file named '-'");
+
+        Assert.True(jsonExit == 0, json);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(lines.Length - 1, document.RootElement.GetArrayLength());
+        Assert.Equal(columns, document.RootElement[0].EnumerateObject().Select(p => p.Name));
+
+        Assert.True(parquetExit == 0, parquetOutput);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_run.StoreRoot, "results", run, "phases", "grid", "trades.parquet"), TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(parquetFile, TestContext.Current.CancellationToken));
+        Assert.NotEqual(0, badExit);
+        Assert.Contains("xlsx", bad);
+    }
+
+    [Fact]
+    public async Task Results_trades_prints_a_kept_portfolios_trades_or_writes_them_as_a_file()
+    {
+        await _run.RunAsync("demo", "--days", "10");
+        var run = Path.GetFileName(Assert.Single(Runs()));
+        var trades = await new ResultsReader(new LocalFolderStore(_run.StoreRoot)).ReadTradesAsync(run, "grid", TestContext.Current.CancellationToken);
+        var best = (await new ResultsReader(new LocalFolderStore(_run.StoreRoot)).ReadMetricsAsync(run, "grid", TestContext.Current.CancellationToken))![0].Portfolio;
+        var own = trades!.Where(t => t.Portfolio == best).ToList();
+
+        var (tableExit, table) = await _run.RunAsync("results", "trades", run, "--phase", "grid");
+        var (csvExit, csv) = await _run.RunAsync("results", "trades", run, "--phase", "grid", "--format", "csv");
+        var (allExit, all) = await _run.RunAsync("results", "trades", run, "--phase", "grid", "--portfolio", "all", "--out", "-");
+        var (missingExit, missing) = await _run.RunAsync("results", "trades", run, "--phase", "grid", "--portfolio", "nobody|ff=1");
+
+        Assert.True(tableExit == 0, table);
+        Assert.Contains("entry (UTC)", table);
+        Assert.Contains($"{own.Count} trades, pnl {own.Sum(t => t.Pnl).ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}.", table);
+        Assert.True(csvExit == 0, csv);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("portfolio,symbol,entry_time,exit_time,quantity,entry_price,exit_price,pnl,return,regime_at_open,regime_at_close", lines[0]);
+        Assert.Equal(own.Count, lines.Length - 1);
+        Assert.True(allExit == 0, all);
+        Assert.Equal(trades!.Count, all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+        Assert.NotEqual(0, missingExit);
+        Assert.Contains("keeps the trades of 10 portfolios, not of 'nobody|ff=1'", missing.ReplaceLineEndings(""));
+    }
+
+    private static async Task<IReadOnlyList<string>> ColumnsAsync(string parquet)
+    {
+        await using var stream = File.OpenRead(parquet);
+        await using var reader = await Parquet.ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+        return [.. reader.Schema.DataFields.Select(field => field.Name)];
     }
 
     [Fact]
@@ -123,7 +174,8 @@ public sealed class DemoCommandTests : IDisposable
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToList();
         Assert.Equal("portfolio,time,equity,drawdown", lines[0]);
         Assert.Equal(7, lines.Count - 1); // one row per in-sample trading day: the demo holds 3 of its 10 out
-        Assert.All(lines.Skip(1), line => Assert.StartsWith($"\"{summary!.Phases[0].Best[0].Portfolio}\",", line, StringComparison.Ordinal));
+        var best = summary!.Phases[0].Best[0].Portfolio;
+        Assert.All(lines.Skip(1), line => Assert.StartsWith(best.Contains(',', StringComparison.Ordinal) ? $"\"{best}\"," : $"{best},", line, StringComparison.Ordinal));
         Assert.NotEqual(0, missingExit);
         Assert.Contains("Phase 'grid' keeps the equity of 10 portfolios, not of 'nobody|ff=1'", missing.ReplaceLineEndings(""));
     }

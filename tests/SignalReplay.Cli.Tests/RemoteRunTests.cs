@@ -209,6 +209,69 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
         Assert.Contains("--api 'not a url' is not an http(s) URL", badOutput);
     }
 
+    [Fact]
+    public async Task Every_read_command_answers_through_the_api_as_it_does_from_the_store()
+    {
+        var config = await WriteConfigAsync(Config);
+        var (exitCode, output) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.2");
+        Assert.True(exitCode == 0, output + silo.Host.Output);
+        var id = RunId().Match(output).Groups["id"].Value;
+        string[] remote = ["--api", Api, "--api-key", SiloHostFixture.Key];
+
+        string[][] commands =
+        [
+            ["results", "top", id, "--phase", "grid"],
+            ["results", "top", id],
+            ["results", "export", id, "--phase", "grid"],
+            ["results", "export", id, "--phase", "grid", "--file", "trades", "--format", "json"],
+            ["results", "trades", id, "--phase", "grid"],
+            ["results", "trades", id, "--phase", "grid", "--portfolio", "all", "--format", "csv"],
+            ["results", "equity", id, "--phase", "regime"],
+            ["results", "equity", id, "--phase", "grid", "--out", "-"],
+        ];
+        foreach (var command in commands)
+        {
+            var (localExit, local) = await _run.RunAsync(command);
+            var (remoteExit, far) = await _run.RunAsync([.. command, .. remote]);
+            Assert.True(localExit == 0, $"{string.Join(' ', command)}: {local}");
+            Assert.True(remoteExit == 0, $"{string.Join(' ', command)} --api: {far}");
+            Assert.Equal(local, far);
+        }
+
+        // Parquet through the API is the stored file's rows; one portfolio's, a Parquet file of its rows only.
+        var parquet = Path.Combine(_run.Folder, "remote-trades.parquet");
+        var best = (await new ResultsReader(new LocalFolderStore(silo.StoreRoot)).ReadMetricsAsync(id, "grid", TestContext.Current.CancellationToken))![0].Portfolio;
+        var (parquetExit, parquetOutput) = await _run.RunAsync(["results", "trades", id, "--phase", "grid", "--portfolio", best, "--out", parquet, .. remote]);
+        Assert.True(parquetExit == 0, parquetOutput);
+        await using (var written = File.OpenRead(parquet))
+        {
+            var stored = await new ResultsReader(new LocalFolderStore(silo.StoreRoot)).ReadTradesAsync(id, "grid", TestContext.Current.CancellationToken);
+            Assert.Equal(stored!.Where(t => t.Portfolio == best), await PhaseParquet.ReadTradesAsync(written, parquet, TestContext.Current.CancellationToken));
+        }
+
+        // runs list and show: the run's line and its summary, either way.
+        var (listExit, list) = await _run.RunAsync(["runs", "list", .. remote]);
+        Assert.True(listExit == 0, list);
+        Assert.Contains(list.Split('\n'), line => line.Contains(id, StringComparison.Ordinal) && line.Contains("completed", StringComparison.Ordinal));
+        var (_, localShow) = await _run.RunAsync("runs", "show", id);
+        var (showExit, remoteShow) = await _run.RunAsync(["runs", "show", id, .. remote]);
+        Assert.True(showExit == 0, remoteShow);
+        Assert.Contains($"completed, 2/2 phases", remoteShow);
+        var summaryOf = (string text) => text[text.IndexOf("Choice (best of phase regime)", StringComparison.Ordinal)..];
+        Assert.Equal(summaryOf(localShow), summaryOf(remoteShow));
+
+        // The report: the stored page, or one with another heatmap; an unknown parameter is refused naming it.
+        var page = Path.Combine(_run.Folder, "remote.html");
+        var (reportExit, reportOutput) = await _run.RunAsync(["results", "report", id, "--out", page, .. remote]);
+        Assert.True(reportExit == 0, reportOutput);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(silo.StoreRoot, "results", id, "report.html"), TestContext.Current.CancellationToken), await File.ReadAllTextAsync(page, TestContext.Current.CancellationToken));
+        var (heatExit, heatOutput) = await _run.RunAsync(["results", "report", id, "--out", page, "--x", "momentum.fast", .. remote]);
+        Assert.True(heatExit == 0, heatOutput);
+        var (refusedExit, refused) = await _run.RunAsync(["results", "report", id, "--out", page, "--x", "momentum.fastest", .. remote]);
+        Assert.NotEqual(0, refusedExit);
+        Assert.Contains("momentum.fastest", refused);
+    }
+
     /// <summary>An HTTP client of the host's run API, with its key.</summary>
     private HttpClient HostClient()
     {

@@ -32,7 +32,7 @@ public static class RunsApi
             .WithSummary("Continue an interrupted run (or one whose owner died) from its first unfinished phase. 409 while another live process owns it.")
             .Produces<RunStatus>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/{id}/summary", SummaryAsync).WithSummary("A finished run's summary.json.").Produces<RunSummary>().ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapGet("/{id}/report", ReportAsync).WithSummary("A completed run's report.html: one self-contained page (no script, nothing fetched).").Produces<string>(contentType: "text/html").ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id}/report", ReportAsync).WithSummary("A completed run's report.html: one self-contained page (no script, nothing fetched); ?x= and ?y= (e.g. momentum.fast) draw the grid heatmap over other parameters.").Produces<string>(contentType: "text/html").ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/phases/{phase}/top", TopAsync).WithSummary("The n best portfolios of a phase (metrics.parquet rows).").Produces<MetricsRow[]>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/phases/{phase}/{file:regex(^(metrics|trades|equity)$)}", PhaseFileAsync)
             .WithSummary(
@@ -133,7 +133,7 @@ public static class RunsApi
             http.Response.Headers.Link = $"</api/runs?limit={limit ?? 100}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
         }
 
-        return Results.Ok(page.Runs.Select(run => new RunListItem(run.Id, run.Name, run.Status, run.CreatedAt, run.FinishedAt)));
+        return Results.Ok(page.Runs.Select(RunListItem.Of));
     }
 
     private static async Task<IResult> StatusAsync(string id, IGrainFactory grains)
@@ -188,11 +188,29 @@ public static class RunsApi
         return summary is null ? NotFound($"Run '{id}' has no summary: it does not exist or has not finished.") : Results.Ok(summary);
     }
 
-    private static async Task<IResult> ReportAsync(string id, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ReportAsync(string id, string? x, string? y, IObjectStore store, CancellationToken cancellationToken)
     {
         if (Invalid(id) is { } invalid)
         {
             return invalid;
+        }
+
+        if (x is not null || y is not null)
+        {
+            // Another heatmap than the stored report's: made for this answer, the stored one left as it is.
+            if (await new ResultsReader(store).ReadMetadataAsync(id, cancellationToken) is not { } metadata)
+            {
+                return NotFound($"There is no run '{id}'.");
+            }
+
+            try
+            {
+                return Results.Text(await new ResultsWriter(store).BuildReportAsync(id, metadata, x, y, cancellationToken), "text/html; charset=utf-8");
+            }
+            catch (ArgumentException error)
+            {
+                return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad report request");
+            }
         }
 
         var key = ResultsLayout.Report(id);
@@ -305,6 +323,3 @@ public static class RunsApi
 
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound);
 }
-
-/// <summary>One line of <c>GET /api/runs</c>: named as a run's status is (<c>run_id</c>, <c>state</c>).</summary>
-public sealed record RunListItem(string RunId, string? Name, string? State, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt);

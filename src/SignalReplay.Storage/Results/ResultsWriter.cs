@@ -70,6 +70,15 @@ public sealed class ResultsWriter(IObjectStore store)
     /// <param name="cancellationToken">Stops the reads and the write.</param>
     public async Task<ObjectKey> WriteReportAsync(string workflow, RunMetadata metadata, string? x = null, string? y = null, CancellationToken cancellationToken = default)
     {
+        var html = await BuildReportAsync(workflow, metadata, x, y, cancellationToken);
+        var key = ResultsLayout.Report(workflow);
+        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(html), ResultsLayout.Tagged(key), cancellationToken);
+        return key;
+    }
+
+    /// <summary>The run's report page, made from its summary and phase files (its heatmap over <paramref name="x"/> and <paramref name="y"/>), not stored.</summary>
+    public async Task<string> BuildReportAsync(string workflow, RunMetadata metadata, string? x = null, string? y = null, CancellationToken cancellationToken = default)
+    {
         var reader = new ResultsReader(store);
         var summary = await reader.ReadSummaryAsync(workflow, cancellationToken)
             ?? throw new ArgumentException($"Run '{workflow}' has no summary.json yet: a report is made from it.");
@@ -87,9 +96,7 @@ public sealed class ResultsWriter(IObjectStore store)
         }
 
         var heatmap = grid is null ? null : GridHeatmap.Of(grid.Phase, gridRows!, x, y);
-        var key = ResultsLayout.Report(workflow);
-        await store.PutBytesAsync(key, Encoding.UTF8.GetBytes(RunReport.Html(metadata, summary, curves, trades, heatmap)), ResultsLayout.Tagged(key), cancellationToken);
-        return key;
+        return RunReport.Html(metadata, summary, curves, trades, heatmap);
     }
 
     private Task PutJsonAsync<T>(ObjectKey key, T document, CancellationToken cancellationToken) =>

@@ -11,6 +11,12 @@ public sealed record RunIndexEntry(string Id, string? Name, string? Status, Date
         new(metadata.Workflow, metadata.Name, metadata.Status, metadata.CreatedAt, metadata.FinishedAt);
 }
 
+/// <summary>One line of a run listing as the API answers it (<c>GET /api/runs</c>): named as a run's status is (<c>run_id</c>, <c>state</c>).</summary>
+public sealed record RunListItem(string RunId, string? Name, string? State, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt)
+{
+    public static RunListItem Of(RunIndexEntry entry) => new(entry.Id, entry.Name, entry.Status, entry.CreatedAt, entry.FinishedAt);
+}
+
 /// <summary>A page of runs, newest first, and the cursor of the next page (null on the last).</summary>
 public sealed record RunPage(IReadOnlyList<RunIndexEntry> Runs, string? Next);
 
