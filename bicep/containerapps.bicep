@@ -43,6 +43,9 @@ param apiKey string
 @description('Plugin folders or assemblies inside the container, separated by \';\' (e.g. /app/plugins/BollingerSqueeze: a plugin built into src/SignalReplay.Silo/plugins/ is published with the image). Empty: built-in deciders only.')
 param plugins string = ''
 
+@description('An OTLP endpoint (e.g. an OpenTelemetry collector\'s http://collector:4318) the silo exports its traces and metrics to. Empty: none.')
+param otlpEndpoint string = ''
+
 @description('Fewest silo replicas; 1 keeps the cluster warm.')
 @minValue(0)
 param minReplicas int = 1
@@ -197,6 +200,19 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             {
               name: 'AZURE_CLIENT_ID'
               value: identityClientId
+            }
+            {
+              // One JSON object per log line: Log Analytics parses its fields (Run, Phase, ...).
+              name: 'Logging__Console__FormatterName'
+              value: 'json'
+            }
+            {
+              name: 'OTEL_EXPORTER_OTLP_ENDPOINT'
+              value: otlpEndpoint
+            }
+            {
+              name: 'OTEL_SERVICE_NAME'
+              value: 'signalreplay-silo'
             }
             {
               name: 'ASPNETCORE_HTTP_PORTS'

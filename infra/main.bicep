@@ -13,6 +13,9 @@ param location string
 @description('Plugin folders inside the silo container, separated by \';\': `azd env set SIGNALREPLAY_PLUGINS /app/plugins/MyPlugin` (build the plugin into src/SignalReplay.Silo/plugins/MyPlugin first). Empty: built-ins only.')
 param plugins string = ''
 
+@description('Where the silo sends its OpenTelemetry traces and metrics (OTLP): `azd env set OTEL_EXPORTER_OTLP_ENDPOINT http://collector:4318`. Empty: not exported.')
+param otlpEndpoint string = ''
+
 @description('Key every /api request must send as X-Api-Key (at least 16 characters): `azd env set SIGNALREPLAY_API_KEY <key>` before `azd up`.')
 @secure()
 @minLength(16)
@@ -97,6 +100,7 @@ module silo '../bicep/containerapps.bicep' = {
     redisName: redis.outputs.name
     apiKey: apiKey
     plugins: plugins
+    otlpEndpoint: otlpEndpoint
   }
 }
 

@@ -1,7 +1,14 @@
+using Orleans.Dashboard;
 using System.Text.Json.Serialization;
 using SignalReplay.Silo;
 using SignalReplay.Silo.Api;
 using SignalReplay.Storage.Results;
+
+if (HostHelp.Asked(args))
+{
+    Console.WriteLine(HostHelp.Text);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,7 +21,15 @@ foreach (var plugin in SignalReplay.Core.Generation.PluginLoader.Load(settings.P
     Console.WriteLine($"Loaded plugin {plugin.Origin} with {string.Join(", ", plugin.Plugins)}");
 }
 
-builder.UseOrleans(settings.Apply);
+builder.UseOrleans(silo =>
+{
+    settings.Apply(silo);
+    silo.AddDashboard();
+});
+HostTelemetry.Add(builder);
+
+// The Redis providers log every retry attempt of Polly's at Information: those stay below unless they fail.
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 builder.Services.AddSingleton(settings.Limits).AddSingleton(settings.Api);
 builder.Services.AddSingleton(settings).AddHostedService<RunIndexBackfill>().AddHostedService<RunResumer>();
 builder.Services.AddSingleton<RunListing>();
@@ -45,4 +60,7 @@ app.MapGroup("/api")
     .AddEndpointFilter(new ApiKeyFilter(settings.ApiKey))
     .MapRuns()
     .MapDatasets();
+app.MapOrleansDashboard(routePrefix: "/dashboard")
+    .AddEndpointFilter(new ApiKeyFilter(settings.ApiKey, basicRealm: "SignalReplay dashboard"))
+    .ExcludeFromDescription();
 app.Run();

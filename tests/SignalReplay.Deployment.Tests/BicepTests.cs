@@ -55,6 +55,8 @@ public sealed class BicepTests
             ["SignalReplay__Clustering", "SignalReplay__Redis__ConnectionString", "SignalReplay__Store__Kind", "SignalReplay__Store__AzureServiceUri", "SignalReplay__Store__Container", "SignalReplay__Api__Key", "SignalReplay__Plugins"],
             settings);
         Assert.Contains("AZURE_CLIENT_ID", env);
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT", env);
+        Assert.Equal("json", container["env"]!.AsArray().Single(variable => variable!["name"]!.GetValue<string>() == "Logging__Console__FormatterName")!["value"]!.GetValue<string>());
 
         // The literal values the template sets, with stand-ins for those it computes, must make a valid silo.
         var values = container["env"]!.AsArray().ToDictionary(

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -219,6 +221,54 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
             System.Text.Json.JsonSerializer.Serialize(expected! with { Workflow = string.Empty }, ResultsJson.Options),
             System.Text.Json.JsonSerializer.Serialize(actual! with { Workflow = string.Empty }, ResultsJson.Options));
         return actual!;
+    }
+
+    [Fact]
+    public async Task A_run_is_one_span_with_a_child_per_phase_and_our_meters_count_its_work()
+    {
+        await EnsureDatasetAsync();
+        var spans = new List<Activity>();
+        var metrics = new List<OpenTelemetry.Metrics.Metric>();
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(Core.Telemetry.SignalReplayTelemetry.Name).AddInMemoryExporter(spans).Build();
+        using var metering = OpenTelemetry.Sdk.CreateMeterProviderBuilder().AddMeter(Core.Telemetry.SignalReplayTelemetry.Name).AddInMemoryExporter(metrics).Build();
+        var id = $"traced-{Guid.NewGuid():N}";
+
+        var status = await RunToEndAsync(fixture.Cluster.GrainFactory.GetGrain<ISequencerGrain>(id), "traced");
+        // The run's span ends a moment after its status says completed (the lease is released first).
+        bool Ended(Activity span) => span.DisplayName == "run" && (string?)span.GetTagItem("signalreplay.run") == id;
+        var clock = Stopwatch.StartNew();
+        while (!spans.ToArray().Any(Ended) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50, Cancel);
+            tracing!.ForceFlush();
+        }
+
+        metering!.ForceFlush();
+
+        Assert.Equal(RunState.Completed, status.State);
+        var run = Assert.Single(spans.ToArray(), Ended);
+
+        Assert.Equal("completed", run.GetTagItem(Core.Telemetry.SignalReplayTelemetry.OutcomeTag));
+        var phases = spans.Where(span => span.ParentSpanId == run.SpanId).OrderBy(span => span.StartTimeUtc).Select(span => span.DisplayName).ToList();
+        Assert.Equal(["phase grid", "phase regime", "phase ensemble", "phase validate"], phases);
+        var grid = spans.Single(span => span.ParentSpanId == run.SpanId && span.DisplayName == "phase grid");
+        Assert.Equal("grid", grid.GetTagItem(Core.Telemetry.SignalReplayTelemetry.PhaseKindTag));
+        Assert.True((int)grid.GetTagItem("signalreplay.portfolios")! > 0);
+
+        long Sum(string name) => metrics.Where(m => m.Name == name).Sum(m =>
+        {
+            var total = 0L;
+            foreach (ref readonly var point in m.GetMetricPoints())
+            {
+                total += m.MetricType == OpenTelemetry.Metrics.MetricType.Histogram ? point.GetHistogramCount() : point.GetSumLong();
+            }
+
+            return total;
+        });
+        Assert.True(Sum("signalreplay.portfolios.replayed") > 0);
+        Assert.True(Sum("signalreplay.signal_batches.delivered") > 0);
+        Assert.True(Sum("signalreplay.phase.duration") >= 4);
+        Assert.True(Sum("signalreplay.runs.finished") >= 1);
     }
 
     private async Task<RunStatus> RunToEndAsync(ISequencerGrain sequencer, string name, bool walkForward = false)

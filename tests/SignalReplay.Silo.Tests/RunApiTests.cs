@@ -131,6 +131,24 @@ public sealed class RunApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_dashboard_answers_with_the_key_or_basic_authentication_and_refuses_without()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+        var refused = await anonymous.GetAsync("/dashboard/", Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("Basic", refused.Headers.WwwAuthenticate.Single().Scheme);
+
+        var page = await _http.GetAsync("/dashboard/", Cancel);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<html", await page.Content.ReadAsStringAsync(Cancel), StringComparison.OrdinalIgnoreCase);
+        using var browser = new HttpClient { BaseAddress = _http.BaseAddress };
+        browser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"anyone:{Key}")));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/dashboard/", Cancel)).StatusCode);
+        browser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("anyone:wrong")));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/dashboard/", Cancel)).StatusCode);
+    }
+
+    [Fact]
     public async Task Datasets_are_listed_and_described_with_the_key_only()
     {
         var datasets = await _http.GetFromJsonAsync<JsonElement>("/api/datasets", Cancel);

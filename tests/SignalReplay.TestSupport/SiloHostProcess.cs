@@ -60,5 +60,6 @@ public sealed class SiloHostProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    private static string Assembly() => BuiltProgram.Path("SignalReplay.Silo", "SignalReplay.Silo.dll");
+    /// <summary>The built host (src/SignalReplay.Silo beside the tests), for `dotnet` to run.</summary>
+    public static string Assembly() => BuiltProgram.Path("SignalReplay.Silo", "SignalReplay.Silo.dll");
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SignalReplay.Core.Portfolio;
 using SignalReplay.Core.Statistics;
+using SignalReplay.Core.Telemetry;
 
 namespace SignalReplay.Core.Optimization;
 
@@ -85,11 +86,25 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
     public async Task<PhaseRecord> RunPhaseAsync(int index, IReadOnlyList<PortfolioConfig> incoming)
     {
         var phase = config.Phases[index];
-        if (phase.Kind == PhaseKind.WalkForward)
+        var kind = new KeyValuePair<string, object?>(SignalReplayTelemetry.PhaseKindTag, phase.Kind.Name());
+        using var span = SignalReplayTelemetry.Source.StartActivity($"phase {phase.Name}");
+        span?.SetTag("signalreplay.phase", phase.Name).SetTag(kind.Key, kind.Value);
+        try
         {
-            return await WalkForwardAsync(phase);
+            var record = phase.Kind == PhaseKind.WalkForward ? await WalkForwardAsync(phase) : await SearchPhaseAsync(phase, index, incoming);
+            span?.SetTag("signalreplay.portfolios", record.Evaluated);
+            SignalReplayTelemetry.PhaseDuration.Record(record.Seconds, kind);
+            return record;
         }
+        catch (Exception error)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
+            throw;
+        }
+    }
 
+    private async Task<PhaseRecord> SearchPhaseAsync(PhaseSection phase, int index, IReadOnlyList<PortfolioConfig> incoming)
+    {
         var clock = Stopwatch.StartNew();
         var search = await SearchAsync(phase, ClassifierOf(config.Phases, index), incoming, phase.Name, within: null);
         var statistics = Stopwatch.StartNew();
@@ -152,6 +167,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
         var keep = phase.Kind is PhaseKind.Grid or PhaseKind.Ensemble ? Math.Max(phase.Top, SummaryTop) : plan.Count;
         var whole = plan.Count <= keep;
         var replayed = await host.ReplayAsync(new ReplayJob(key, plan, phase.Objective, keep, KeepDetail: whole, Streamed: written ? phase : null));
+        SignalReplayTelemetry.PortfoliosReplayed.Add(plan.Count, new KeyValuePair<string, object?>(SignalReplayTelemetry.PhaseKindTag, phase.Kind.Name()));
         var kept = replayed.Top.OrderBy(t => t.Index).ToList();
         var detail = Stopwatch.StartNew();
         if (!whole)

@@ -4,6 +4,7 @@ using SignalReplay.Abstractions;
 using SignalReplay.Core.Generation;
 using SignalReplay.Core.Optimization;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Telemetry;
 using SignalReplay.Storage.BaseData;
 using SignalReplay.Storage.Objects;
 using SignalReplay.Storage.Results;
@@ -119,6 +120,8 @@ public sealed class SequencerGrain(
             state.State.Error = reason;
             _detail = null;
             await SaveAsync();
+            SignalReplayTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>(SignalReplayTelemetry.OutcomeTag, RunState.Interrupted.Name()));
+            logger.LogInformation("Run {Run} interrupted: {Reason}", this.GetPrimaryKeyString(), reason);
             await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
             if (_work is null)
             {
@@ -261,9 +264,15 @@ public sealed class SequencerGrain(
     {
         var run = this.GetPrimaryKeyString();
         var results = new ResultsWriter(store);
+        using var span = SignalReplayTelemetry.Source.StartActivity("run", ActivityKind.Internal);
+        span?.SetTag("signalreplay.run", run).SetTag("signalreplay.run.attempt", state.State.Attempts);
+        var clock = Stopwatch.StartNew();
         try
         {
             var config = Config;
+            span?.SetTag("signalreplay.run.name", config.Name);
+            logger.LogInformation(
+                "Run {Run} ({Name}) started at phase {From} of {Phases} on dataset {Dataset}", run, config.Name, state.State.Phases.Count + 1, config.Phases.Count, config.Data.Dataset);
             await results.WriteMetadataAsync(run, Metadata(config));
             if (state.State.SignalSetId is null)
             {
@@ -275,6 +284,7 @@ public sealed class SequencerGrain(
                 state.State.SignalSetId = generated.SignalSetId;
                 state.State.GenerationSeconds = generating.Elapsed.TotalSeconds;
                 await SaveAsync();
+                logger.LogInformation("Run {Run} generated signal set {SignalSet} in {Seconds:F1} s", run, generated.SignalSetId, generating.Elapsed.TotalSeconds);
             }
 
             var workflow = new Workflow(config, new Host(this, store, run, state.State.SignalSetId!));
@@ -284,6 +294,9 @@ public sealed class SequencerGrain(
                 var phase = await workflow.RunPhaseAsync(index, incoming);
                 state.State.Phases.Add(phase);
                 await SaveAsync();
+                logger.LogInformation(
+                    "Run {Run} finished phase {Phase} ({Kind}): {Portfolios} portfolios in {Seconds:F1} s, best {Best}",
+                    run, phase.Name, phase.Kind.Name(), phase.Evaluated, phase.Seconds, phase.Best.FirstOrDefault()?.Portfolio ?? "-");
                 if (phase.Selected.Count == 0 && index < config.Phases.Count - 1)
                 {
                     throw new InvalidOperationException(
@@ -299,6 +312,7 @@ public sealed class SequencerGrain(
             await results.WriteSummaryAsync(run, RunSummaries.Of(run, state.State.Phases));
             await results.WriteReportAsync(run, Metadata(Config) with { Status = RunState.Completed.Name() });
             await FinishAsync(RunState.Completed, error: null);
+            logger.LogInformation("Run {Run} completed in {Seconds:F1} s", run, clock.Elapsed.TotalSeconds);
         }
         catch (Exception error) when (Interrupted)
         {
@@ -307,17 +321,20 @@ public sealed class SequencerGrain(
         }
         catch (Exception error) when (error is RunFailedException or ArgumentException or InvalidOperationException or RunAttemptsExhaustedException)
         {
-            logger.LogWarning(error, "Run {Run} failed", run);
+            logger.LogWarning(error, "Run {Run} failed: {Error}", run, error.Message);
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
             await FinishAsync(RunState.Failed, error.Message);
         }
         catch (Exception error) when (!IsClusterFailure(error))
         {
             // A fault of the product, not of the cluster: retrying would meet it again, so the run fails and says what it was.
             logger.LogError(error, "Run {Run} failed on an unexpected error", run);
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
             await FinishAsync(RunState.Failed, $"unexpected {error.GetType().Name}: {error.Message}");
         }
         finally
         {
+            span?.SetTag(SignalReplayTelemetry.OutcomeTag, state.State.State.Name());
             _work = null;
             if (!_leaseLost)
             {
@@ -420,6 +437,7 @@ public sealed class SequencerGrain(
         state.State.Error = error;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
         await SaveAsync();
+        SignalReplayTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>(SignalReplayTelemetry.OutcomeTag, outcome.Name()));
         await new ResultsWriter(store).WriteMetadataAsync(this.GetPrimaryKeyString(), Metadata(Config));
         if (await this.GetReminder(ResumeReminder) is { } reminder)
         {

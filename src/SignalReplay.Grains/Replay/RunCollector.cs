@@ -83,6 +83,7 @@ internal sealed class RunCollector : IAsyncDisposable
             throw new InvalidOperationException($"The run's shards returned {_next} of its {_portfolios.Count} portfolios.");
         }
 
+        Core.Telemetry.SignalReplayTelemetry.SignalBatchesDelivered.Add(_delivered);
         var writing = System.Diagnostics.Stopwatch.StartNew();
         if (_metrics is not null && _output is { } output)
         {
