@@ -45,6 +45,9 @@ public sealed partial class ReportTests : IDisposable
         Assert.Matches(new Regex("<table id=\"windows\">.*?<tbody>\\s*<tr><td>1</td><td>2024-", RegexOptions.Singleline), dom); // the walk-forward windows
         Assert.Contains("Walk-forward efficiency", dom, StringComparison.Ordinal);
         Assert.Matches(new Regex("<svg id=\"heatmap\"[^>]*>.*?<rect [^>]*fill=\"#(?!d0d4dc)[0-9a-f]{6}\"", RegexOptions.Singleline), dom); // the grid over its two most varied parameters
+        Assert.Matches(new Regex("<svg id=\"equity\"[^>]*>.*?<polyline class=\"benchmark\" points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+", RegexOptions.Singleline), dom); // buy and hold
+        Assert.Matches(new Regex("Dashed grey: buy and hold of SYN[ABC]_1m"), dom);
+        Assert.Matches(new Regex("<svg id=\"regimes-regime\"[^>]*>(<rect [^>]*fill=\"#[0-9a-f]{6}\"><title>(NEUTRAL|TRENDING_UP|TRENDING_DOWN): ).*?<polyline points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+", RegexOptions.Singleline), dom); // price over regime bands
         Assert.Matches(new Regex("<h2>Trades of the choice: [1-9][0-9,]*"), dom);
         Assert.Matches(new Regex("<table id=\"trades\">.*?<tbody>\\s*<tr><td>2024-", RegexOptions.Singleline), dom);
 

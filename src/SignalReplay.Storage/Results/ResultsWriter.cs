@@ -96,7 +96,8 @@ public sealed class ResultsWriter(IObjectStore store)
         }
 
         var heatmap = grid is null ? null : GridHeatmap.Of(grid.Phase, gridRows!, x, y);
-        return RunReport.Html(metadata, summary, curves, trades, heatmap);
+        var market = await MarketContext.ReadAsync(store, metadata, summary, curves, cancellationToken);
+        return RunReport.Html(metadata, summary, curves, trades, heatmap, market);
     }
 
     private Task PutJsonAsync<T>(ObjectKey key, T document, CancellationToken cancellationToken) =>

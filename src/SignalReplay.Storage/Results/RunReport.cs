@@ -7,7 +7,8 @@ namespace SignalReplay.Storage.Results;
 /// <summary>
 /// A run's report (<c>results/{run}/report.html</c>): one self-contained HTML file that works offline, no script and
 /// nothing fetched (charts are inline SVG): the choice with its metrics and selection statistics, its day-end equity
-/// and drawdown (one line per walk-forward window), each phase's leaderboard, the choice's trades and the run
+/// and drawdown (one line per walk-forward window) against buy-and-hold of the series it trades, each phase's leaderboard,
+/// the grid's heatmap, each regime phase's classifier series over bands of its regimes, the choice's trades and the run
 /// configuration. The same documents always give the same bytes.
 /// </summary>
 public static class RunReport
@@ -42,8 +43,10 @@ public static class RunReport
         .. phase.Where(t => portfolios.Contains(t.Portfolio)).OrderBy(t => t.ExitTime).ThenBy(t => t.Symbol, StringComparer.Ordinal),
     ];
 
-    public static string Html(RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves, IReadOnlyList<TradeRow> trades, GridHeatmap? heatmap = null)
+    public static string Html(
+        RunMetadata metadata, RunSummary summary, IReadOnlyList<IReadOnlyList<EquityRow>> curves, IReadOnlyList<TradeRow> trades, GridHeatmap? heatmap = null, MarketContext? market = null)
     {
+        market ??= MarketContext.None;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
@@ -63,13 +66,18 @@ public static class RunReport
             <p class="muted">Run {{Text(metadata.Workflow)}}: {{Text(metadata.Status)}}; dataset {{Text(metadata.Dataset)}}; {{summary.Phases.Count}} phases.</p>
             """);
         Choice(html, summary);
-        Charts(html, curves);
+        Charts(html, curves, market.BuyAndHold);
         foreach (var phase in summary.Phases)
         {
             Leaderboard(html, phase);
             if (heatmap is not null && heatmap.Phase == phase.Phase)
             {
                 Heatmap(html, heatmap, phase.Objective);
+            }
+
+            foreach (var bands in market.Regimes.Where(r => r.Phase == phase.Phase))
+            {
+                Regimes(html, bands);
             }
         }
 
@@ -110,7 +118,7 @@ public static class RunReport
         html.Append("</div>\n");
     }
 
-    private static void Charts(StringBuilder html, IReadOnlyList<IReadOnlyList<EquityRow>> curves)
+    private static void Charts(StringBuilder html, IReadOnlyList<IReadOnlyList<EquityRow>> curves, BuyAndHold? hold)
     {
         var rows = curves.SelectMany(c => c).ToList();
         if (rows.Count == 0)
@@ -121,15 +129,25 @@ public static class RunReport
 
         var (from, to) = (rows.Min(r => r.Time).ToUnixTimeMilliseconds(), rows.Max(r => r.Time).ToUnixTimeMilliseconds());
         html.Append(curves.Count > 1 ? $"<h2>Equity, {curves.Count} walk-forward windows</h2>\n" : "<h2>Equity</h2>\n");
-        Chart(html, "equity", curves, r => r.Equity, from, to, area: false);
+        IReadOnlyList<IReadOnlyList<EquityRow>> benchmark = hold is null ? [] : [hold.Curve];
+        Chart(html, "equity", curves, r => r.Equity, from, to, area: false, benchmark);
+        if (hold is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Dashed grey: buy and hold of {Text(string.Join(", ", hold.Series))}{(hold.Series.Count > 1 ? " in equal parts" : string.Empty)}, from the same equity on the first day; it ends at {hold.Curve[^1].Equity:N0} ({Metric("total_return", (hold.Curve[^1].Equity / hold.Curve[0].Equity) - 1)}).</p>\n");
+        }
+
         html.Append("<h2>Drawdown</h2>\n");
-        Chart(html, "drawdown", curves, r => -r.Drawdown, from, to, area: true);
+        Chart(html, "drawdown", curves, r => -r.Drawdown, from, to, area: true, benchmark);
     }
 
-    /// <summary>One line (or area under zero) per curve on shared axes, its range written at the left and its dates below.</summary>
-    private static void Chart(StringBuilder html, string id, IReadOnlyList<IReadOnlyList<EquityRow>> curves, Func<EquityRow, double> value, long from, long to, bool area)
+    /// <summary>
+    /// One line (or area under zero) per curve on shared axes, <paramref name="benchmark"/> as dashed grey lines behind them, its range
+    /// written at the left and its dates below.
+    /// </summary>
+    private static void Chart(
+        StringBuilder html, string id, IReadOnlyList<IReadOnlyList<EquityRow>> curves, Func<EquityRow, double> value, long from, long to, bool area, IReadOnlyList<IReadOnlyList<EquityRow>> benchmark)
     {
-        var values = curves.SelectMany(c => c).Select(value).ToList();
+        var values = curves.Concat(benchmark).SelectMany(c => c).Select(value).ToList();
         var (low, high) = (Math.Min(values.Min(), area ? 0 : values.Min()), Math.Max(values.Max(), area ? 0 : values.Max()));
         if (high - low < 1e-12)
         {
@@ -140,6 +158,12 @@ public static class RunReport
         double Y(double v) => Height - Margin + ((Height - (2.0 * Margin)) * (low - v) / (high - low));
         html.Append(CultureInfo.InvariantCulture, $"<svg id=\"{id}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{id}\">");
         html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Margin}\" y1=\"{Height - Margin}\" x2=\"{Width - Margin}\" y2=\"{Height - Margin}\" stroke=\"#c5ccd8\"/>");
+        foreach (var line in benchmark)
+        {
+            var points = string.Join(' ', line.Select(r => $"{Coordinate(X(r))},{Coordinate(Y(value(r)))}"));
+            html.Append(CultureInfo.InvariantCulture, $"<polyline class=\"benchmark\" points=\"{points}\" fill=\"none\" stroke=\"#8a93a3\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>");
+        }
+
         string[] colors = ["#2f6fde", "#d9822b", "#2e9e5b", "#b04ad1", "#c23c3c"];
         for (var i = 0; i < curves.Count; i++)
         {
@@ -155,6 +179,55 @@ public static class RunReport
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{Height - Margin}\" font-size=\"12\">{low.ToString(format, CultureInfo.InvariantCulture)}</text>");
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin}\" y=\"{Height - 16}\" font-size=\"12\">{Date(from)}</text>");
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Margin}\" y=\"{Height - 16}\" font-size=\"12\" text-anchor=\"end\">{Date(to)}</text></svg>\n");
+    }
+
+    private static readonly string[] RegimeColors = ["#cfe3ff", "#ffd9cc", "#d6f0dc", "#eadcf5", "#fff1c2", "#d9e1e8"];
+
+    /// <summary>A regime phase's classifier series: its closes as a line over bands colored by the regime each span was in, with a legend.</summary>
+    private static void Regimes(StringBuilder html, RegimeBands regimes)
+    {
+        if (regimes.Price.Count == 0)
+        {
+            return;
+        }
+
+        var (from, to) = (regimes.Price[0].Time, regimes.Price[^1].Time);
+        var (low, high) = (regimes.Price.Min(p => p.Close), regimes.Price.Max(p => p.Close));
+        if (high - low < 1e-12)
+        {
+            (low, high) = (low - 1, high + 1);
+        }
+
+        double X(long t) => Margin + ((Width - (2.0 * Margin)) * (to == from ? 0.5 : Math.Clamp((t - from) / (double)(to - from), 0, 1)));
+        double Y(double v) => Height - Margin + ((Height - (2.0 * Margin)) * (low - v) / (high - low));
+        string Fill(string regime) => RegimeColors[Math.Max(0, IndexOf(regimes.Labels, regime)) % RegimeColors.Length];
+        html.Append(CultureInfo.InvariantCulture, $"<h2>{Text(regimes.Series)} and the regimes of {Text(regimes.Classifier)} (phase {Text(regimes.Phase)})</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<svg id=\"regimes-{Text(regimes.Phase)}\" class=\"regimes\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"regimes of {Text(regimes.Classifier)}\">");
+        foreach (var (start, end, regime) in regimes.Bands)
+        {
+            var (x0, x1) = (X(start), X(end));
+            html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Coordinate(x0)}\" y=\"{Margin}\" width=\"{Coordinate(Math.Max(0.5, x1 - x0))}\" height=\"{Height - (2 * Margin)}\" fill=\"{Fill(regime)}\"><title>{Text(regime)}: {Date(start)}..{Date(end)}</title></rect>");
+        }
+
+        var points = string.Join(' ', regimes.Price.Select(p => $"{Coordinate(X(p.Time))},{Coordinate(Y(p.Close))}"));
+        html.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{points}\" fill=\"none\" stroke=\"#1d2330\" stroke-width=\"1.5\"/>");
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{Margin}\" font-size=\"12\">{Number(high)}</text><text x=\"4\" y=\"{Height - Margin}\" font-size=\"12\">{Number(low)}</text>");
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin}\" y=\"{Height - 16}\" font-size=\"12\">{Date(from)}</text><text x=\"{Width - Margin}\" y=\"{Height - 16}\" font-size=\"12\" text-anchor=\"end\">{Date(to)}</text></svg>\n");
+        html.Append("<p class=\"muted\">").Append(string.Join(" ", regimes.Labels.Select(label =>
+            $"<span style=\"background:{Fill(label)};padding:0 6px;border-radius:3px\">{Text(label)}</span>"))).Append("</p>\n");
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == label)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void Leaderboard(StringBuilder html, PhaseSummary phase)
