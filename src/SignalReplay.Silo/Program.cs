@@ -34,7 +34,11 @@ builder.Services.AddSingleton(settings.Limits).AddSingleton(settings.Api);
 builder.Services.AddSingleton(settings).AddHostedService<RunIndexBackfill>().AddHostedService<RunResumer>();
 builder.Services.AddSingleton<RunListing>();
 builder.Services.AddSingleton<RunAdmission>().AddHostedService(services => services.GetRequiredService<RunAdmission>());
-builder.Services.AddOpenApi(options => ApiDocument.Describe(options, keyRequired: settings.ApiKey is not null));
+builder.Services.AddOpenApi(options =>
+{
+    ApiDocument.Describe(options, keyRequired: settings.ApiKey is not null);
+    RunConfigSchema.Describe(options);
+});
 
 // Every error answer is an RFC 7807 problem: the API's own, a body Kestrel refused, and anything unforeseen.
 builder.Services.AddProblemDetails();

@@ -233,7 +233,18 @@ public sealed class RunApiTests : IAsyncLifetime
             new MemoryStream(await anonymous.GetByteArrayAsync("/openapi/v1.json", Cancel)), "json", cancellationToken: Cancel);
         Assert.Empty(read.Diagnostic!.Errors);
         Assert.Empty(Microsoft.OpenApi.OpenApiElementExtensions.Validate(read.Document!, Microsoft.OpenApi.ValidationRuleSet.GetDefaultRuleSet()));
-        var status = openApi.GetProperty("components").GetProperty("schemas").GetProperty("RunStatus").GetProperty("properties");
+        var schemas = openApi.GetProperty("components").GetProperty("schemas");
+        var body = start.GetProperty("requestBody").GetProperty("content");
+        Assert.Equal(["application/json", "application/yaml", "text/plain"], body.EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal("#/components/schemas/RunConfig", body.GetProperty("application/yaml").GetProperty("schema").GetProperty("$ref").GetString());
+        var config = schemas.GetProperty("RunConfig");
+        Assert.Equal(Core.Optimization.RunConfigKeys.Root, config.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(Core.Optimization.RunConfigKeys.Required.Order(), config.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order());
+        Assert.False(config.GetProperty("additionalProperties").GetBoolean());
+        Assert.Equal("#/components/schemas/RunConfigPhase", config.GetProperty("properties").GetProperty("phases").GetProperty("items").GetProperty("$ref").GetString());
+        Assert.Equal(Core.Optimization.RunConfigKeys.Phase, schemas.GetProperty("RunConfigPhase").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(Core.Optimization.RunConfigKeys.Risk, schemas.GetProperty("RunConfigRisk").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        var status = schemas.GetProperty("RunStatus").GetProperty("properties");
         Assert.True(status.TryGetProperty("run_id", out _), status.ToString());
         Assert.True(status.TryGetProperty("phases_done", out _), status.ToString());
     }

@@ -67,7 +67,7 @@ public static class RunConfigReader
         }
 
         var root = new ConfigNode(stream.Documents[0].RootNode, string.Empty, source).Map()
-            .Allow("name", "plugins", "data", "classifiers", "strategies", "ensembles", "portfolio", "phases", "tracing", "retention");
+            .Allow(RunConfigKeys.Root);
         var plugins = root.Optional("plugins") is { } pluginsNode ? Plugins(pluginsNode, source, loadPlugins) : [];
         var data = Data(root.Required("data"));
         var classifiers = root.Optional("classifiers") is { } c ? c.List(allowEmpty: true).Select(node => Classifier(node, data)).ToList() : [];
@@ -141,7 +141,7 @@ public static class RunConfigReader
 
     private static DataSection Data(ConfigNode node)
     {
-        var map = node.Map().Allow("dataset", "series", "max_buffer_size", "batch_window");
+        var map = node.Map().Allow(RunConfigKeys.Data);
         var seriesNode = map.Required("series");
         var series = seriesNode.Alternatives().Select(s => s.Series()).ToList();
         var repeated = series.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1);
@@ -159,7 +159,7 @@ public static class RunConfigReader
 
     private static (ClassifierSection Section, IReadOnlyList<string> Labels, ConfigNode Node) Classifier(ConfigNode node, DataSection data)
     {
-        var map = node.Map().Allow("name", "series", "label", "params");
+        var map = node.Map().Allow(RunConfigKeys.Classifier);
         var section = new ClassifierSection(
             map.Required("name").Text(),
             SeriesOf(map.Required("series"), data),
@@ -177,7 +177,7 @@ public static class RunConfigReader
 
     private static StrategySection Strategy(ConfigNode node, DataSection data)
     {
-        var map = node.Map().Allow("name", "series", "params", "constraint");
+        var map = node.Map().Allow(RunConfigKeys.Strategy);
         var parameters = new List<KeyValuePair<string, IReadOnlyList<double>>>();
         if (map.Optional("params") is { } p)
         {
@@ -238,7 +238,7 @@ public static class RunConfigReader
         var ensembles = new List<EnsembleSection>();
         foreach (var item in node.List())
         {
-            var map = item.Map().Allow("name", "classifier", "on_regime_exit", "members");
+            var map = item.Map().Allow(RunConfigKeys.Ensemble);
             var nameNode = map.Required("name");
             var name = nameNode.Name();
             if (ensembles.Any(e => e.Name == name))
@@ -281,7 +281,7 @@ public static class RunConfigReader
     private static (EnsembleMember Member, string Instance) EnsembleMember(
         ConfigNode node, DataSection data, string ensemble, string? classifier, IReadOnlyList<string>? labels)
     {
-        var map = node.Map().Allow("strategy", "series", "params", "weight", "regimes");
+        var map = node.Map().Allow(RunConfigKeys.EnsembleMember);
         var instance = new DeciderInstance(
             map.Required("strategy").Text(),
             SeriesOf(map.Required("series"), data),
@@ -320,7 +320,7 @@ public static class RunConfigReader
 
     private static PortfolioGrid Portfolio(ConfigNode node)
     {
-        var map = node.Map().Allow("starting_cash", "volatility_lookback", "whole_units", "sizing", "execution", "risk");
+        var map = node.Map().Allow(RunConfigKeys.Portfolio);
         var wholeUnits = map.Optional("whole_units")?.Bool() ?? false;
         var defaults = PortfolioGrid.Default;
         var grid = defaults with
@@ -336,7 +336,7 @@ public static class RunConfigReader
 
         if (map.Optional("risk") is { } riskNode)
         {
-            var risk = riskNode.Map().Allow("stop_loss", "take_profit", "max_position", "max_gross_exposure", "max_drawdown_halt");
+            var risk = riskNode.Map().Allow(RunConfigKeys.Risk);
             grid = grid with
             {
                 StopLoss = Limits(risk, "stop_loss", v => v is > 0 and < 1, "a stop-loss is a fraction in (0, 1)"),
@@ -354,7 +354,7 @@ public static class RunConfigReader
     [
         .. node.List().SelectMany(item =>
         {
-            var map = item.Map().Allow("fixed_fraction", "fixed_quantity", "volatility_target");
+            var map = item.Map().Allow(RunConfigKeys.Sizing);
             if (map.Keys.Count != 1)
             {
                 throw item.Error("each sizing item names one kind: fixed_fraction, fixed_quantity or volatility_target.");
@@ -372,7 +372,7 @@ public static class RunConfigReader
 
     private static IReadOnlyList<ExecutionModel> Executions(ConfigNode node)
     {
-        var map = node.Map().Allow("fill", "commission_bps", "commission_per_unit", "slippage_bps");
+        var map = node.Map().Allow(RunConfigKeys.Execution);
         IReadOnlyList<double> Costs(string key) =>
             map.Optional(key) is { } costs ? [.. costs.Alternatives().Select(v => v.Number(x => x >= 0, "a cost cannot be negative"))] : [0];
         var fills = map.Optional("fill") is { } fill ? fill.Alternatives().Select(v => v.Choice(Fills)).ToList() : [FillTiming.NextOpen];
@@ -395,7 +395,7 @@ public static class RunConfigReader
         var perRegimeGiven = false;
         foreach (var item in node.List())
         {
-            var map = item.Map().Allow("name", "kind", "objective", "top", "range", "classifier", "on_regime_exit", "walk_forward", "store_trades", "pbo_trials", "pbo_partitions", "per_regime", "members", "weight_step", "train", "test", "step", "anchored", "phases");
+            var map = item.Map().Allow(RunConfigKeys.Phase);
             var nameNode = map.Required("name");
             var name = nameNode.Name(32);
             if (name.Any(char.IsAsciiLetterUpper) || name.Contains('.'))
@@ -590,7 +590,7 @@ public static class RunConfigReader
 
     private static DateRange Range(ConfigNode node)
     {
-        var map = node.Map().Allow("from", "to");
+        var map = node.Map().Allow(RunConfigKeys.Range);
         var (from, toNode) = (map.Required("from").Date(), map.Required("to"));
         var to = toNode.Date();
         return from < to ? new DateRange(from, to) : throw toNode.Error($"the range must end after it starts ({from:yyyy-MM-dd}).");
@@ -598,7 +598,7 @@ public static class RunConfigReader
 
     private static RetentionDays Retention(ConfigNode node)
     {
-        var map = node.Map().Allow("events", "trades", "metrics", "summary");
+        var map = node.Map().Allow(RunConfigKeys.Retention);
         int? Days(string key, int? fallback) => map.Optional(key) is { } days ? days.IsNone ? null : days.Int(0) : fallback;
         var defaults = RetentionDays.Default;
         return new RetentionDays(Days("events", defaults.Events), Days("trades", defaults.Trades), Days("metrics", defaults.Metrics), Days("summary", defaults.Summary));
