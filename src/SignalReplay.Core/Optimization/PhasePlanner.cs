@@ -88,8 +88,15 @@ public static class PhasePlanner
     /// <summary>The most portfolios an ensemble phase may weigh: a coarser weight step or fewer members keep a run below it.</summary>
     public const int MaxEnsembles = 100_000;
 
-    /// <summary>The longest descriptive ensemble name; a longer one would not fit an object key, so the portfolio is named by its place.</summary>
-    private const int MaxNameLength = 600;
+    /// <summary>The longest descriptive ensemble name; a longer one would not fit an object key, so the portfolio is named by a hash of it.</summary>
+    public const int MaxNameLength = 600;
+
+    /// <summary>
+    /// An ensemble name too long for an object key: <c>ensemble-</c> and 16 hex digits of its SHA-256, so the same members and weights
+    /// have the same name in every phase and walk-forward window (choice stability compares names) and different ones never share it.
+    /// </summary>
+    public static string LongEnsembleName(string name) =>
+        $"ensemble-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..16]}";
 
     /// <summary>
     /// The ensemble phase's portfolios: for each regime (in <paramref name="labels"/> order) the best <see cref="PhaseSection.Members"/>
@@ -135,7 +142,7 @@ public static class PhasePlanner
             var weighted = regimes.Select((r, i) => (r.Regime, Members: r.Members.Select((m, j) => (Config: m, Weight: combination[i][j] / (double)units)).Where(m => m.Weight > 0).ToList())).ToList();
             // ensemble(UP=1@long,DOWN=0.5@short+0.5@long): each regime's members, weight @ strategy (ids name files: no spaces).
             var name = "ensemble(" + string.Join(",", weighted.Select(r => $"{r.Regime}={string.Join("+", r.Members.Select(m => $"{Format(m.Weight)}@{StrategyPart(m.Config.Id)}"))}")) + ")";
-            name = name.Length <= MaxNameLength ? name : $"ensemble-{portfolios.Count + 1}"; // many long members: its place in the plan
+            name = name.Length <= MaxNameLength ? name : LongEnsembleName(name);
             portfolios.Add(template with
             {
                 Id = TopologyBuilder.PortfolioId(name, template.Sizing, template.Execution, template.Risk),

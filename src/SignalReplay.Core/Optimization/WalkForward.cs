@@ -124,10 +124,10 @@ public sealed record WalkForwardReport(
     double ChoiceStability,
     IReadOnlyList<ParameterPath> Parameters)
 {
-    /// <summary>The report of <paramref name="windows"/>, whose test-span outcomes (window order; a window without a choice has none) are <paramref name="tested"/>.</summary>
-    public static WalkForwardReport Of(IReadOnlyList<WalkForwardWindow> windows, IReadOnlyList<PortfolioOutcome> tested, Objective objective)
+    /// <summary>The report of <paramref name="windows"/>, whose parts of the out-of-sample curve (window order) are <paramref name="segments"/>.</summary>
+    public static WalkForwardReport Of(IReadOnlyList<WalkForwardWindow> windows, IReadOnlyList<WindowSegment> segments, Objective objective)
     {
-        var metrics = StitchedCurve.Metrics(tested);
+        var metrics = StitchedCurve.Metrics(segments);
         var chosen = windows.Where(w => w.Choice is not null).ToList();
         var (inSample, outOfSample) = (Mean(chosen.Select(w => w.InSampleScore)), Mean(chosen.Select(w => w.OutOfSampleScore)));
         var kept = windows.Skip(1).Select((w, i) => w.Choice is not null && w.Choice == windows[i].Choice).ToList();
@@ -201,27 +201,86 @@ public sealed record ParameterPath(string Name, double[] Values, double Variatio
 }
 
 /// <summary>
+/// One window's part of a walk-forward phase's out-of-sample curve: the day-end equity of the portfolio it traded on its test span
+/// (<see cref="Traded"/>), or, for a window that could pick nothing, the equity it held in cash at each day-end of that span.
+/// </summary>
+public sealed record WindowSegment(long[] Time, double[] Equity, PortfolioOutcome? Traded)
+{
+    public static WindowSegment Of(PortfolioOutcome traded) => new(traded.Result.EquityTime, traded.Result.Equity, traded);
+
+    /// <summary>
+    /// A window in cash: <paramref name="equity"/> at the last bar of each UTC date of <paramref name="test"/> among
+    /// <paramref name="times"/> (bar start times, ascending), where a portfolio marks its day-ends.
+    /// </summary>
+    public static WindowSegment Cash(IReadOnlyList<long> times, TradingWindow test, double equity)
+    {
+        var dayEnds = new List<long>();
+        for (var i = 0; i < times.Count; i++)
+        {
+            var t = times[i];
+            if (t < test.From || t >= test.To)
+            {
+                continue;
+            }
+
+            var next = i + 1 < times.Count ? times[i + 1] : long.MaxValue;
+            if (next >= test.To || Math.Floor(next / 86_400_000d) != Math.Floor(t / 86_400_000d))
+            {
+                dayEnds.Add(t);
+            }
+        }
+
+        return new WindowSegment([.. dayEnds], [.. dayEnds.Select(_ => equity)], null);
+    }
+}
+
+/// <summary>
 /// The test spans of a walk-forward phase chained into one out-of-sample curve: each window starts with the equity the one
-/// before it ended with (its positions marked at their last close), so the day-end curves join end to start.
+/// before it ended with (its positions marked at their last close), so the day-end curves join end to start; a window in cash
+/// holds its equity flat over its span, so its days count (a curve of only the traded windows would leave them out).
 /// </summary>
 public static class StitchedCurve
 {
-    /// <summary>The chained day-end curve of <paramref name="tested"/> (window order).</summary>
-    public static (long[] Time, double[] Equity) Of(IReadOnlyList<PortfolioOutcome> tested) =>
-        ([.. tested.SelectMany(o => o.Result.EquityTime)], [.. tested.SelectMany(o => o.Result.Equity)]);
+    /// <summary>
+    /// The chained day-end curve of <paramref name="segments"/> (window order), one point per UTC date: where a window boundary falls
+    /// within a date (intraday windows), the later window's mark stands for the date's end, not both.
+    /// </summary>
+    public static (long[] Time, double[] Equity) Of(IReadOnlyList<WindowSegment> segments)
+    {
+        var (time, equity) = (new List<long>(), new List<double>());
+        foreach (var segment in segments)
+        {
+            for (var i = 0; i < segment.Time.Length; i++)
+            {
+                if (i == 0 && time.Count > 0 && Date(time[^1]) == Date(segment.Time[0]))
+                {
+                    (time[^1], equity[^1]) = (segment.Time[0], segment.Equity[0]);
+                    continue;
+                }
+
+                time.Add(segment.Time[i]);
+                equity.Add(segment.Equity[i]);
+            }
+        }
+
+        return ([.. time], [.. equity]);
+    }
+
+    private static long Date(long millis) => (long)Math.Floor(millis / 86_400_000d);
 
     /// <summary>
     /// SPEC 7's metrics of the chained curve (<see cref="PerformanceMetrics.Names"/> order): returns, Sharpe, Sortino, CAGR and Calmar
-    /// from its day-end equity and daily returns; the drawdown the deeper of the day-end curve's and each window's own (marked at every
-    /// bar); trade statistics over every window's trades; exposure the windows' mean weighted by their days; turnover every window's
-    /// traded notional over the curve's mean day-end equity.
+    /// from its day-end equity and daily returns; the drawdown the deeper of the day-end curve's and each traded window's own (marked at
+    /// every bar); trade statistics over every window's trades; exposure the windows' mean weighted by their days (0 in cash); turnover
+    /// every window's traded notional over the curve's mean day-end equity.
     /// </summary>
-    public static double[] Metrics(IReadOnlyList<PortfolioOutcome> tested)
+    public static double[] Metrics(IReadOnlyList<WindowSegment> segments)
     {
-        var (time, equity) = Of(tested);
+        var (time, equity) = Of(segments);
+        var tested = segments.Select(s => s.Traded).OfType<PortfolioOutcome>().ToList();
         var trades = tested.SelectMany(o => o.Result.Trades).ToList();
         var curve = PerformanceMetrics.Compute(time, equity, new bool[equity.Length], trades, tradedNotional: 0);
-        var days = tested.Sum(o => o.Result.Equity.Length);
+        var days = segments.Sum(s => s.Equity.Length);
         var drawdown = tested.Select(o => o.Result.Metrics.MaxDrawdown).Where(double.IsFinite).DefaultIfEmpty(0).Max();
         var notional = tested.Sum(o => o.Result.Metrics.Turnover is var t && double.IsFinite(t) && o.Result.Equity.Length > 0 ? t * o.Result.Equity.Average() : 0);
         var maxDrawdown = Math.Max(curve.MaxDrawdown, drawdown);
@@ -236,6 +295,6 @@ public static class StitchedCurve
     }
 
     /// <summary>The chained curve's daily-return moments, for the PSR and deflated Sharpe of a walk-forward choice.</summary>
-    public static SharpeMoments? Moments(IReadOnlyList<PortfolioOutcome> tested) =>
-        tested.Count == 0 ? null : SharpeMoments.Of(DailyReturns.Of(Of(tested).Equity));
+    public static SharpeMoments? Moments(IReadOnlyList<WindowSegment> segments) =>
+        segments.All(s => s.Traded is null) ? null : SharpeMoments.Of(DailyReturns.Of(Of(segments).Equity));
 }

@@ -222,6 +222,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
         var inner = spec.Phases.Select(name => config.Phases.First(p => p.Name == name)).ToList();
         var reports = new List<WalkForwardWindow>();
         var tested = new List<PortfolioOutcome>();
+        var segments = new List<WindowSegment>();
         var (trials, sharpes, replaySeconds) = (0, default(SharpeSpread), 0d);
         var equity = config.Portfolio.StartingCash;
         foreach (var ((train, test), i) in windows.Select((w, i) => (w, i + 1)))
@@ -244,6 +245,11 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             if (choice is null)
             {
                 reports.Add(new WalkForwardWindow(i, train, test, null, double.NaN, double.NaN, equity, equity, trials - trialsBefore));
+                if (equity > 0)
+                {
+                    segments.Add(WindowSegment.Cash(times, test, equity));
+                }
+
                 continue;
             }
 
@@ -259,11 +265,12 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             var replayed = await host.ReplayAsync(new ReplayJob($"{phase.Name}/w{i}/test", new PhasePlan([portfolio]), phase.Objective, 1, KeepDetail: true));
             var result = replayed.Top[0].Result;
             tested.Add(new PortfolioOutcome(portfolio, OutOfSample, result, replayed.Top[0].Score));
+            segments.Add(WindowSegment.Of(tested[^1]));
             reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, replayed.Top[0].Score, equity, result.FinalEquity, trials - trialsBefore));
             equity = result.FinalEquity;
         }
 
-        var report = WalkForwardReport.Of(reports, tested, phase.Objective);
+        var report = WalkForwardReport.Of(reports, segments, phase.Objective);
         await host.WritePhaseAsync(phase, tested, metricsStreamed: false);
         var lastChoice = reports.LastOrDefault(w => w.Choice is not null);
         var trades = tested.Sum(o => o.Result.Metrics.TradeCount);
@@ -281,7 +288,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             clock.Elapsed.TotalSeconds,
             replaySeconds,
             Sharpes: sharpes,
-            BestMoments: StitchedCurve.Moments(tested),
+            BestMoments: StitchedCurve.Moments(segments),
             WalkForward: report);
     }
 

@@ -145,6 +145,28 @@ public sealed class KnownAnswerPhaseTests
     }
 
     [Fact]
+    public void An_ensemble_too_long_to_name_by_its_members_is_named_by_a_hash_of_them_the_same_wherever_it_stands_in_a_plan()
+    {
+        var prefix = new string('x', 400);
+        PortfolioConfig Pick(string strategy, string label) => Single(strategy) with
+        {
+            Id = $"{prefix}{strategy}|ff=1|regime={label}",
+            RegimeFilter = new RegimeFilter("trend", new HashSet<string> { label }),
+        };
+        var ensemble = new PhaseSection("ensemble", PhaseKind.Ensemble, Sharpe, Members: 2, WeightStep: 0.5);
+
+        // Every split of a and b in both regimes; then, in a window whose regime phase picked only a for UP and b for DOWN, the one ensemble of those.
+        var all = PhasePlanner.Plan(Run, ensemble, [Pick("a", "UP"), Pick("b", "UP"), Pick("a", "DOWN"), Pick("b", "DOWN")], Labels).Portfolios;
+        var one = Assert.Single(PhasePlanner.Plan(Run, ensemble, [Pick("a", "UP"), Pick("b", "DOWN")], Labels).Portfolios);
+
+        Assert.Equal(9, all.Select(p => p.Id).Distinct().Count());
+        Assert.All(all, p => Assert.Matches("^ensemble-[0-9a-f]{16}\\|ff=1$", p.Id));
+        var same = all.Single(p => p.Assignments.Select(a => (a.StrategyInstance, a.Weight, string.Join(",", a.Regimes!))).SequenceEqual([("a", 1.0, "UP"), ("b", 1.0, "DOWN")]));
+        Assert.Equal(same.Id, one.Id);
+        Assert.NotSame(all[0], same); // it stands third in the first plan and first in the second
+    }
+
+    [Fact]
     public void Too_many_splits_are_refused_with_the_counts_and_what_to_change()
     {
         var picks = Enumerable.Range(0, 10).SelectMany(i => Labels.Select(label => Single($"s{i}") with

@@ -36,6 +36,43 @@ public sealed class WalkForwardTests
     private static TradingWindow Span(int fromBar, int toBar) => new(Start + (fromBar * Day), Start + (toBar * Day));
 
     [Fact]
+    public void A_window_in_cash_holds_its_equity_flat_at_each_day_end_of_its_test_span_and_its_days_count()
+    {
+        // Hourly bars over four days; the test span from day 1 noon to day 3 noon: day-ends at the last bar of days 1 and 2, and 11:00 of day 3.
+        long[] hourly = [.. Enumerable.Range(0, 96).Select(h => Start + (h * 3_600_000L))];
+        var cash = WindowSegment.Cash(hourly, new TradingWindow(Start + Day + (Day / 2), Start + (3 * Day) + (Day / 2)), 1_050);
+
+        Assert.Equal([Start + (2 * Day) - 3_600_000L, Start + (3 * Day) - 3_600_000L, Start + (3 * Day) + (11 * 3_600_000L)], cash.Time);
+        Assert.Equal([1_050.0, 1_050, 1_050], cash.Equity);
+        Assert.Null(cash.Traded);
+
+        // A window that gained, then one in cash: the same return, but over all its days (the Sharpe of the gains alone is higher).
+        var gained = new WindowSegment([Start, Start + Day, Start + (2 * Day), Start + (3 * Day)], [1_000, 1_010, 1_030, 1_050], null);
+        var flat = WindowSegment.Cash(Times(8), Span(4, 8), 1_050);
+        var alone = StitchedCurve.Metrics([gained]);
+        var both = StitchedCurve.Metrics([gained, flat]);
+        var (ret, sharpe) = (Array.IndexOf(PerformanceMetrics.Names.ToArray(), "total_return"), Array.IndexOf(PerformanceMetrics.Names.ToArray(), "sharpe"));
+
+        Assert.Equal(8, StitchedCurve.Of([gained, flat]).Equity.Length);
+        Assert.Equal(0.05, both[ret], 12);
+        Assert.Equal(alone[ret], both[ret], 12);
+        Assert.True(both[sharpe] < alone[sharpe], $"{both[sharpe]} < {alone[sharpe]}");
+    }
+
+    [Fact]
+    public void Windows_that_meet_within_a_date_give_that_date_one_day_end_the_later_windows()
+    {
+        const long Hour = 3_600_000L;
+        var first = new WindowSegment([Start + (20 * Hour), Start + Day + (12 * Hour)], [1_000, 1_010], null);
+        var second = new WindowSegment([Start + Day + (20 * Hour), Start + (2 * Day) + (20 * Hour)], [1_012, 1_020], null);
+
+        var (time, equity) = StitchedCurve.Of([first, second]);
+
+        Assert.Equal([Start + (20 * Hour), Start + Day + (20 * Hour), Start + (2 * Day) + (20 * Hour)], time);
+        Assert.Equal([1_000.0, 1_012, 1_020], equity);
+    }
+
+    [Fact]
     public void Rolling_windows_in_bars_move_by_the_step_and_the_last_test_span_ends_with_the_range()
     {
         var spec = new WalkForwardSpec(SpanLength.OfBars(100), SpanLength.OfBars(30), SpanLength.OfBars(30), Anchored: false, ["grid"]);
@@ -179,7 +216,7 @@ public sealed class WalkForwardTests
             equity = result.FinalEquity;
         }
 
-        Assert.Equal(curve, StitchedCurve.Of(written).Equity);
+        Assert.Equal(curve, StitchedCurve.Of([.. written.Select(WindowSegment.Of)]).Equity);
         Assert.Equal(equity, report.Windows[^1].FinalEquity);
         Assert.Equal((equity / curve[0]) - 1, report.OutOfSampleMetrics[0], 12);
         Assert.Equal(report.Windows.Count, written.Count);
