@@ -31,6 +31,19 @@ public sealed class StoreTradesCommandTests : IDisposable
         return Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "results"), $"{name}-*")), "phases", "grid");
     }
 
+    [Fact]
+    public async Task Event_traces_read_in_duckdb_with_a_timestamp_time()
+    {
+        await _run.RunAsync("demo", "--days", "10");
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(_run.StoreRoot, "results")), d => !Path.GetFileName(d).StartsWith('.'));
+        var events = Directory.GetFiles(Path.Combine(run, "phases", "grid", "events"), "*.jsonl.gz")[0];
+
+        var (type, first) = Query($"SELECT typeof(time), min(time) FROM read_json('{events.Replace("'", "''", StringComparison.Ordinal)}') GROUP BY 1").Select(r => ((string)r[0], r[1])).Single();
+
+        Assert.StartsWith("TIMESTAMP", type, StringComparison.Ordinal);
+        Assert.True(first is DateTime { Year: 2024 }, $"{first}");
+    }
+
     /// <summary>Runs one query with DuckDB, as a user would on the results folder, and returns its rows.</summary>
     private static List<object[]> Query(string sql)
     {

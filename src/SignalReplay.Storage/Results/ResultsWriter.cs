@@ -110,7 +110,10 @@ public sealed class ResultsWriter(IObjectStore store)
         await store.PutBytesAsync(key, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ResultsLayout.Tagged(key), cancellationToken);
     }
 
-    /// <summary>One JSON object per line, gzipped; .NET writes a constant gzip header (no name, no time), so the bytes are stable.</summary>
+    /// <summary>
+    /// One JSON object per line, gzipped; <c>time</c> an ISO 8601 UTC instant (as the Parquet files' TIMESTAMPs, so DuckDB's
+    /// <c>read_json</c> types it as one). .NET writes a constant gzip header (no name, no time), so the bytes are stable.
+    /// </summary>
     private static async Task WriteEventsAsync(IReadOnlyList<TraceEvent> events, Stream output)
     {
         await using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
@@ -118,7 +121,7 @@ public sealed class ResultsWriter(IObjectStore store)
         foreach (var e in events)
         {
             await text.WriteLineAsync(JsonSerializer.Serialize(
-                new { kind = e.Kind, time = e.Time, symbol = e.Symbol, quantity = e.Quantity, price = e.Price, detail = e.Detail }, ResultsJson.Compact));
+                new { kind = e.Kind, time = DateTimeOffset.FromUnixTimeMilliseconds(e.Time).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), symbol = e.Symbol, quantity = e.Quantity, price = e.Price, detail = e.Detail }, ResultsJson.Compact));
         }
     }
 }
