@@ -35,6 +35,8 @@ public sealed class DemoCommandTests : IDisposable
         var reader = new ResultsReader(new LocalFolderStore(_run.StoreRoot));
         var summary = await reader.ReadSummaryAsync(run, TestContext.Current.CancellationToken);
         var walkForward = summary!.Phases[^1].WalkForward!;
+        // Each walk-forward window's inner phases keep every portfolio's metrics row in their own folder.
+        Assert.All(walkForward.Windows, w => Assert.True(File.Exists(Path.Combine(results, "phases", $"walk_forward-w{w.Window}-grid", "metrics.parquet")), $"window {w.Window}"));
         var tested = await reader.ReadMetricsAsync(run, "walk_forward", TestContext.Current.CancellationToken);
         Assert.Equal("walk_forward", summary.Choice!.Phase);
         Assert.Equal(walkForward.Windows[^1].Choice, summary.Choice.Portfolio);

@@ -106,7 +106,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
     private async Task<PhaseRecord> SearchPhaseAsync(PhaseSection phase, int index, IReadOnlyList<PortfolioConfig> incoming)
     {
         var clock = Stopwatch.StartNew();
-        var search = await SearchAsync(phase, ClassifierOf(config.Phases, index), incoming, phase.Name, within: null);
+        var search = await SearchAsync(phase, ClassifierOf(config.Phases, index), incoming, phase.Name, within: null, output: phase.Name);
         var statistics = Stopwatch.StartNew();
         var overfitting = phase is { Kind: PhaseKind.Grid, PboTrials: > 0 }
             ? await OverfittingAsync(phase, search.Plan, search.Kept.Select(t => t.Index))
@@ -156,17 +156,20 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
     /// A phase of the run streams every metrics row to its files; a walk-forward window's inner phases (trading <paramref name="within"/>
     /// its train span) keep theirs in memory only.
     /// </summary>
-    private async Task<Search> SearchAsync(PhaseSection phase, string? classifier, IReadOnlyList<PortfolioConfig> incoming, string key, TradingWindow? within)
+    /// <summary>
+    /// Plans and replays <paramref name="phase"/>, then keeps its best whole. With <paramref name="output"/> every portfolio's metrics row
+    /// streams to that results folder's metrics.parquet (the phase's own, or a walk-forward window's <see cref="WindowOutput"/>).
+    /// </summary>
+    private async Task<Search> SearchAsync(PhaseSection phase, string? classifier, IReadOnlyList<PortfolioConfig> incoming, string key, TradingWindow? within, string? output)
     {
         var labels = classifier is null ? [] : _labels[classifier];
         var plan = PhasePlanner.Plan(config, phase, incoming, labels, within);
-        var written = within is null;
         host.Report($"{Where(key)}replaying {plan.Count:N0} portfolios");
 
         // The phase hands back its best (all of a regime or validate phase), each kept whole when they are all it has.
         var keep = phase.Kind is PhaseKind.Grid or PhaseKind.Ensemble ? Math.Max(phase.Top, SummaryTop) : plan.Count;
         var whole = plan.Count <= keep;
-        var replayed = await host.ReplayAsync(new ReplayJob(key, plan, phase.Objective, keep, KeepDetail: whole, Streamed: written ? phase : null));
+        var replayed = await host.ReplayAsync(new ReplayJob(key, plan, phase.Objective, keep, KeepDetail: whole, Streamed: output is null ? null : phase with { Name = output }));
         SignalReplayTelemetry.PortfoliosReplayed.Add(plan.Count, new KeyValuePair<string, object?>(SignalReplayTelemetry.PhaseKindTag, phase.Kind.Name()));
         var kept = replayed.Top.OrderBy(t => t.Index).ToList();
         var detail = Stopwatch.StartNew();
@@ -183,6 +186,13 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
         var outcomes = kept.Select(t => new PortfolioOutcome(plan.Portfolios[t.Index], plan.Candidate(t.Index), t.Result, t.Score)).ToList();
         return new Search(plan, replayed, kept, PhasePlanner.Select(phase, outcomes), whole ? 0 : detail.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// The results folder of an inner phase of a walk-forward window, <c>{phase}-w{window}-{inner}</c> (<c>wf-w2-grid</c>), where each of its
+    /// portfolios' metrics row is written; null when that name would pass the 32 characters of a phase name (then it is not written).
+    /// </summary>
+    public static string? WindowOutput(string phase, int window, string inner) =>
+        $"{phase}-w{window}-{inner}" is { Length: <= 32 } name ? name : null;
 
     private static string Where(string key) => key.Contains('/', StringComparison.Ordinal) ? $"{key}: " : string.Empty;
 
@@ -232,7 +242,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             var trialsBefore = trials;
             for (var j = 0; j < inner.Count; j++)
             {
-                var search = await SearchAsync(inner[j], ClassifierOf(inner, j), incoming, $"{phase.Name}/w{i}/{inner[j].Name}", within: train);
+                var search = await SearchAsync(inner[j], ClassifierOf(inner, j), incoming, $"{phase.Name}/w{i}/{inner[j].Name}", within: train, WindowOutput(phase.Name, i, inner[j].Name));
                 (trials, sharpes, replaySeconds) = (trials + search.Plan.Count, sharpes.Combine(search.Replayed.Sharpes), replaySeconds + search.Replayed.ReplaySeconds);
                 (last, incoming) = (search.Result, search.Result.Selected);
                 if (incoming.Count == 0)

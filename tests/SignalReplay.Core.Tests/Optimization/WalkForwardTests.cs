@@ -237,6 +237,12 @@ public sealed class WalkForwardTests
         Assert.Equal(host.Jobs.Where(j => j.Key.EndsWith("/grid", StringComparison.Ordinal)).Sum(j => j.Plan.Count), record.Evaluated);
         Assert.Equal(14 * report.Windows.Count, record.Evaluated); // 12 momentum and 2 breakout instances per window
         Assert.All(report.Windows, w => Assert.Equal(14, w.Trials));
+
+        // Each window's inner grid streams its rows to its own results folder; the detail re-runs and the test spans do not.
+        var grids = host.Jobs.Where(j => j.Key.EndsWith("/grid", StringComparison.Ordinal)).ToList();
+        Assert.Equal(report.Windows.Select(w => $"wf-w{w.Index}-grid"), grids.Select(j => j.Streamed?.Name));
+        Assert.All(host.Jobs.Where(j => j.Key.EndsWith("/detail", StringComparison.Ordinal) || j.Key.EndsWith("/test", StringComparison.Ordinal)), j => Assert.Null(j.Streamed));
+        Assert.Null(Workflow.WindowOutput("a_walk_forward_phase_name", 12, "ensemble")); // past 32 characters: not written
         var kept = report.Windows.Skip(1).Select((w, i) => w.Choice == report.Windows[i].Choice).Count(k => k);
         Assert.Equal(kept / (double)(report.Windows.Count - 1), report.ChoiceStability);
         var fast = report.Parameters.Single(p => p.Name == "momentum.fast");
