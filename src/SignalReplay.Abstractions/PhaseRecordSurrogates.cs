@@ -142,13 +142,15 @@ public struct WalkForwardWindowSurrogate
     [Id(8)] public double StartingEquity;
     [Id(9)] public double FinalEquity;
     [Id(10)] public int Trials;
+    /// <summary>Absent (null) in run states saved before it was recorded.</summary>
+    [Id(11)] public string[]? Instances;
 }
 
 [RegisterConverter]
 public sealed class WalkForwardWindowConverter : IConverter<WalkForwardWindow, WalkForwardWindowSurrogate>
 {
     public WalkForwardWindow ConvertFromSurrogate(in WalkForwardWindowSurrogate s) => new(
-        s.Index, new TradingWindow(s.TrainFrom, s.TrainTo), new TradingWindow(s.TestFrom, s.TestTo), s.Choice, s.InSampleScore, s.OutOfSampleScore, s.StartingEquity, s.FinalEquity, s.Trials);
+        s.Index, new TradingWindow(s.TrainFrom, s.TrainTo), new TradingWindow(s.TestFrom, s.TestTo), s.Choice, s.InSampleScore, s.OutOfSampleScore, s.StartingEquity, s.FinalEquity, s.Trials, s.Instances);
 
     public WalkForwardWindowSurrogate ConvertToSurrogate(in WalkForwardWindow value) => new()
     {
@@ -163,6 +165,7 @@ public sealed class WalkForwardWindowConverter : IConverter<WalkForwardWindow, W
         StartingEquity = value.StartingEquity,
         FinalEquity = value.FinalEquity,
         Trials = value.Trials,
+        Instances = value.Instances is null ? null : [.. value.Instances],
     };
 }
 

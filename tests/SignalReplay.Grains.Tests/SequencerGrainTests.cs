@@ -201,6 +201,20 @@ public sealed class SequencerGrainTests(ThreeSiloFixture fixture)
         Assert.Equal((RunState.Interrupted, "binary", 0, done.SignalSetId), (status.State, status.Name, status.PhasesDone, status.SignalSetId));
     }
 
+    [Fact]
+    public void A_walk_forward_windows_strategy_instances_survive_orleans_serialization_and_an_absent_list_stays_absent()
+    {
+        var serializer = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredService<Orleans.Serialization.Serializer>();
+        var window = new WalkForwardWindow(2, new Core.Portfolio.TradingWindow(0, 10), new Core.Portfolio.TradingWindow(10, 20), "ensemble-0123456789abcdef|ff=1", 1.5, 0.5, 1_000, 1_100, 9, ["momentum(fast=5,slow=20)@SYNA_1m", "breakout(length=20)@SYNC_1m"]);
+
+        var copy = serializer.Deserialize<WalkForwardWindow>(serializer.SerializeToArray(window))!;
+        var without = serializer.Deserialize<WalkForwardWindow>(serializer.SerializeToArray(window with { Instances = null }))!;
+
+        Assert.Equal(window.Instances, copy.Instances);
+        Assert.Equal(window with { Instances = null }, copy with { Instances = null });
+        Assert.Null(without.Instances);
+    }
+
     private static ObjectKey StateKey(string run) => ObjectKey.Parse($"grain-state/signalreplay/sequencer/sequencer/{run}");
 
     /// <summary>Asserts that two runs of the same configuration wrote the same metrics and trades in every phase and the same summary.</summary>

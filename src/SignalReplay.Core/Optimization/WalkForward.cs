@@ -109,7 +109,8 @@ public sealed record WalkForwardWindow(
     double OutOfSampleScore,
     double StartingEquity,
     double FinalEquity,
-    int Trials);
+    int Trials,
+    IReadOnlyList<string>? Instances = null);
 
 /// <summary>
 /// What a walk-forward phase found: its windows; the test spans chained into one out-of-sample curve and its metrics
@@ -159,7 +160,8 @@ public sealed record ParameterPath(string Name, double[] Values, double Variatio
 
     public static IReadOnlyList<ParameterPath> Of(IReadOnlyList<WalkForwardWindow> windows)
     {
-        var perWindow = windows.Select(w => w.Choice is null ? new Dictionary<string, double>() : Parameters(w.Choice)).ToList();
+        // By the choice's id; an ensemble too long to name by its members is named by a hash, so its strategy instances stand for it.
+        var perWindow = windows.Select(w => w.Choice is null ? [] : Parameters(w.Choice) is { Count: > 0 } named ? named : Parameters(w.Instances ?? [])).ToList();
         return
         [
             .. perWindow.SelectMany(p => p.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(name =>

@@ -266,7 +266,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             if (!(equity > 0))
             {
                 // The windows before lost everything: nothing is left to trade (a portfolio needs positive cash).
-                reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, double.NaN, equity, equity, trials - trialsBefore));
+                reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, double.NaN, equity, equity, trials - trialsBefore, Instances(choice.Config)));
                 continue;
             }
 
@@ -276,7 +276,7 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             var result = replayed.Top[0].Result;
             tested.Add(new PortfolioOutcome(portfolio, OutOfSample, result, replayed.Top[0].Score));
             segments.Add(WindowSegment.Of(tested[^1]));
-            reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, replayed.Top[0].Score, equity, result.FinalEquity, trials - trialsBefore));
+            reports.Add(new WalkForwardWindow(i, train, test, choice.Candidate, choice.Score, replayed.Top[0].Score, equity, result.FinalEquity, trials - trialsBefore, Instances(choice.Config)));
             equity = result.FinalEquity;
         }
 
@@ -301,6 +301,9 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
             BestMoments: StitchedCurve.Moments(segments),
             WalkForward: report);
     }
+
+    /// <summary>The strategy instances a window's choice trades, in assignment order.</summary>
+    private static string[] Instances(PortfolioConfig choice) => [.. choice.Assignments.Select(a => a.StrategyInstance).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The candidate a walk-forward phase's test-span portfolios stand for: its out-of-sample curve, whatever each window chose.</summary>
     public const string OutOfSample = "out-of-sample";

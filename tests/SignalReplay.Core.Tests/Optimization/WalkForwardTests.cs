@@ -304,4 +304,21 @@ public sealed class WalkForwardTests
         Assert.Equal(new Dictionary<string, double> { ["momentum.fast"] = 5, ["momentum.slow"] = 20, ["momentum.long_only"] = 0 }, single);
         Assert.Equal(new Dictionary<string, double> { ["momentum.fast"] = 5, ["momentum.slow"] = 20, ["breakout.length"] = 30 }, ensemble);
     }
+
+    [Fact]
+    public void An_ensemble_named_by_a_hash_gives_its_parameters_from_the_strategy_instances_it_trades()
+    {
+        WalkForwardWindow Window(int i, string choice, params string[] instances) =>
+            new(i, Span(0, 10), Span(10, 20), choice, 1, 1, 1_000, 1_000, 1, instances);
+
+        var paths = ParameterPath.Of(
+        [
+            Window(1, "ensemble-0123456789abcdef|ff=1", "momentum(fast=10,slow=50)@SPY_1d", "breakout(length=30)@SPY_1d"),
+            Window(2, "momentum(fast=20,slow=50)@SPY_1d|ff=1", "momentum(fast=99,slow=99)@SPY_1d"), // a readable id wins over its instances
+            new WalkForwardWindow(3, Span(0, 10), Span(20, 30), "ensemble-fedcba9876543210|ff=1", 1, 1, 1_000, 1_000, 1), // a state saved before instances were kept
+        ]);
+
+        Assert.Equal([10.0, 20, double.NaN], paths.Single(p => p.Name == "momentum.fast").Values);
+        Assert.Equal([30.0, double.NaN, double.NaN], paths.Single(p => p.Name == "breakout.length").Values);
+    }
 }
