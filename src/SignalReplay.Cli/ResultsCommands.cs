@@ -327,14 +327,23 @@ internal static class ResultsCommands
             return;
         }
 
+        // Written beside the target and moved onto it: a failed export leaves no half-written file.
         var temporary = path + ".partial";
         long rows;
-        await using (var output = File.Create(temporary))
+        try
         {
-            rows = await PhaseFileExport.WriteAsync(input, name, chosen, output, portfolio, cancellationToken);
+            await using (var output = File.Create(temporary))
+            {
+                rows = await PhaseFileExport.WriteAsync(input, name, chosen, output, portfolio, cancellationToken);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
 
-        File.Move(temporary, path, overwrite: true);
         console.MarkupLineInterpolated($"{rows} rows of {file.ToString().ToLowerInvariant()} of phase {phase} written to {path} ({chosen.ToString().ToLowerInvariant()}).");
     }
 

@@ -126,6 +126,22 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Exporting_a_damaged_phase_file_names_it_and_leaves_no_file_behind()
+    {
+        await _run.RunAsync("demo", "--days", "10");
+        var run = Path.GetFileName(Assert.Single(Runs()));
+        await File.WriteAllTextAsync(Path.Combine(_run.StoreRoot, "results", run, "phases", "grid", "trades.parquet"), "not parquet", TestContext.Current.CancellationToken);
+        var target = Path.Combine(_run.Folder, "trades.csv");
+
+        var (exitCode, output) = await _run.RunAsync("results", "export", run, "--phase", "grid", "--file", "trades", "--out", target);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"results/{run}/phases/grid/trades.parquet", output.ReplaceLineEndings(""));
+        Assert.False(File.Exists(target), "a damaged file was exported");
+        Assert.False(File.Exists(target + ".partial"), "the export left its partial file");
+    }
+
+    [Fact]
     public async Task Results_trades_prints_a_kept_portfolios_trades_or_writes_them_as_a_file()
     {
         await _run.RunAsync("demo", "--days", "10");

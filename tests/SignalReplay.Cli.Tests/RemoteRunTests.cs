@@ -57,12 +57,8 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
     [Fact]
     public async Task Optimize_with_api_runs_on_the_host_follows_it_and_prints_its_summary()
     {
-        var config = await WriteConfigAsync(Config);
+        var (id, output) = await OptimizeOnHostAsync();
 
-        var (exitCode, output) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.2");
-
-        Assert.True(exitCode == 0, output + silo.Host.Output);
-        var id = RunId().Match(output).Groups["id"].Value;
         Assert.Contains($"Run {id}: completed, 2/2 phases.", output);
         Assert.Contains("Choice (best of phase regime)", output);
         Assert.True(File.Exists(Path.Combine(silo.StoreRoot, "results", id, "summary.json")), "the host wrote the results into its store");
@@ -212,10 +208,7 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
     [Fact]
     public async Task Every_read_command_answers_through_the_api_as_it_does_from_the_store()
     {
-        var config = await WriteConfigAsync(Config);
-        var (exitCode, output) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.2");
-        Assert.True(exitCode == 0, output + silo.Host.Output);
-        var id = RunId().Match(output).Groups["id"].Value;
+        var (id, _) = await OptimizeOnHostAsync();
         string[] remote = ["--api", Api, "--api-key", SiloHostFixture.Key];
 
         string[][] commands =
@@ -270,6 +263,15 @@ public sealed partial class RemoteRunTests(SiloHostFixture silo) : IClassFixture
         var (refusedExit, refused) = await _run.RunAsync(["results", "report", id, "--out", page, "--x", "momentum.fastest", .. remote]);
         Assert.NotEqual(0, refusedExit);
         Assert.Contains("momentum.fastest", refused);
+    }
+
+    /// <summary>Runs <see cref="Config"/> with <c>optimize --api</c> on the host to its end; returns the run's id and what the CLI printed.</summary>
+    private async Task<(string Id, string Output)> OptimizeOnHostAsync()
+    {
+        var config = await WriteConfigAsync(Config);
+        var (exitCode, output) = await _run.RunAsync("optimize", config, "--api", Api, "--api-key", SiloHostFixture.Key, "--poll", "0.2");
+        Assert.True(exitCode == 0, output + silo.Host.Output);
+        return (RunId().Match(output).Groups["id"].Value, output);
     }
 
     /// <summary>An HTTP client of the host's run API, with its key.</summary>

@@ -65,70 +65,76 @@ public static class PhaseFileExport
     public static async Task<long> WriteAsync(
         Stream input, string source, TableFormat format, Stream output, string? portfolio, CancellationToken cancellationToken)
     {
-        try
+        if (format == TableFormat.Parquet && portfolio is null)
         {
-            if (format == TableFormat.Parquet && portfolio is null)
-            {
-                var rows = await CountRowsAsync(input, cancellationToken);
-                input.Position = 0;
-                await input.CopyToAsync(output, cancellationToken);
-                return rows;
-            }
+            var rows = await ReadingAsync(source, () => CountRowsAsync(input, cancellationToken));
+            input.Position = 0;
+            await input.CopyToAsync(output, cancellationToken);
+            return rows;
+        }
 
-            var (schema, metadata, groups) = await OpenAsync(input, cancellationToken);
-            // Rows are formatted into a buffer and copied out asynchronously a row group at a time (an HTTP response refuses synchronous writes).
-            var sink = Sink(format, schema);
-            var written = 0L;
-            var kept = new List<IDictionary<string, object?>>();
-            for (var group = 0; group < groups; group++)
+        var (schema, metadata, groups) = await ReadingAsync(source, () => OpenAsync(input, cancellationToken));
+        // Rows are formatted into a buffer and copied out asynchronously a row group at a time (an HTTP response refuses synchronous writes).
+        var sink = Sink(format, schema);
+        var written = 0L;
+        var kept = new List<IDictionary<string, object?>>();
+        for (var group = 0; group < groups; group++)
+        {
+            input.Position = 0;
+            var read = await ReadingAsync(source, () => ParquetSerializer.DeserializeUntypedAsync(input, rowGroupIndex: group, cancellationToken: cancellationToken));
+            foreach (var row in read.Data)
             {
-                input.Position = 0;
-                var read = await ParquetSerializer.DeserializeUntypedAsync(input, rowGroupIndex: group, cancellationToken: cancellationToken);
-                foreach (var row in read.Data)
+                if (portfolio is not null && !Equals(row.TryGetValue("portfolio", out var id) ? id : null, portfolio))
                 {
-                    if (portfolio is not null && !Equals(row.TryGetValue("portfolio", out var id) ? id : null, portfolio))
-                    {
-                        continue;
-                    }
-
-                    if (sink is null)
-                    {
-                        kept.Add(row!);
-                    }
-                    else
-                    {
-                        sink.Write(row);
-                    }
-
-                    written++;
+                    continue;
                 }
 
-                if (sink is not null)
+                if (sink is null)
                 {
-                    await sink.DrainAsync(output, cancellationToken);
+                    kept.Add(row!);
                 }
+                else
+                {
+                    sink.Write(row);
+                }
+
+                written++;
             }
 
-            if (sink is null)
+            if (sink is not null)
             {
-                // One portfolio's rows of a Parquet file: a Parquet file of the same schema and metadata, made in memory
-                // (the writer seeks) and copied out.
-                using var file = new MemoryStream();
-                await ParquetSerializer.SerializeUntypedAsync(kept, schema, file, customMetadata: metadata, cancellationToken: cancellationToken);
-                file.Position = 0;
-                await file.CopyToAsync(output, cancellationToken);
-            }
-            else
-            {
-                sink.Finish();
                 await sink.DrainAsync(output, cancellationToken);
             }
-
-            return written;
         }
-        catch (Exception error) when (error is not StoredDataException and not OperationCanceledException and not IOException)
+
+        if (sink is null)
         {
-            throw new StoredDataException(source, $"cannot be exported ({error.Message})", error);
+            // One portfolio's rows of a Parquet file: a Parquet file of the same schema and metadata, made in memory
+            // (the writer seeks) and copied out.
+            using var file = new MemoryStream();
+            await ParquetSerializer.SerializeUntypedAsync(kept, schema, file, customMetadata: metadata, cancellationToken: cancellationToken);
+            file.Position = 0;
+            await file.CopyToAsync(output, cancellationToken);
+        }
+        else
+        {
+            sink.Finish();
+            await sink.DrainAsync(output, cancellationToken);
+        }
+
+        return written;
+    }
+
+    /// <summary>A read of the input file; any failure of it (Parquet.Net's IOException for a file that is not Parquet included) names <paramref name="source"/>.</summary>
+    private static async Task<T> ReadingAsync<T>(string source, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw new StoredDataException(source, $"is not a readable Parquet file ({error.Message})", error);
         }
     }
 
