@@ -42,7 +42,7 @@ internal static class HostHelp
           SignalReplay:Plugins                    plugin .dll files or folders, separated by ';'
 
         Telemetry and logs
-          OTEL_EXPORTER_OTLP_ENDPOINT             when set, traces (a span per run and phase) and metrics (Orleans' and
+          OTEL_EXPORTER_OTLP_ENDPOINT             when set, traces (a span per run and phase, grain calls) and metrics (Orleans' and
                                                   signalreplay.*) go there over OTLP; OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME as usual
           Logging__Console__FormatterName         json for one JSON object per log line (the container's default), simple otherwise
         """;

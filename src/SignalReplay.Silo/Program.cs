@@ -25,6 +25,11 @@ builder.UseOrleans(silo =>
 {
     settings.Apply(silo);
     silo.AddDashboard();
+    if (HostTelemetry.Enabled(builder.Configuration))
+    {
+        // Grain calls as spans under the run's, when someone collects them.
+        silo.AddActivityPropagation();
+    }
 });
 HostTelemetry.Add(builder);
 

@@ -58,7 +58,7 @@ public sealed class HostOperationsTests
         }
 
         // OTLP protobuf carries names as UTF-8: the scope, span and instrument names are in the bodies as they are.
-        string[] spans = ["SignalReplay", "run", "phase grid", "phase regime", id];
+        string[] spans = ["SignalReplay", "run", "phase grid", "phase regime", id, "Microsoft.Orleans.Runtime"]; // grain calls too
         string[] meters = ["signalreplay.portfolios.replayed", "signalreplay.phase.duration", "signalreplay.runs.finished", "signalreplay.signal_batches.delivered", "Microsoft.Orleans"];
         while (!(collector.Saw("/v1/traces", spans) && collector.Saw("/v1/metrics", meters)))
         {
