@@ -137,7 +137,26 @@ public static class RunReport
         }
 
         html.Append("<h2>Drawdown</h2>\n");
-        Chart(html, "drawdown", curves, r => -r.Drawdown, from, to, area: true, benchmark);
+        Chart(html, "drawdown", Chained(curves), r => -r.Drawdown, from, to, area: true, benchmark);
+    }
+
+    /// <summary>
+    /// Walk-forward windows' curves with their drawdown below the chained curve's peak (each window's file holds its own, from
+    /// its own start), so a window that starts below an earlier high starts in drawdown.
+    /// </summary>
+    private static IReadOnlyList<IReadOnlyList<EquityRow>> Chained(IReadOnlyList<IReadOnlyList<EquityRow>> curves)
+    {
+        if (curves.Count < 2)
+        {
+            return curves;
+        }
+
+        var peak = double.NegativeInfinity;
+        return [.. curves.Select(curve => (IReadOnlyList<EquityRow>)[.. curve.Select(r =>
+        {
+            peak = Math.Max(peak, r.Equity);
+            return r with { Drawdown = peak > 0 ? 1 - (r.Equity / peak) : 0 };
+        })])];
     }
 
     /// <summary>
@@ -167,7 +186,9 @@ public static class RunReport
         string[] colors = ["#2f6fde", "#d9822b", "#2e9e5b", "#b04ad1", "#c23c3c"];
         for (var i = 0; i < curves.Count; i++)
         {
-            var points = string.Join(' ', curves[i].Select(r => $"{Coordinate(X(r))},{Coordinate(Y(value(r)))}"));
+            // A walk-forward window's line starts where the one before it ended: the chained curve has no gaps.
+            IEnumerable<EquityRow> line = i > 0 && !area ? curves[i].Prepend(curves[i - 1][^1]) : curves[i];
+            var points = string.Join(' ', line.Select(r => $"{Coordinate(X(r))},{Coordinate(Y(value(r)))}"));
             html.Append(area
                 ? $"<polygon points=\"{Coordinate(X(curves[i][0]))},{Coordinate(Y(0))} {points} {Coordinate(X(curves[i][^1]))},{Coordinate(Y(0))}\" fill=\"#e5533d\" fill-opacity=\"0.35\" stroke=\"#c23c3c\"/>"
                 : $"<polyline points=\"{points}\" fill=\"none\" stroke=\"{colors[i % colors.Length]}\" stroke-width=\"2\"/>");
