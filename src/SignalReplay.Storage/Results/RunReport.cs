@@ -137,14 +137,14 @@ public static class RunReport
         }
 
         html.Append("<h2>Drawdown</h2>\n");
-        Chart(html, "drawdown", Chained(curves), r => -r.Drawdown, from, to, area: true, benchmark);
+        Chart(html, "drawdown", ChainedDrawdown(curves), r => -r.Drawdown, from, to, area: true, benchmark);
     }
 
     /// <summary>
     /// Walk-forward windows' curves with their drawdown below the chained curve's peak (each window's file holds its own, from
     /// its own start), so a window that starts below an earlier high starts in drawdown.
     /// </summary>
-    private static IReadOnlyList<IReadOnlyList<EquityRow>> Chained(IReadOnlyList<IReadOnlyList<EquityRow>> curves)
+    public static IReadOnlyList<IReadOnlyList<EquityRow>> ChainedDrawdown(IReadOnlyList<IReadOnlyList<EquityRow>> curves)
     {
         if (curves.Count < 2)
         {

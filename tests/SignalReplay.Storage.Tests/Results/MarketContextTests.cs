@@ -35,6 +35,17 @@ public sealed class MarketContextTests
     }
 
     [Fact]
+    public void Walk_forward_windows_are_drawn_in_drawdown_below_the_chained_curves_peak()
+    {
+        IReadOnlyList<IReadOnlyList<EquityRow>> windows = [[Day(0, 1_000), Day(1, 1_200)], [Day(2, 1_100) with { Drawdown = 0 }, Day(3, 1_320)]];
+
+        var chained = RunReport.ChainedDrawdown(windows);
+
+        Assert.Equal([0, 0, 1 - (1_100 / 1_200.0), 0], chained.SelectMany(c => c).Select(r => r.Drawdown));
+        Assert.Same(windows[0], RunReport.ChainedDrawdown([windows[0]])[0]); // one curve: its own drawdown
+    }
+
+    [Fact]
     public void Buy_and_hold_is_left_out_when_a_series_starts_after_the_choice()
     {
         var late = new BarSeries(new SeriesId("LATE", Timeframe.Parse("1d")), [Start.AddDays(5).ToUnixTimeMilliseconds()], [1.0], [1.0], [1.0], [1.0], [1.0]);
