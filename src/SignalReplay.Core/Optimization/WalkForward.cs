@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SignalReplay.Core.Portfolio;
+using SignalReplay.Core.Replay;
 using SignalReplay.Core.Statistics;
 
 namespace SignalReplay.Core.Optimization;
@@ -226,7 +227,7 @@ public sealed record WindowSegment(long[] Time, double[] Equity, PortfolioOutcom
             }
 
             var next = i + 1 < times.Count ? times[i + 1] : long.MaxValue;
-            if (next >= test.To || Math.Floor(next / 86_400_000d) != Math.Floor(t / 86_400_000d))
+            if (next >= test.To || BarTable.Day(next) != BarTable.Day(t))
             {
                 dayEnds.Add(t);
             }
@@ -254,7 +255,7 @@ public static class StitchedCurve
         {
             for (var i = 0; i < segment.Time.Length; i++)
             {
-                if (i == 0 && time.Count > 0 && Date(time[^1]) == Date(segment.Time[0]))
+                if (i == 0 && time.Count > 0 && BarTable.Day(time[^1]) == BarTable.Day(segment.Time[0]))
                 {
                     (time[^1], equity[^1]) = (segment.Time[0], segment.Equity[0]);
                     continue;
@@ -267,8 +268,6 @@ public static class StitchedCurve
 
         return ([.. time], [.. equity]);
     }
-
-    private static long Date(long millis) => (long)Math.Floor(millis / 86_400_000d);
 
     /// <summary>
     /// SPEC 7's metrics of the chained curve (<see cref="PerformanceMetrics.Names"/> order): returns, Sharpe, Sortino, CAGR and Calmar
