@@ -243,33 +243,14 @@ internal static class ResultsCommands
                 throw new ArgumentException($"--portfolio all writes a file: add --out PATH or --format.");
             }
 
-            await using var input = await OpenAsync(source, id, phaseName, file, only, cancellationToken);
-            var name = PhaseFileExport.Key(id, phaseName, file).Value;
+            var title = $"{only} in phase {phaseName}";
             if (file == PhaseFile.Trades)
             {
-                var rows = (await PhaseParquet.ReadTradesAsync(input, name, cancellationToken)).Where(r => r.Portfolio == only).ToList();
-                if (rows.Count == 0)
-                {
-                    await ThrowNotKeptAsync(source, id, phaseName, file, only, cancellationToken);
-                }
-
-                TradesTable(console, $"{only} in phase {phaseName}", rows);
+                TradesTable(console, title, await OwnRowsAsync(source, id, phaseName, file, only, PhaseParquet.ReadTradesAsync, r => r.Portfolio, cancellationToken));
             }
             else
             {
-                var rows = (await PhaseParquet.ReadEquityAsync(input, name, cancellationToken)).Where(r => r.Portfolio == only).ToList();
-                if (rows.Count == 0)
-                {
-                    await ThrowNotKeptAsync(source, id, phaseName, file, only, cancellationToken);
-                }
-
-                var table = new Table().Title($"{only} in phase {phaseName}").AddColumns("date (UTC)", "equity", "drawdown");
-                foreach (var row in rows)
-                {
-                    table.AddRow(row.Time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Equity.ToString("N2", CultureInfo.InvariantCulture), row.Drawdown.ToString("P2", CultureInfo.InvariantCulture));
-                }
-
-                console.Write(table);
+                EquityTable(console, title, await OwnRowsAsync(source, id, phaseName, file, only, PhaseParquet.ReadEquityAsync, r => r.Portfolio, cancellationToken));
             }
         }));
         return command;
@@ -293,16 +274,39 @@ internal static class ResultsCommands
         console.MarkupLineInterpolated($"{rows.Count} trades, pnl {rows.Sum(r => r.Pnl).ToString("N2", CultureInfo.InvariantCulture)}.");
     }
 
-    /// <summary>No rows for a portfolio: an error naming the portfolios the phase file does keep.</summary>
-    private static async Task ThrowNotKeptAsync(ResultsSource source, string run, string phase, PhaseFile file, string portfolio, CancellationToken cancellationToken)
+    private static void EquityTable(IAnsiConsole console, string title, IReadOnlyList<EquityRow> rows)
     {
-        await using var all = await OpenAsync(source, run, phase, file, null, cancellationToken);
+        var table = new Table().Title(title).AddColumns("date (UTC)", "equity", "drawdown");
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Equity.ToString("N2", CultureInfo.InvariantCulture), row.Drawdown.ToString("P2", CultureInfo.InvariantCulture));
+        }
+
+        console.Write(table);
+    }
+
+    /// <summary>
+    /// <paramref name="portfolio"/>'s rows of a phase file (a silo host cuts the file to them); none is an error naming the portfolios
+    /// the file does keep, read whole only then.
+    /// </summary>
+    private static async Task<IReadOnlyList<T>> OwnRowsAsync<T>(
+        ResultsSource source, string run, string phase, PhaseFile file, string portfolio,
+        Func<Stream, string, CancellationToken, Task<IReadOnlyList<T>>> read, Func<T, string> portfolioOf, CancellationToken cancellationToken)
+    {
         var name = PhaseFileExport.Key(run, phase, file).Value;
-        var kept = file == PhaseFile.Trades
-            ? (await PhaseParquet.ReadTradesAsync(all, name, cancellationToken)).Select(r => r.Portfolio).Distinct().ToList()
-            : (await PhaseParquet.ReadEquityAsync(all, name, cancellationToken)).Select(r => r.Portfolio).Distinct().ToList();
+        await using (var input = await OpenAsync(source, run, phase, file, portfolio, cancellationToken))
+        {
+            var own = (await read(input, name, cancellationToken)).Where(r => portfolioOf(r) == portfolio).ToList();
+            if (own.Count > 0)
+            {
+                return own;
+            }
+        }
+
+        await using var all = await OpenAsync(source, run, phase, file, null, cancellationToken);
+        var kept = (await read(all, name, cancellationToken)).Select(portfolioOf).Distinct().ToList();
         throw new ArgumentException(
-            $"Phase '{phase}' keeps the {(file == PhaseFile.Trades ? "trades" : "equity")} of {kept.Count} portfolios, not of '{portfolio}' (or it has none): "
+            $"Phase '{phase}' keeps the {file.ToString().ToLowerInvariant()} of {kept.Count} portfolios, not of '{portfolio}' (or it has none): "
             + $"{string.Join(", ", kept.Take(10))}{(kept.Count > 10 ? ", ..." : string.Empty)}.");
     }
 
