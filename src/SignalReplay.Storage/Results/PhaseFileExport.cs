@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using CsvHelper;
 using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
@@ -181,49 +181,46 @@ public static class PhaseFileExport
         protected static object? Value(IDictionary<string, object> row, string column) => row.TryGetValue(column, out var value) ? value : null;
     }
 
+    /// <summary>RFC 4180 CSV by CsvHelper (it quotes a field holding a comma, quote or line break); numbers and times formatted here.</summary>
     private sealed class CsvSink : RowSink
     {
-        private readonly StreamWriter _writer;
+        private readonly CsvWriter _csv;
 
         public CsvSink(ParquetSchema schema)
             : base(schema)
         {
-            _writer = new StreamWriter(Buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true) { NewLine = "\n" };
-            _writer.WriteLine(string.Join(',', Columns.Select(Quoted)));
+            _csv = CsvWriter.Create(Buffer, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true);
+            foreach (var column in Columns)
+            {
+                _csv.WriteField(column);
+            }
+
+            _csv.EndRecord();
         }
 
         public override void Write(IDictionary<string, object> row)
         {
-            for (var c = 0; c < Columns.Count; c++)
+            foreach (var column in Columns)
             {
-                if (c > 0)
-                {
-                    _writer.Write(',');
-                }
-
-                _writer.Write(Value(row, Columns[c]) switch
+                _csv.WriteField(Value(row, column) switch
                 {
                     null => string.Empty,
                     double d when double.IsNaN(d) => string.Empty,
                     double d => d.ToString("R", CultureInfo.InvariantCulture),
                     DateTime t => Iso(t),
-                    string s => Quoted(s),
                     IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    var other => Quoted(other.ToString() ?? string.Empty),
+                    var other => other.ToString() ?? string.Empty,
                 });
             }
 
-            _writer.WriteLine();
+            _csv.EndRecord();
         }
 
         public override void Finish()
         {
         }
 
-        protected override void Flush() => _writer.Flush();
-
-        private static string Quoted(string text) =>
-            text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        protected override void Flush() => _csv.Flush();
     }
 
     private sealed class JsonSink : RowSink
@@ -281,6 +278,7 @@ public static class PhaseFileExport
         protected override void Flush() => _writer.Flush();
     }
 
-    private static string Iso(DateTime time) =>
+    /// <summary>A UTC instant as every text form of the results writes it: ISO 8601 to the millisecond, <c>Z</c>.</summary>
+    internal static string Iso(DateTime time) =>
         DateTime.SpecifyKind(time, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

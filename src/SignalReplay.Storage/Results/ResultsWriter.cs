@@ -121,7 +121,7 @@ public sealed class ResultsWriter(IObjectStore store)
         foreach (var e in events)
         {
             await text.WriteLineAsync(JsonSerializer.Serialize(
-                new { kind = e.Kind, time = DateTimeOffset.FromUnixTimeMilliseconds(e.Time).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), symbol = e.Symbol, quantity = e.Quantity, price = e.Price, detail = e.Detail }, ResultsJson.Compact));
+                new { kind = e.Kind, time = PhaseFileExport.Iso(DateTime.UnixEpoch.AddMilliseconds(e.Time)), symbol = e.Symbol, quantity = e.Quantity, price = e.Price, detail = e.Detail }, ResultsJson.Compact));
         }
     }
 }
