@@ -49,7 +49,8 @@ public sealed class ReplayMarket(
 /// by slice together (<see cref="SliceReplay"/>). Rows are kept once per feed, however many portfolios
 /// read it. Feeds may fill in batches (from streams); <see cref="Advance"/> applies what is known, and a
 /// portfolio is reported as soon as its feeds are complete and then dropped, so a driver whose feeds are
-/// all known runs its portfolios one after another in constant memory. The in-process backtest and the
+/// all known runs its portfolios a group at a time in constant memory (side by side over a long table,
+/// one after another over a short one). The in-process backtest and the
 /// shard grains both run this class, so they give the same bits.
 /// </summary>
 public sealed class ReplayDriver
@@ -69,6 +70,7 @@ public sealed class ReplayDriver
     private readonly int[] _eventTime;
     private readonly int[] _stepped;
     private readonly List<(int Slot, EventTimeReplay Replay)> _running = new(Lockstep);
+    private readonly int _lockstep;
     private int _nextToStart;
     private int _finished;
     private SliceReplay? _slices;
@@ -97,6 +99,9 @@ public sealed class ReplayDriver
         var fits = configs.Select(c => eventTime && EventTimeReplay.Fits(c, c.Assignments[0].Series, Classified)).ToArray();
         _eventTime = [.. Enumerable.Range(0, configs.Count).Where(i => fits[i])];
         _stepped = [.. Enumerable.Range(0, configs.Count).Where(i => !fits[i])];
+        // Side by side only pays where a table is longer than one turn; a short one stays in cache anyway, and a
+        // portfolio run alone start to finish keeps its own state there too.
+        _lockstep = _eventTime.Any(i => market.Series(configs[i].Assignments[0].Series).Count > LockstepBars) ? Lockstep : 1;
     }
 
     /// <summary>The strategy instances whose signals the portfolios read.</summary>
@@ -136,9 +141,12 @@ public sealed class ReplayDriver
     /// </summary>
     public void Advance(Action<int, PortfolioResult> onResult)
     {
+        // While feeds are still filling, every portfolio starts: its engine is made while rows arrive, off the
+        // path of the batch that completes them. Once all are known, they start a group at a time.
+        var filling = _signals.Values.Any(f => !f.Complete) || _regimes.Values.Any(f => !f.Complete);
         while (true)
         {
-            for (; _nextToStart < _eventTime.Length && _running.Count < Lockstep; _nextToStart++)
+            for (; _nextToStart < _eventTime.Length && (filling || _running.Count < _lockstep); _nextToStart++)
             {
                 _running.Add((_nextToStart, Start(_configs[_eventTime[_nextToStart]])));
             }
