@@ -69,7 +69,7 @@ public sealed class ReplayDriver
     private readonly Dictionary<string, FeedRows<string?>> _regimes = new(StringComparer.Ordinal);
     private readonly int[] _eventTime;
     private readonly int[] _stepped;
-    private readonly List<(int Slot, EventTimeReplay Replay)> _running = new(Lockstep);
+    private readonly List<Running> _running = new(Lockstep);
     private readonly int _lockstep;
     private int _nextToStart;
     private int _finished;
@@ -148,7 +148,7 @@ public sealed class ReplayDriver
         {
             for (; _nextToStart < _eventTime.Length && (filling || _running.Count < _lockstep); _nextToStart++)
             {
-                _running.Add((_nextToStart, Start(_configs[_eventTime[_nextToStart]])));
+                _running.Add(new Running(_nextToStart, Start(_configs[_eventTime[_nextToStart]])));
             }
 
             if (!StepTogether(onResult))
@@ -190,26 +190,31 @@ public sealed class ReplayDriver
     /// </summary>
     private bool StepTogether(Action<int, PortfolioResult> onResult)
     {
-        var known = new int[_running.Count];
-        for (var i = 0; i < known.Length; i++)
+        var (from, end) = (int.MaxValue, 0);
+        foreach (var running in _running)
         {
-            known[i] = _running[i].Replay.KnownBars;
+            running.Known = running.Replay.KnownBars;
+            (from, end) = (Math.Min(from, running.Applied), Math.Max(end, running.Known));
         }
 
-        var end = known.Length == 0 ? 0 : known.Max();
-        for (var edge = 0; edge < end;)
+        for (var edge = from; edge < end;)
         {
             edge = Math.Min(end, edge + LockstepBars);
-            for (var i = 0; i < known.Length; i++)
+            foreach (var running in _running)
             {
-                _running[i].Replay.AdvanceTo(Math.Min(edge, known[i]));
+                var to = Math.Min(edge, running.Known);
+                if (to > running.Applied)
+                {
+                    running.Replay.AdvanceTo(to);
+                    running.Applied = to;
+                }
             }
         }
 
         var finished = 0;
-        foreach (var (slot, replay) in _running.Where(r => r.Replay.IsComplete))
+        foreach (var running in _running.Where(r => r.Replay.IsComplete))
         {
-            onResult(_eventTime[slot], replay.Finish());
+            onResult(_eventTime[running.Slot], running.Replay.Finish());
             finished++;
         }
 
@@ -234,4 +239,16 @@ public sealed class ReplayDriver
         feeds.TryGetValue(name, out var feed)
             ? feed
             : throw new ArgumentException($"No portfolio of this replay reads {kind} '{name}'.");
+
+    /// <summary>An event-time portfolio being stepped: its slot, its replay, the bars applied and the bars known.</summary>
+    private sealed class Running(int slot, EventTimeReplay replay)
+    {
+        public int Slot => slot;
+
+        public EventTimeReplay Replay => replay;
+
+        public int Applied { get; set; }
+
+        public int Known { get; set; }
+    }
 }
