@@ -392,6 +392,7 @@ public static class RunConfigReader
     private static IReadOnlyList<PhaseSection> Phases(ConfigNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> classifiers)
     {
         var phases = new List<PhaseSection>();
+        var names = new List<ConfigNode>();
         var perRegimeGiven = false;
         foreach (var item in node.List())
         {
@@ -500,6 +501,19 @@ public static class RunConfigReader
             var walkForward = kind == PhaseKind.WalkForward ? WalkForward(map, phases) : NotWalkForward(map);
             phases.Add(new PhaseSection(
                 name, kind, objective, map.Optional("top")?.Int(1) ?? 10, range, classifier, exit, windows, allTrades, pboTrials, pboPartitions, perRegime ?? 1, members, step, walkForward));
+            names.Add(nameNode);
+        }
+
+        // A walk-forward window's inner phases write their results under {phase}-w{n}-{inner}: no phase may be named so.
+        foreach (var wf in phases.Where(p => p.WalkForward is not null))
+        {
+            for (var i = 0; i < phases.Count; i++)
+            {
+                if (wf.WalkForward!.Phases.FirstOrDefault(inner => Workflow.IsWindowOutput(phases[i].Name, wf.Name, inner)) is { } inner)
+                {
+                    throw names[i].Error($"phase '{phases[i].Name}' is named like the results of a window of walk-forward phase '{wf.Name}' ({wf.Name}-w<n>-{inner}); name it otherwise.");
+                }
+            }
         }
 
         return phases;

@@ -194,6 +194,16 @@ public sealed class Workflow(RunConfig config, IWorkflowHost host)
     public static string? WindowOutput(string phase, int window, string inner) =>
         $"{phase}-w{window}-{inner}" is { Length: <= 32 } name ? name : null;
 
+    /// <summary>Whether <paramref name="name"/> has the form of a <see cref="WindowOutput"/> of <paramref name="phase"/>'s inner phase <paramref name="inner"/>.</summary>
+    public static bool IsWindowOutput(string name, string phase, string inner)
+    {
+        var (head, tail) = ($"{phase}-w", $"-{inner}");
+        return name.Length > head.Length + tail.Length
+            && name.StartsWith(head, StringComparison.Ordinal)
+            && name.EndsWith(tail, StringComparison.Ordinal)
+            && name.AsSpan(head.Length, name.Length - head.Length - tail.Length).ContainsAnyExcept("0123456789") is false;
+    }
+
     private static string Where(string key) => key.Contains('/', StringComparison.Ordinal) ? $"{key}: " : string.Empty;
 
     /// <summary>

@@ -141,12 +141,23 @@ public sealed class WalkForwardTests
     [InlineData("{ name: grid, kind: grid, top: 4 }", "{ name: grid, kind: grid, top: 4, train: 30 }", "run.yaml line 9, key 'phases[0].train': only a walk_forward phase takes train.")]
     [InlineData("train: 120, test: 40", "train: 120, test: 4x", "run.yaml line 12, key 'phases[3].test': '4x' is not a duration such as 30m, 1h or 7d.")]
     [InlineData("train: 120, test: 40", "train: 120, test: 40, step: 20", "run.yaml line 12, key 'phases[3].step': step 20 bars is shorter than test 40 bars: the test spans would overlap and trade the same bars twice.")]
+    [InlineData("train: 120, test: 40 }", "train: 120, test: 40 }\n  - { name: wf-w12-regime, kind: regime, classifier: trend }", "run.yaml line 13, key 'phases[4].name': phase 'wf-w12-regime' is named like the results of a window of walk-forward phase 'wf' (wf-w<n>-regime); name it otherwise.")]
     public void Bad_walk_forward_settings_are_refused_naming_the_line_and_key(string replace, string with, string message)
     {
         var error = Assert.Throws<RunConfigException>(() => RunConfigReader.Parse(Run.Replace(replace, with, StringComparison.Ordinal), "run.yaml"));
 
         Assert.Equal(message, error.Message);
     }
+
+    [Theory]
+    [InlineData("wf-w3-grid", true)]
+    [InlineData("wf-w12-grid", true)]
+    [InlineData("wf-w-grid", false)]
+    [InlineData("wf-w3x-grid", false)]
+    [InlineData("wf-w3-grid2", false)]
+    [InlineData("wf2-w3-grid", false)]
+    public void A_name_is_a_window_output_only_in_the_form_phase_w_number_inner(string name, bool expected) =>
+        Assert.Equal(expected, Workflow.IsWindowOutput(name, "wf", "grid"));
 
     /// <summary>A daily random walk with drifting regimes; bars from <paramref name="mutateFrom"/> on follow another path.</summary>
     private static BarSeries Market(int bars, int mutateFrom = int.MaxValue)
