@@ -80,6 +80,17 @@ public sealed class RunApiTests : IAsyncLifetime
         var missing = await _http.GetAsync("/api/runs/nobody-20260101-000000-0000000000000000/report", Cancel);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("has no report", await missing.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+
+        // A run that exists but has not completed has no report, with another heatmap asked for or not.
+        var unfinished = "unfinished-20260101-000000-0000000000000000";
+        var folder = Directory.CreateDirectory(_folder.Combine(Path.Combine("store", "results", unfinished))).FullName;
+        File.Copy(_folder.Combine(Path.Combine("store", "results", id, "metadata.json")), Path.Combine(folder, "metadata.json"));
+        foreach (var path in new[] { $"/api/runs/{unfinished}/report", $"/api/runs/{unfinished}/report?x=momentum.fast&y=momentum.slow" })
+        {
+            var early = await _http.GetAsync(path, Cancel);
+            Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+            Assert.Contains("has no report", await early.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
     }
 
     /// <summary>A finished run's phase files by Accept and ?format=, one portfolio's rows by ?portfolio=, and the refusals.</summary>

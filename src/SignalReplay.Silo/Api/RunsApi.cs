@@ -203,6 +203,11 @@ public static class RunsApi
                 return NotFound($"There is no run '{id}'.");
             }
 
+            if (!await store.ExistsAsync(ResultsLayout.Summary(id), cancellationToken))
+            {
+                return NotFound($"Run '{id}' has no report: it has not completed.");
+            }
+
             try
             {
                 return Results.Text(await new ResultsWriter(store).BuildReportAsync(id, metadata, x, y, cancellationToken), "text/html; charset=utf-8");
