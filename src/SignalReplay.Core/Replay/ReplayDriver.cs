@@ -49,8 +49,7 @@ public sealed class ReplayMarket(
 /// by slice together (<see cref="SliceReplay"/>). Rows are kept once per feed, however many portfolios
 /// read it. Feeds may fill in batches (from streams); <see cref="Advance"/> applies what is known, and a
 /// portfolio is reported as soon as its feeds are complete and then dropped, so a driver whose feeds are
-/// all known runs its portfolios a group at a time in constant memory (side by side over a long table,
-/// one after another over a short one). The in-process backtest and the
+/// all known runs its portfolios a group at a time in constant memory. The in-process backtest and the
 /// shard grains both run this class, so they give the same bits.
 /// </summary>
 public sealed class ReplayDriver
@@ -70,7 +69,6 @@ public sealed class ReplayDriver
     private readonly int[] _eventTime;
     private readonly int[] _stepped;
     private readonly List<Running> _running = new(Lockstep);
-    private readonly int _lockstep;
     private int _nextToStart;
     private int _finished;
     private SliceReplay? _slices;
@@ -99,9 +97,6 @@ public sealed class ReplayDriver
         var fits = configs.Select(c => eventTime && EventTimeReplay.Fits(c, c.Assignments[0].Series, Classified)).ToArray();
         _eventTime = [.. Enumerable.Range(0, configs.Count).Where(i => fits[i])];
         _stepped = [.. Enumerable.Range(0, configs.Count).Where(i => !fits[i])];
-        // Side by side only pays where a table is longer than one turn; a short one stays in cache anyway, and a
-        // portfolio run alone start to finish keeps its own state there too.
-        _lockstep = _eventTime.Any(i => market.Series(configs[i].Assignments[0].Series).Count > LockstepBars) ? Lockstep : 1;
     }
 
     /// <summary>The strategy instances whose signals the portfolios read.</summary>
@@ -146,7 +141,7 @@ public sealed class ReplayDriver
         var filling = _signals.Values.Any(f => !f.Complete) || _regimes.Values.Any(f => !f.Complete);
         while (true)
         {
-            for (; _nextToStart < _eventTime.Length && (filling || _running.Count < _lockstep); _nextToStart++)
+            for (; _nextToStart < _eventTime.Length && (filling || _running.Count < Lockstep); _nextToStart++)
             {
                 _running.Add(new Running(_nextToStart, Start(_configs[_eventTime[_nextToStart]])));
             }
